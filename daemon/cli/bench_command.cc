@@ -2,7 +2,9 @@
 //                       [--json]
 // Like TFLite's benchmark_model: load time, first inference, then K timed inferences after W warm-ups
 // on seeded random input; peak resident memory; arena size. Nothing is stored.
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <cstdio>
 #include <cstring>
 #include <random>
@@ -34,6 +36,27 @@ void fill_random(uint8_t* data, const Tensor& t, uint32_t seed) {
   }
 }
 
+// Per-node and per-operator-type time, averaged per inference, largest first.
+void print_op_profile(const std::vector<NodeTime>& nodes, int invocations) {
+  double total = 0;
+  std::map<std::string, double> by_op;
+  for (const NodeTime& n : nodes) total += n.total_ms, by_op[n.op] += n.total_ms;
+  std::vector<std::pair<double, std::string>> ops;
+  for (const auto& [op, ms] : by_op) ops.emplace_back(ms, op);
+  std::sort(ops.rbegin(), ops.rend());
+  const double per = invocations > 0 ? 1.0 / invocations : 0.0;
+  std::printf("operator profile (ms per inference, %d inferences):\n", invocations);
+  for (const auto& [ms, op] : ops)
+    std::printf("  %-24s %9.3f  %5.1f%%\n", op.c_str(), ms * per, total > 0 ? 100.0 * ms / total : 0.0);
+  std::vector<const NodeTime*> sorted;
+  for (const NodeTime& n : nodes) sorted.push_back(&n);
+  std::sort(sorted.begin(), sorted.end(), [](const NodeTime* a, const NodeTime* b) { return a->total_ms > b->total_ms; });
+  std::printf("slowest nodes:\n");
+  for (size_t k = 0; k < sorted.size() && k < 15; ++k)
+    std::printf("  node %-4d %-20s %-36s %9.3f\n", sorted[k]->node, sorted[k]->op.c_str(), sorted[k]->kernel.c_str(),
+                sorted[k]->total_ms * per);
+}
+
 Status bench(const Args& args) {
   if (args.positional.size() != 1) return error("bench takes exactly one MODEL argument (got %zu)", args.positional.size());
   const std::string& path = args.positional[0];
@@ -46,12 +69,14 @@ Status bench(const Args& args) {
   if (!warmup.ok()) return warmup.status();
   if (!iterations.ok()) return iterations.status();
   opts.threads = *threads;
+  opts.isa = args.get("--isa", "");
+  opts.profile_ops = args.has("--profile-ops");
 
   const auto t_load = Clock::now();
-  auto loaded = load_interpreter(path, opts, args.all("--input-shape"));
+  auto loaded = load_engine(path, opts, args.all("--input-shape"));
   if (!loaded.ok()) return loaded.status();
   const double load_ms = ms_since(t_load);
-  Interpreter& it = *loaded.value();
+  Engine& it = *loaded.value();
   for (int i = 0; i < it.num_inputs(); ++i) fill_random(it.input_data(i), it.input(i), 1234u + static_cast<uint32_t>(i));
 
   const auto t_first = Clock::now();
@@ -67,7 +92,8 @@ Status bench(const Args& args) {
   }
   const LatencySummary s = summarize(samples);
   const size_t peak = peak_rss_bytes();
-  const char* isa = "reference";  // the only kernels so far; fast paths report their ISA here
+  const std::string isa_text = it.isa();
+  const char* isa = isa_text.c_str();
 
   if (args.has("--json")) {
     std::printf(
@@ -89,13 +115,15 @@ Status bench(const Args& args) {
               s.p90, s.p99, s.max);
   std::printf("peak RSS:    %.1f MiB\narena:       %zu bytes (lower bound %zu)\n", static_cast<double>(peak) / 1048576.0,
               it.arena_bytes(), it.arena_lower_bound_bytes());
+  if (opts.profile_ops) print_op_profile(it.node_times(), *iterations + *warmup + 1);
   return Status();
 }
 
 }  // namespace
 
 int run_bench(const std::vector<std::string>& argv) {
-  auto args = parse_args(argv, {"--engine", "--threads", "--warmup", "--iterations", "--input-shape"}, {"--json"});
+  auto args = parse_args(argv, {"--engine", "--threads", "--isa", "--warmup", "--iterations", "--input-shape"},
+                         {"--json", "--profile-ops"});
   if (!args.ok()) {
     print_error(args.status().message());
     return kExitUsage;

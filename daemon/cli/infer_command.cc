@@ -40,10 +40,11 @@ Status infer(const Args& args) {
   auto threads = parse_int("--threads", args.get("--threads", "1"), 1, 256);
   if (!threads.ok()) return threads.status();
   opts.threads = *threads;
+  opts.isa = args.get("--isa", "");
 
-  auto loaded = load_interpreter(args.positional[0], opts, args.all("--input-shape"));
+  auto loaded = load_engine(args.positional[0], opts, args.all("--input-shape"));
   if (!loaded.ok()) return loaded.status();
-  Interpreter& it = *loaded.value();
+  Engine& it = *loaded.value();
   if (static_cast<int>(inputs.size()) != it.num_inputs())
     return error("model '%s' has %d inputs, %zu --input files were given", args.positional[0].c_str(), it.num_inputs(), inputs.size());
 
@@ -91,7 +92,7 @@ Status infer(const Args& args) {
 }  // namespace
 
 int run_infer(const std::vector<std::string>& argv) {
-  auto args = parse_args(argv, {"--input", "--output-dir", "--input-shape", "--engine", "--threads"}, {});
+  auto args = parse_args(argv, {"--input", "--output-dir", "--input-shape", "--engine", "--threads", "--isa"}, {});
   if (!args.ok()) {
     print_error(args.status().message());
     return kExitUsage;

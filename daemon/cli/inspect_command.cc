@@ -1,12 +1,14 @@
 // edgebench inspect MODEL [--json] [--input-shape I:D0,...] [--engine NAME]
 // Variant kind, inputs/outputs, operator histogram, parameters, MACs, file size, arena and its bound.
 #include <cstdio>
+#include <map>
 #include <string>
 
 #include "daemon/cli/args.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/json_writer.h"
 #include "daemon/cli/model_loading.h"
+#include "kernels/engine/cpu_features.h"
 #include "kernels/engine/model_stats.h"
 
 namespace eb::cli {
@@ -41,16 +43,18 @@ Status inspect(const Args& args) {
   if (args.positional.size() != 1) return error("inspect takes exactly one MODEL argument (got %zu)", args.positional.size());
   const std::string& path = args.positional[0];
   EngineOptions opts;
-  opts.engine = args.get("--engine", "ref");
-  auto loaded = load_interpreter(path, opts, args.all("--input-shape"));
+  opts.engine = args.get("--engine", "auto");
+  opts.isa = args.get("--isa", "");
+  auto loaded = load_engine(path, opts, args.all("--input-shape"));
   if (!loaded.ok()) return loaded.status();
-  const Interpreter& it = *loaded.value();
+  const Engine& it = *loaded.value();
   const ModelStats st = compute_model_stats(it);
   const Graph& g = it.graph();
 
   if (args.has("--json")) {
     std::string s = "{\"model\": " + json_string(path) + ", \"file_bytes\": " + std::to_string(it.model().file_bytes()) +
-                    ", \"variant\": " + json_string(st.variant) + ", \"engine\": " + json_string(opts.engine) + ", \"inputs\": [";
+                    ", \"variant\": " + json_string(st.variant) + ", \"engine\": " + json_string(opts.engine) + ", \"isa\": " + json_string(it.isa()) +
+                    ", \"cpu_features\": " + json_string(describe(detect_cpu_features())) + ", \"inputs\": [";
     for (int i = 0; i < it.num_inputs(); ++i) s += (i ? ", " : "") + tensor_json(g.inputs[static_cast<size_t>(i)], it.input(i));
     s += "], \"outputs\": [";
     for (int j = 0; j < it.num_outputs(); ++j) s += (j ? ", " : "") + tensor_json(g.outputs[static_cast<size_t>(j)], it.output(j));
@@ -63,7 +67,13 @@ Status inspect(const Args& args) {
     s += "}, \"nodes\": " + std::to_string(g.nodes.size()) + ", \"folded_nodes\": " + std::to_string(it.folded_nodes()) +
          ", \"parameters\": " + std::to_string(st.parameters) + ", \"macs\": " + std::to_string(st.macs) +
          ", \"arena_bytes\": " + std::to_string(it.arena_bytes()) +
-         ", \"arena_lower_bound_bytes\": " + std::to_string(it.arena_lower_bound_bytes()) + "}";
+         ", \"arena_lower_bound_bytes\": " + std::to_string(it.arena_lower_bound_bytes()) + ", \"kernels\": [";
+    first = true;
+    for (const auto& [node, kernel] : it.kernels()) {
+      s += (first ? "" : ", ") + std::string("{\"node\": ") + std::to_string(node) + ", \"kernel\": " + json_string(kernel) + "}";
+      first = false;
+    }
+    s += "]}";
     std::printf("%s\n", s.c_str());
     return Status();
   }
@@ -71,7 +81,8 @@ Status inspect(const Args& args) {
   std::printf("model:        %s\n", path.c_str());
   std::printf("file size:    %zu bytes\n", it.model().file_bytes());
   std::printf("variant:      %s\n", st.variant.c_str());
-  std::printf("engine:       %s\n", opts.engine.c_str());
+  std::printf("engine:       %s (kernel path %s; CPU has: %s)\n", opts.engine.c_str(), it.isa().c_str(),
+              describe(detect_cpu_features()).c_str());
   std::printf("inputs:\n");
   for (int i = 0; i < it.num_inputs(); ++i) {
     const Tensor& t = it.input(i);
@@ -86,14 +97,21 @@ Status inspect(const Args& args) {
   for (const auto& [name, count] : st.op_histogram) std::printf("  %-26s %d\n", name.c_str(), count);
   std::printf("parameters:   %lld\n", static_cast<long long>(st.parameters));
   std::printf("MACs:         %lld (%.1f M per inference)\n", static_cast<long long>(st.macs), static_cast<double>(st.macs) / 1e6);
-  std::printf("arena:        %zu bytes (lower bound %zu bytes)\n", it.arena_bytes(), it.arena_lower_bound_bytes());
+  if (it.arena_bytes() == 0 && std::string(it.engine_name()) == "xnnpack")
+    std::printf("arena:        not reported by XNNPACK\n");
+  else
+    std::printf("arena:        %zu bytes (lower bound %zu bytes)\n", it.arena_bytes(), it.arena_lower_bound_bytes());
+  std::map<std::string, int> kernel_counts;
+  for (const auto& [node, kernel] : it.kernels()) ++kernel_counts[kernel];
+  std::printf("kernels:\n");
+  for (const auto& [kernel, count] : kernel_counts) std::printf("  %-40s %d\n", kernel.c_str(), count);
   return Status();
 }
 
 }  // namespace
 
 int run_inspect(const std::vector<std::string>& argv) {
-  auto args = parse_args(argv, {"--input-shape", "--engine"}, {"--json"});
+  auto args = parse_args(argv, {"--input-shape", "--engine", "--isa"}, {"--json"});
   if (!args.ok()) {
     print_error(args.status().message());
     return kExitUsage;

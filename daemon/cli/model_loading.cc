@@ -1,6 +1,7 @@
 #include "daemon/cli/model_loading.h"
 
 #include "daemon/cli/args.h"
+#include "kernels/engine/create_engine.h"
 
 namespace eb::cli {
 
@@ -23,11 +24,11 @@ Result<std::pair<int, Shape>> parse_input_shape(const std::string& text) {
   return std::make_pair(*index, shape);
 }
 
-Result<std::unique_ptr<Interpreter>> load_interpreter(const std::string& model_path, const EngineOptions& options,
-                                                      const std::vector<std::string>& input_shapes) {
+Result<std::unique_ptr<Engine>> load_engine(const std::string& model_path, const EngineOptions& options,
+                                            const std::vector<std::string>& input_shapes) {
   auto model = Model::load_file(model_path);
   if (!model.ok()) return model.status();
-  auto it = Interpreter::create(std::move(model.value()), options);
+  auto it = create_engine(std::move(model.value()), options);
   if (!it.ok()) return it.status().with_context("model '" + model_path + "': ");
   for (const std::string& spec : input_shapes) {
     auto parsed = parse_input_shape(spec);

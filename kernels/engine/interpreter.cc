@@ -1,6 +1,7 @@
 #include "kernels/engine/interpreter.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -17,8 +18,13 @@ Result<std::unique_ptr<Interpreter>> Interpreter::create(std::unique_ptr<Model> 
   it->model_ = std::move(model);
   it->options_ = options;
   if (options.engine != "ref" && options.engine != "auto")
-    return error("unknown engine '%s' (available: ref, auto)", options.engine.c_str());
-  if (options.threads < 1) return error("--threads must be at least 1, got %d", options.threads);
+    return error("unknown engine '%s' (available: ref, auto, xnnpack)", options.engine.c_str());
+  if (options.threads < 1 || options.threads > 256) return error("--threads must be 1 to 256, got %d", options.threads);
+  auto isa = select_isa(options.engine, options.isa, detect_cpu_features());
+  if (!isa.ok()) return isa.status();
+  it->isa_ = *isa;
+  // The reference engine stays on one thread on purpose: it is the simple, obviously-correct baseline.
+  if (options.engine != "ref" && options.threads > 1) it->pool_ = std::make_unique<ThreadPool>(options.threads);
   EB_RETURN_IF_ERROR(it->check_supported());
   EB_RETURN_IF_ERROR(it->fold_constants());
   EB_RETURN_IF_ERROR(it->prepare_and_plan());
@@ -39,6 +45,7 @@ Status Interpreter::check_supported() const {
 // computed once here; their outputs become float32 constants and the nodes never run.
 Status Interpreter::fold_constants() {
   Graph& g = model_->graph();
+  size_t folded_bytes = 0;
   for (const Node& n : g.nodes) {
     bool folded = false;
     if (n.op() == OpCode::kDequantize && n.inputs.size() == 1 && n.outputs.size() == 1 && n.inputs[0] >= 0) {
@@ -48,6 +55,12 @@ Status Interpreter::fold_constants() {
       if (in.is_constant() && out.dtype == DType::kFloat32 && !is_graph_output &&
           (in.dtype == DType::kFloat16 || in.dtype == DType::kInt8 || in.dtype == DType::kUInt8)) {
         const size_t count = static_cast<size_t>(in.elements());
+        // Many DEQUANTIZE nodes may read one large constant: cap what folding allocates in total, as
+        // the arena is capped, so a small hostile file cannot make us allocate gigabytes.
+        folded_bytes += count * sizeof(float);
+        if (folded_bytes > options_.max_arena_bytes)
+          return error("node %d (DEQUANTIZE): constants folded at load time exceed %zu bytes", n.index,
+                       options_.max_arena_bytes);
         if (in.dtype != DType::kFloat16 && !in.quant.present())
           return error("node %d (DEQUANTIZE): constant input '%s' has no quantization parameters", n.index, in.name.c_str());
         auto buf = std::make_unique<float[]>(count ? count : 1);
@@ -85,7 +98,7 @@ Status Interpreter::prepare_and_plan() {
   ops_.clear();
   for (int idx : active_) {
     const Node& n = g.nodes[static_cast<size_t>(idx)];
-    PrepareContext ctx(g, n);
+    PrepareContext ctx(g, n, isa_, pool_ ? pool_->size() : 1);
     auto r = find_prepare(n.builtin)(ctx);
     if (!r.ok()) return r.status().with_context(strfmt("node %d (%s): ", n.index, n.op_name.c_str()));
     for (int o : n.outputs) {
@@ -134,6 +147,8 @@ Status Interpreter::prepare_and_plan() {
     if (first[static_cast<size_t>(o)] < 0 && !g.tensors[static_cast<size_t>(o)].is_constant())
       return error("output tensor %d '%s' is never computed", o, g.tensors[static_cast<size_t>(o)].name.c_str());
 
+  node_ms_.assign(active_.size(), 0.0);
+  invocations_ = 0;
   plan_ = plan_memory(lifetimes);
   if (plan_.arena_bytes > options_.max_arena_bytes)
     return error("the activation arena needs %zu bytes, above the limit of %zu", plan_.arena_bytes, options_.max_arena_bytes);
@@ -176,8 +191,35 @@ Status Interpreter::resize_input(int i, const Shape& shape) {
 Status Interpreter::invoke() {
   RunContext ctx;
   ctx.data = data_.data();
-  for (auto& op : ops_) op->run(ctx);
+  ctx.pool = pool_.get();
+  ++invocations_;
+  if (!options_.profile_ops) {
+    for (auto& op : ops_) op->run(ctx);
+    return Status();
+  }
+  using Clock = std::chrono::steady_clock;  // monotonic
+  node_ms_.resize(ops_.size(), 0.0);
+  for (size_t k = 0; k < ops_.size(); ++k) {
+    const auto t0 = Clock::now();
+    ops_[k]->run(ctx);
+    node_ms_[k] += std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  }
   return Status();
+}
+
+std::vector<NodeTime> Interpreter::node_times() const {
+  std::vector<NodeTime> r;
+  if (!options_.profile_ops) return r;
+  for (size_t k = 0; k < active_.size(); ++k) {
+    NodeTime t;
+    t.node = active_[k];
+    t.op = graph().nodes[static_cast<size_t>(active_[k])].op_name;
+    t.kernel = ops_[k]->kernel_name();
+    t.total_ms = k < node_ms_.size() ? node_ms_[k] : 0.0;
+    t.invocations = invocations_;
+    r.push_back(std::move(t));
+  }
+  return r;
 }
 
 std::vector<std::pair<int, std::string>> Interpreter::kernels() const {

@@ -9,45 +9,41 @@
 #include <vector>
 
 #include "kernels/common/status.h"
+#include "kernels/common/thread_pool.h"
+#include "kernels/engine/cpu_features.h"
+#include "kernels/engine/engine.h"
 #include "kernels/graph/planner.h"
 #include "kernels/model/model.h"
 #include "kernels/ops/op.h"
 
 namespace eb {
 
-struct EngineOptions {
-  std::string engine = "ref";              // "ref" (reference kernels); more engines arrive with their kernels
-  int threads = 1;  // requested; the reference kernels run on one thread until the thread pool lands
-  size_t max_arena_bytes = size_t{1} << 30;  // a hostile model cannot make us allocate past this (1 GiB)
-};
-
-class Interpreter {
+// edgebench's own engine: "ref" runs the reference kernels on one thread; "auto" the fastest kernels
+// for this CPU (chosen once, at prepare) with the work of each operator split over `threads`.
+class Interpreter final : public Engine {
  public:
-  ~Interpreter();
+  ~Interpreter() override;
   static Result<std::unique_ptr<Interpreter>> create(std::unique_ptr<Model> model, const EngineOptions& options = {});
 
-  int num_inputs() const { return static_cast<int>(graph().inputs.size()); }
-  int num_outputs() const { return static_cast<int>(graph().outputs.size()); }
-  const Tensor& input(int i) const { return graph().tensors[static_cast<size_t>(graph().inputs[static_cast<size_t>(i)])]; }
-  const Tensor& output(int j) const { return graph().tensors[static_cast<size_t>(graph().outputs[static_cast<size_t>(j)])]; }
-  uint8_t* input_data(int i) { return data_[static_cast<size_t>(graph().inputs[static_cast<size_t>(i)])]; }
-  const uint8_t* output_data(int j) const { return data_[static_cast<size_t>(graph().outputs[static_cast<size_t>(j)])]; }
+  const char* engine_name() const override { return options_.engine == "ref" ? "ref" : "auto"; }
+  std::string isa() const override { return isa_name(isa_); }
+  Isa isa_path() const { return isa_; }
+  const Model& model() const override { return *model_; }
+  uint8_t* input_data(int i) override { return data_[static_cast<size_t>(graph().inputs[static_cast<size_t>(i)])]; }
+  const uint8_t* output_data(int j) const override {
+    return data_[static_cast<size_t>(graph().outputs[static_cast<size_t>(j)])];
+  }
 
-  // Gives input i a new shape (allowed where its shape_signature has -1, or where the rank matches and
-  // the model's ops accept it); shapes propagate and the arena is planned again.
-  Status resize_input(int i, const Shape& shape);
-  Status invoke();
+  Status resize_input(int i, const Shape& shape) override;
+  Status invoke() override;
 
-  const Model& model() const { return *model_; }
-  const Graph& graph() const { return model_->graph(); }
-  // Threads the kernels really use (1 for the reference kernels, whatever was requested).
-  int effective_threads() const { return 1; }
-  size_t arena_bytes() const { return plan_.arena_bytes; }
-  size_t arena_lower_bound_bytes() const { return plan_.lower_bound_bytes; }
+  int effective_threads() const override { return pool_ ? pool_->size() : 1; }
+  size_t arena_bytes() const override { return plan_.arena_bytes; }
+  size_t arena_lower_bound_bytes() const override { return plan_.lower_bound_bytes; }
   // Nodes folded into constants at load time (e.g. DEQUANTIZE of fp16 weights).
-  int folded_nodes() const { return static_cast<int>(model_->graph().nodes.size() - active_.size()); }
-  // Kernel name per executed node, in order, with the node index.
-  std::vector<std::pair<int, std::string>> kernels() const;
+  int folded_nodes() const override { return static_cast<int>(model_->graph().nodes.size() - active_.size()); }
+  std::vector<std::pair<int, std::string>> kernels() const override;
+  std::vector<NodeTime> node_times() const override;
 
  private:
   Interpreter() = default;
@@ -57,6 +53,10 @@ class Interpreter {
 
   std::unique_ptr<Model> model_;
   EngineOptions options_;
+  Isa isa_ = Isa::kReference;
+  std::unique_ptr<ThreadPool> pool_;               // null on one thread
+  std::vector<double> node_ms_;                    // parallel to active_ (profile_ops)
+  int64_t invocations_ = 0;
   std::vector<int> active_;                        // node indices that run, in order
   std::vector<std::unique_ptr<PreparedOp>> ops_;   // parallel to active_
   MemoryPlan plan_;

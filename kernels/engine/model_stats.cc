@@ -4,7 +4,7 @@
 
 namespace eb {
 
-ModelStats compute_model_stats(const Interpreter& it) {
+ModelStats compute_model_stats(const Engine& it) {
   const Graph& g = it.graph();
   ModelStats s;
   bool has_fp16_constants = false;

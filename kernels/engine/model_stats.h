@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "kernels/engine/interpreter.h"
+#include "kernels/engine/engine.h"
 
 namespace eb {
 
@@ -17,6 +17,6 @@ struct ModelStats {
   int64_t macs = 0;                     // multiply-accumulates of CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED
 };
 
-ModelStats compute_model_stats(const Interpreter& interpreter);
+ModelStats compute_model_stats(const Engine& engine);
 
 }  // namespace eb

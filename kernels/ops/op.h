@@ -13,6 +13,8 @@
 #include <utility>
 
 #include "kernels/common/status.h"
+#include "kernels/common/thread_pool.h"
+#include "kernels/common/isa.h"
 #include "kernels/graph/graph.h"
 
 namespace eb {
@@ -21,6 +23,7 @@ namespace eb {
 // Constant tensors point at their constant data; all others into the arena.
 struct RunContext {
   uint8_t* const* data = nullptr;
+  ThreadPool* pool = nullptr;  // split work with parallel_for(pool, ...); null = one thread
   template <typename T>
   T* out(int tensor) const {
     return reinterpret_cast<T*>(data[tensor]);
@@ -69,7 +72,13 @@ std::unique_ptr<PreparedOp> bind_unary_kernel(const char* name, void (*kernel)(c
 
 class PrepareContext {
  public:
-  PrepareContext(Graph& graph, const Node& node) : graph_(graph), node_(node) {}
+  PrepareContext(Graph& graph, const Node& node, Isa isa = Isa::kReference, int threads = 1)
+      : graph_(graph), node_(node), isa_(isa), threads_(threads) {}
+
+  // The kernel path chosen once for the engine: bind the matching kernel here, never switch in run().
+  Isa isa() const { return isa_; }
+  // Threads run() will have (RunContext::pool): size per-thread scratch for this many.
+  int threads() const { return threads_; }
 
   const Node& node() const { return node_; }
   const NodeOptions& options() const { return node_.options; }
@@ -96,6 +105,8 @@ class PrepareContext {
  private:
   Graph& graph_;
   const Node& node_;
+  Isa isa_;
+  int threads_;
 };
 
 using PrepareFn = Result<std::unique_ptr<PreparedOp>> (*)(PrepareContext& ctx);

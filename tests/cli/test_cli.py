@@ -160,7 +160,10 @@ def test_bench_json():
     check('bench json names', all(k in j for k in keys), str(j))
     l = j['latency_ms']
     check('bench percentiles ordered', 0 < l['min'] <= l['p50'] <= l['p90'] <= l['p99'] <= l['max'] and l['min'] <= l['mean'] <= l['max'], str(l))
-    check('bench reports threads really used', j['threads'] == 1 and j['threads_requested'] == 2, str(j))
+    check('bench reports threads really used', j['threads'] == 2 and j['threads_requested'] == 2, str(j))
+    p = run('bench', model('kws-dscnn-int8.tflite'), '--engine', 'ref', '--iterations', '2', '--threads', '2', '--json')
+    j = json.loads(p.stdout) if p.returncode == 0 else {}
+    check('bench: the reference engine stays on one thread', j.get('threads') == 1 and j.get('isa') == 'ref', p.stdout + p.stderr)
     check('bench memory figures', j['peak_rss_bytes'] > j['arena_bytes'] > 0, str(j))
     p = run('bench', model('kws-dscnn-int8.tflite'), '--iterations', '0')
     check('bench rejects zero iterations', p.returncode == 1 and '--iterations' in p.stderr, p.stderr)

@@ -27,6 +27,10 @@ class OpHarness {
   }
 
   Node& node() { return node_; }
+  // The kernel path prepare binds (forced-path tests run the same op under kReference and a fast path
+  // and compare), and the threads run() splits work over.
+  void set_isa(Isa isa) { isa_ = isa; }
+  void set_threads(int threads) { pool_ = threads > 1 ? std::make_unique<ThreadPool>(threads) : nullptr; }
   Graph& graph() { return graph_; }
   Tensor& tensor(int i) { return graph_.tensors[static_cast<size_t>(i)]; }
 
@@ -63,7 +67,7 @@ class OpHarness {
   Status prepare() {
     PrepareFn fn = find_prepare(node_.builtin);
     if (!fn) return Status::error("no prepare function for " + node_.op_name);
-    PrepareContext ctx(graph_, node_);
+    PrepareContext ctx(graph_, node_, isa_, pool_ ? pool_->size() : 1);
     auto r = fn(ctx);
     if (!r.ok()) return r.status();
     op_ = std::move(r.value());
@@ -84,6 +88,7 @@ class OpHarness {
     }
     RunContext ctx;
     ctx.data = ptrs_.data();
+    ctx.pool = pool_.get();
     op_->run(ctx);
   }
 
@@ -134,6 +139,8 @@ class OpHarness {
   std::vector<std::vector<uint8_t>> constants_;
   std::vector<uint8_t*> ptrs_;
   std::unique_ptr<PreparedOp> op_;
+  Isa isa_ = Isa::kReference;
+  std::unique_ptr<ThreadPool> pool_;
 };
 
 // Per-tensor quantization parameters.
