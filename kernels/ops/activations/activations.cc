@@ -1,5 +1,6 @@
 // prepare_relu, prepare_relu6, prepare_leaky_relu, prepare_tanh, prepare_logistic, prepare_hard_swish.
 #include "kernels/ops/activations/activations.h"
+#include "kernels/ops/elementwise/vbinary_f32.h"
 
 #include <cmath>
 #include <limits>
@@ -97,6 +98,11 @@ Result<std::unique_ptr<PreparedOp>> prepare_activation(ActKind kind, PrepareCont
 
   if (dt == DType::kFloat32) {
     constexpr float kInf = std::numeric_limits<float>::infinity();
+    if (ctx.isa() != Isa::kReference && (kind == ActKind::kRelu || kind == ActKind::kRelu6)) {
+      auto fast = prepare_clamp_float_fast(ctx, 0.0f, kind == ActKind::kRelu ? kInf : 6.0f);
+      if (!fast.ok()) return fast.status();
+      if (fast.value()) return std::move(fast.value());
+    }
     switch (kind) {
       case ActKind::kRelu:
         return bind_kernel("relu_float_ref", [=](const RunContext& c) {

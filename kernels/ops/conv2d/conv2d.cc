@@ -254,6 +254,11 @@ Result<std::unique_ptr<PreparedOp>> prepare_conv2d(PrepareContext& ctx) {
   }
 
   out.shape = {g.batches, g.out_h, g.out_w, g.out_c};
+  if (ctx.isa() != Isa::kReference && mode != ConvMode::kHybrid) {
+    auto fast = mode == ConvMode::kFloat32 ? prepare_conv2d_fast_f32(ctx, p) : prepare_conv2d_fast_quant(ctx, mode, p);
+    if (!fast.ok()) return fast.status();
+    if (fast.value()) return std::move(fast.value());
+  }
   static constexpr ConvKernelSet<Conv2DParams> kKernels = {conv2d_float32_ref, conv2d_int8_ref, conv2d_uint8_ref,
                                                            conv2d_hybrid_ref};
   const size_t scratch = static_cast<size_t>(g.in_h) * static_cast<size_t>(g.in_w) * static_cast<size_t>(g.in_c);

@@ -137,6 +137,12 @@ inline int64_t nhwc_offset(int32_t b, int32_t y, int32_t x, int32_t c, int32_t h
   return ((static_cast<int64_t>(b) * h + y) * w + x) * ch + c;
 }
 
+// Fast kernels for ctx.isa() (conv2d_fast_f32.cc, conv2d_fast_quant.cc): called at prepare after every
+// check, they return the op bound to packed weights and the ISA's microkernels, or nullptr when none
+// fits (no fast kernel for this ISA, mode or geometry, or a non-constant filter): the reference runs.
+Result<std::unique_ptr<PreparedOp>> prepare_conv2d_fast_f32(PrepareContext& ctx, const Conv2DParams& p);
+Result<std::unique_ptr<PreparedOp>> prepare_conv2d_fast_quant(PrepareContext& ctx, ConvMode mode, const Conv2DParams& p);
+
 // The four reference kernels of a conv-like op (CONV_2D, DEPTHWISE_CONV_2D), one per ConvMode.
 template <typename Params>
 struct ConvKernelSet {

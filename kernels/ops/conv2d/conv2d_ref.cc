@@ -15,7 +15,9 @@ void hybrid_quantize_symmetric_ref(const float* values, int64_t n, int8_t* quant
   }
   const auto mm = std::minmax_element(values, values + n);
   const float range = std::max(std::fabs(*mm.first), std::fabs(*mm.second));
-  if (range == 0.0f) {
+  // A non-finite activation (NaN/Inf from a hostile or broken model) has no quantized form: quantize the
+  // item to zeros (casting NaN to int is undefined behaviour; TFLite's result is garbage as well).
+  if (range == 0.0f || !std::isfinite(range) || std::any_of(values, values + n, [](float v) { return std::isnan(v); })) {
     std::memset(quantized, 0, static_cast<size_t>(n));
     *scaling_factor = 1.0f;
     return;
@@ -38,7 +40,9 @@ void hybrid_quantize_asymmetric_ref(const float* values, int64_t n, int8_t* quan
     hi = std::max(0.0f, *mm.second);
   }
   const double rmin = lo, rmax = hi;
-  if (rmin == rmax) {
+  const bool finite = std::isfinite(rmin) && std::isfinite(rmax) &&
+                      std::none_of(values, values + n, [](float v) { return std::isnan(v); });
+  if (rmin == rmax || !finite) {  // non-finite input: zeros, as in hybrid_quantize_symmetric_ref
     if (n > 0) std::memset(quantized, 0, static_cast<size_t>(n));
     *scaling_factor = 1.0f;
     *offset = 0;

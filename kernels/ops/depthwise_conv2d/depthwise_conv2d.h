@@ -26,6 +26,12 @@ struct DepthwiseConv2DParams {
   std::vector<float> hybrid_filter_scale;  // hybrid: per output channel (a per-tensor scale is repeated)
 };
 
+// Fast kernels for ctx.isa() (depthwise_conv2d_fast_f32.cc, depthwise_conv2d_fast_quant.cc): called at
+// prepare after every check; nullptr when none fits (the reference kernel runs).
+Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d_fast_f32(PrepareContext& ctx, const DepthwiseConv2DParams& p);
+Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d_fast_quant(PrepareContext& ctx, ConvMode mode,
+                                                                       const DepthwiseConv2DParams& p);
+
 // Reference kernels. `bias` may be null. Filter layout [1, KH, KW, out_c].
 void depthwise_conv2d_float32_ref(const DepthwiseConv2DParams& p, const float* input, const float* filter,
                                   const float* bias, float* output);

@@ -1,6 +1,7 @@
 // prepare_add / prepare_sub / prepare_mul: dtype, shape and quantization checks, broadcast geometry,
 // requantization parameters, and the choice of kernel.
 #include "kernels/ops/elementwise/elementwise.h"
+#include "kernels/ops/elementwise/vbinary_f32.h"
 
 #include <algorithm>
 #include <cmath>
@@ -249,6 +250,14 @@ Result<std::unique_ptr<PreparedOp>> prepare_binary(BinaryKind kind, PrepareConte
     const FloatRange r = activation_range_float(act);
     p.act_min = r.min;
     p.act_max = r.max;
+    if (ctx.isa() != Isa::kReference) {
+      const VBinaryF32Op op = kind == BinaryKind::kAdd   ? kVBinaryAdd
+                              : kind == BinaryKind::kSub ? kVBinarySub
+                                                         : kVBinaryMul;
+      auto fast = prepare_binary_float_fast(ctx, op, p);
+      if (!fast.ok()) return fast.status();
+      if (fast.value()) return std::move(fast.value());
+    }
     switch (kind) {
       case BinaryKind::kAdd:
         return bind_binary("add_float_ref", add_float_ref, p, ia, ib, io);

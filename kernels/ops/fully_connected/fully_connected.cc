@@ -201,6 +201,11 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantized(PrepareContext& ctx, const
   }
   const int b = ctx.has_input(kBias) ? ctx.input_index(kBias) : -1;
   const bool pc = w.quant.per_channel();
+  if (ctx.isa() != Isa::kReference) {
+    auto fast = prepare_fully_connected_fast_quant(ctx, p, scale);
+    if (!fast.ok()) return fast.status();
+    if (fast.value()) return std::move(fast.value());
+  }
   if (t == DType::kInt8)
     return std::unique_ptr<PreparedOp>(new FullyConnectedQuantOp<int8_t>(
         p, std::move(scale), std::move(mult), ctx.input_index(kInput), ctx.input_index(kWeights), b,
@@ -300,6 +305,11 @@ Result<std::unique_ptr<PreparedOp>> prepare_fully_connected(PrepareContext& ctx)
     p.act_min = r.min;
     p.act_max = r.max;
     ctx.output(0).shape = out_shape;
+    if (ctx.isa() != Isa::kReference) {
+      auto fast = prepare_fully_connected_fast_f32(ctx, p);
+      if (!fast.ok()) return fast.status();
+      if (fast.value()) return std::move(fast.value());
+    }
     return std::unique_ptr<PreparedOp>(new FullyConnectedFloatOp(p, ctx.input_index(kInput), ctx.input_index(kWeights),
                                                                  ctx.has_input(kBias) ? ctx.input_index(kBias) : -1,
                                                                  ctx.output_index(0)));

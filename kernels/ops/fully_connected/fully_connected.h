@@ -18,7 +18,11 @@
 
 #include <cstdint>
 
+#include <memory>
+#include <vector>
+
 #include "kernels/common/quantization.h"
+#include "kernels/ops/op.h"
 
 namespace eb {
 
@@ -77,5 +81,14 @@ void hybrid_quantize_row_asymmetric(const float* x, int32_t n, int8_t* q, float*
 // Float input and output, int8 weights, float bias (nullable). `quantized_row` is scratch of p.in bytes.
 void fully_connected_hybrid_ref(const FullyConnectedHybridParams& p, const float* input, const int8_t* weights,
                                 const float* bias, int8_t* quantized_row, float* output);
+
+// Fast kernels for ctx.isa() (fully_connected_fast_f32.cc, fully_connected_fast_quant.cc): called at
+// prepare after every check; nullptr when none fits (the reference kernel runs). `scale` holds the
+// per-output-channel fp32 requantization scales (p.requant == kFp32).
+Result<std::unique_ptr<PreparedOp>> prepare_fully_connected_fast_f32(PrepareContext& ctx,
+                                                                     const FullyConnectedFloatParams& p);
+Result<std::unique_ptr<PreparedOp>> prepare_fully_connected_fast_quant(PrepareContext& ctx,
+                                                                       const FullyConnectedQuantParams& p,
+                                                                       const std::vector<float>& scale);
 
 }  // namespace eb

@@ -68,7 +68,8 @@ void hybrid_quantize_row_symmetric(const float* x, int32_t n, int8_t* q, float* 
     hi = *mm.second;
   }
   const float range = std::max(std::fabs(lo), std::fabs(hi));
-  if (range == 0.0f) {
+  // Non-finite input (NaN/Inf): zeros instead of undefined float-to-int casts (see conv2d_ref.cc).
+  if (range == 0.0f || !std::isfinite(range) || std::any_of(x, x + n, [](float v) { return std::isnan(v); })) {
     std::fill(q, q + n, int8_t{0});
     *scale = 1.0f;
     return;
@@ -91,7 +92,8 @@ void hybrid_quantize_row_asymmetric(const float* x, int32_t n, int8_t* q, float*
   }
   const double rmin = std::fmin(0.0, static_cast<double>(lo));
   const double rmax = std::fmax(0.0, static_cast<double>(hi));
-  if (rmin == rmax) {
+  const bool finite = std::isfinite(rmin) && std::isfinite(rmax) && std::none_of(x, x + n, [](float v) { return std::isnan(v); });
+  if (rmin == rmax || !finite) {
     std::fill(q, q + n, int8_t{0});
     *scale = 1.0f;
     *offset = 0;

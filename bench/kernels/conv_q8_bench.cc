@@ -1,0 +1,80 @@
+// Quantized conv microbenchmarks (the q8 fast path: gemm_q8*, gemm_qs8_c4*, dwconv_q8*) on MobileNet-v2
+// shapes, one op prepared through the registry exactly as a model would be, for every ISA this CPU has
+// and the reference. Counters: MACs per second.
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/engine/cpu_features.h"
+#include "tests/support/op_harness.h"
+
+namespace {
+
+using eb::DType;
+using eb::Isa;
+using eb::testing::OpHarness;
+using eb::testing::qparams;
+
+template <typename T>
+std::vector<T> random_values(size_t n, int lo, int hi) {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> d(lo, hi);
+  std::vector<T> v(n);
+  for (T& x : v) x = static_cast<T>(d(rng));
+  return v;
+}
+
+// int8 CONV_2D (depthwise = false) or DEPTHWISE_CONV_2D over an h x w x cin input, per-channel weights.
+void conv(benchmark::State& state, Isa isa, bool depthwise, int h, int w, int cin, int cout, int k, int stride) {
+  if (isa != Isa::kReference && !eb::cpu_supports(eb::detect_cpu_features(), isa)) {
+    state.SkipWithError("ISA not available on this CPU");
+    return;
+  }
+  OpHarness op(depthwise ? eb::OpCode::kDepthwiseConv2D : eb::OpCode::kConv2D);
+  op.set_isa(isa);
+  op.add_input(DType::kInt8, {1, h, w, cin}, random_values<int8_t>(static_cast<size_t>(h * w * cin), -128, 127),
+               qparams(0.02f, -3));
+  eb::Quantization wq;
+  for (int c = 0; c < cout; ++c) {
+    wq.scale.push_back(0.004f);
+    wq.zero_point.push_back(0);
+  }
+  wq.axis = depthwise ? 3 : 0;
+  const eb::Shape ws = depthwise ? eb::Shape{1, k, k, cout} : eb::Shape{cout, k, k, cin};
+  const size_t wn = static_cast<size_t>(k * k * cout * (depthwise ? 1 : cin));
+  op.add_constant(DType::kInt8, ws, random_values<int8_t>(wn, -127, 127), wq);
+  op.add_constant(DType::kInt32, {cout}, random_values<int32_t>(static_cast<size_t>(cout), -1000, 1000));
+  op.add_output(DType::kInt8, qparams(0.5f, 1));
+  op.node().options.stride_h = op.node().options.stride_w = stride;
+  if (!op.prepare().ok()) {
+    state.SkipWithError("prepare failed");
+    return;
+  }
+  for (auto _ : state) op.run();
+  const double macs = static_cast<double>(h / stride) * (w / stride) * cout * k * k * (depthwise ? 1 : cin);
+  state.counters["MACS"] = benchmark::Counter(macs, benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(op.prepared()->kernel_name());
+}
+
+void register_all() {
+#if defined(__aarch64__)
+  const Isa isas[] = {Isa::kReference, Isa::kNeon, Isa::kNeonDot};
+#else
+  const Isa isas[] = {Isa::kReference, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni};
+#endif
+  for (Isa isa : isas) {
+    const std::string n = eb::isa_name(isa);
+    benchmark::RegisterBenchmark(("conv_q8/1x1_56x56x24_to_144/" + n).c_str(), conv, isa, false, 56, 56, 24, 144, 1, 1);
+    benchmark::RegisterBenchmark(("conv_q8/1x1_14x14x384_to_64/" + n).c_str(), conv, isa, false, 14, 14, 384, 64, 1, 1);
+    benchmark::RegisterBenchmark(("conv_q8/3x3s2_224x224x3_to_32/" + n).c_str(), conv, isa, false, 224, 224, 3, 32, 3,
+                                 2);
+    benchmark::RegisterBenchmark(("dwconv_q8/3x3s2_112x112x96/" + n).c_str(), conv, isa, true, 112, 112, 96, 96, 3, 2);
+    benchmark::RegisterBenchmark(("dwconv_q8/3x3_28x28x192/" + n).c_str(), conv, isa, true, 28, 28, 192, 192, 3, 1);
+  }
+}
+
+const int kRegistered = (register_all(), 0);
+
+}  // namespace

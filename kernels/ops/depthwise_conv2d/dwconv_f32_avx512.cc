@@ -1,0 +1,68 @@
+// Float32 depthwise microkernels for AVX-512, channel tile 16; two tiles are accumulated side by side
+// so two independent FMA chains overlap. The 3x3 / 5x5 entries fix the tap count so the tap loop is
+// unrolled. Contract: dwconv_f32_ukernels.h.
+// GCC 12's AVX-512 min/max intrinsics pass _mm512_undefined_ps() (a self-initialised variable) as the
+// merge source, which -Wmaybe-uninitialized reports from inside the header: a known false positive.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/ops/depthwise_conv2d/dwconv_f32_ukernels.h"
+
+namespace eb {
+
+namespace {
+
+constexpr size_t kTile = 16;
+
+__attribute__((always_inline)) inline void dwconv_rows(size_t pixels, size_t channels, size_t ks,
+                                                       const float* const* input, const float* w, float* output,
+                                                       const DwconvF32Params* params) {
+  const __m512 vmin = _mm512_set1_ps(params->min);
+  const __m512 vmax = _mm512_set1_ps(params->max);
+  const size_t tile_floats = kTile * (1 + ks);
+  for (size_t px = 0; px < pixels; ++px, input += ks, output += channels) {
+    const float* wt = w;
+    size_t c = 0;
+    for (; c + 2 * kTile <= channels; c += 2 * kTile, wt += 2 * tile_floats) {
+      const float* w1 = wt + tile_floats;
+      __m512 acc0 = _mm512_load_ps(wt), acc1 = _mm512_load_ps(w1);
+      for (size_t t = 0; t < ks; ++t) {
+        const float* x = input[t] + c;
+        acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(x), _mm512_load_ps(wt + kTile * (t + 1)), acc0);
+        acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(x + kTile), _mm512_load_ps(w1 + kTile * (t + 1)), acc1);
+      }
+      _mm512_storeu_ps(output + c, _mm512_min_ps(_mm512_max_ps(acc0, vmin), vmax));
+      _mm512_storeu_ps(output + c + kTile, _mm512_min_ps(_mm512_max_ps(acc1, vmin), vmax));
+    }
+    for (; c < channels; c += kTile, wt += tile_floats) {
+      const size_t rem = channels - c;
+      const __mmask16 mask = rem >= kTile ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << rem) - 1u);
+      __m512 acc = _mm512_load_ps(wt);
+      for (size_t t = 0; t < ks; ++t)
+        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, input[t] + c), _mm512_load_ps(wt + kTile * (t + 1)), acc);
+      _mm512_mask_storeu_ps(output + c, mask, _mm512_min_ps(_mm512_max_ps(acc, vmin), vmax));
+    }
+  }
+}
+
+}  // namespace
+
+void dwconv_f32_3x3_avx512(size_t pixels, size_t channels, size_t, const float* const* input, const float* w,
+                           float* output, const DwconvF32Params* params) {
+  dwconv_rows(pixels, channels, 9, input, w, output, params);
+}
+
+void dwconv_f32_5x5_avx512(size_t pixels, size_t channels, size_t, const float* const* input, const float* w,
+                           float* output, const DwconvF32Params* params) {
+  dwconv_rows(pixels, channels, 25, input, w, output, params);
+}
+
+void dwconv_f32_any_avx512(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
+                           float* output, const DwconvF32Params* params) {
+  dwconv_rows(pixels, channels, ks, input, w, output, params);
+}
+
+}  // namespace eb

@@ -1,0 +1,47 @@
+// The contract between the quantized depthwise driver (dwconv_q8.cc) and its ISA microkernels
+// (dwconv_q8_<isa>.cc). Plain structs and declarations only (see kernels/CMakeLists.txt for why).
+//
+// The kernels read the raw int8/uint8 input: the input zero point's share is folded into the packed
+// bias (bias - x_zp * sum(w - w_zp)), and padding taps read a row filled with x_zp, so
+// acc = bias + sum over taps of (x - x_zp) * (w - w_zp) exactly as the reference, in wrapping int32;
+// then XNNPACK's fp32 requantization (Q8Requant). Depth multiplier 1 (output channel c reads input c).
+// A partial last channel block never reads past `channels` bytes of a pixel.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/ops/gemm/gemm_q8_ukernel.h"
+
+namespace eb {
+
+// `pixels` output pixels, all channels.
+//   Packed weights, per block of CB channels: int32 bias[CB], float scale[CB], then [taps][CB] weights:
+//   x86: int32 lanes holding the int16 weight in the low half and 0 in the high half (PMADDWD of an
+//   input widened to int32 then yields the exact product); NEON: int16.
+//   `offsets` holds pixels * taps byte offsets into `input` ([pixel][tap]) of the tap's pixel, or -1
+//   for a padding tap (reads `pad`, at least `channels` rounded up to 16 bytes of x_zp).
+struct Q8DwArgs {
+  size_t channels;
+  size_t taps;
+  size_t pixels;
+  const int64_t* offsets;
+  const uint8_t* input;
+  const uint8_t* pad;
+  int32_t in_unsigned;  // uint8 input (else int8)
+  const void* w;
+  uint8_t* c;       // output of the first pixel, channel 0
+  size_t c_stride;  // bytes between output pixels
+  const Q8Requant* rq;
+};
+
+typedef void (*Q8DwUkernel)(const Q8DwArgs* args);
+
+// x86-64
+void dwconv_q8_8c_avx2(const Q8DwArgs* args);
+void dwconv_q8_16c_avx512(const Q8DwArgs* args);
+void dwconv_q8_16c_avx512vnni(const Q8DwArgs* args);
+// aarch64
+void dwconv_q8_8c_neon(const Q8DwArgs* args);
+
+}  // namespace eb

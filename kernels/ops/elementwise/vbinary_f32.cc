@@ -1,0 +1,80 @@
+// Dispatch, shape cases and threading of the float32 elementwise fast path (vbinary_f32.h).
+#include "kernels/ops/elementwise/vbinary_f32.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "kernels/common/thread_pool.h"
+
+namespace eb {
+
+const VBinaryF32Kernel* vbinary_f32_kernel_for(Isa isa) {
+#if defined(__x86_64__)
+  static const VBinaryF32Kernel kAvx512 = {
+      vbinary_f32_avx512, {"add_f32_vbinary_avx512", "sub_f32_vbinary_avx512", "mul_f32_vbinary_avx512"},
+      "clamp_f32_vbinary_avx512"};
+  static const VBinaryF32Kernel kAvx2 = {vbinary_f32_avx2,
+                                         {"add_f32_vbinary_avx2", "sub_f32_vbinary_avx2", "mul_f32_vbinary_avx2"},
+                                         "clamp_f32_vbinary_avx2"};
+  if (isa == Isa::kAvx512 || isa == Isa::kAvx512Vnni) return &kAvx512;
+  if (isa == Isa::kAvx2) return &kAvx2;
+#elif defined(__aarch64__)
+  static const VBinaryF32Kernel kNeon = {vbinary_f32_neon,
+                                         {"add_f32_vbinary_neon", "sub_f32_vbinary_neon", "mul_f32_vbinary_neon"},
+                                         "clamp_f32_vbinary_neon"};
+  if (isa == Isa::kNeon || isa == Isa::kNeonDot) return &kNeon;
+#endif
+  (void)isa;
+  return nullptr;
+}
+
+namespace {
+
+// out[i] = a[i * a_inc] OP b[i * b_inc] over n elements, split into blocks of whole 64-element groups.
+// Blocks of 16K elements: enough work per task to pay for waking a thread; each element is computed
+// once, the same way, whatever the split.
+void run_vbinary(const VBinaryF32Kernel& k, int64_t n, const float* a, size_t a_inc, const float* b, size_t b_inc,
+                 float* out, const VBinaryF32Params& params, ThreadPool* pool) {
+  constexpr int64_t kBlock = 16384;
+  const int threads = pool ? pool->size() : 1;
+  const int64_t tasks = std::min<int64_t>((n + kBlock - 1) / kBlock, threads);
+  parallel_for(pool, tasks, [&](int64_t t) {
+    const SplitRange r = split_range(n, tasks, 64, t);
+    if (r.end <= r.begin) return;
+    const size_t begin = static_cast<size_t>(r.begin);
+    k.ukernel(static_cast<size_t>(r.end - r.begin), a + begin * a_inc, a_inc, b + begin * b_inc, b_inc, out + begin,
+              &params);
+  });
+}
+
+const float kOne = 1.0f;
+
+}  // namespace
+
+Result<std::unique_ptr<PreparedOp>> prepare_clamp_float_fast(PrepareContext& ctx, float lo, float hi) {
+  const VBinaryF32Kernel* k = vbinary_f32_kernel_for(ctx.isa());
+  const int64_t n = ctx.output(0).elements();
+  if (k == nullptr || n <= 0 || ctx.input(0).elements() != n) return std::unique_ptr<PreparedOp>();
+  const VBinaryF32Params params{kVBinaryMul, lo, hi};
+  const int ii = ctx.input_index(0), io = ctx.output_index(0);
+  return bind_kernel(k->clamp_name, [=](const RunContext& c) {
+    run_vbinary(*k, n, c.in<float>(ii), 1, &kOne, 0, c.out<float>(io), params, c.pool);
+  });
+}
+
+Result<std::unique_ptr<PreparedOp>> prepare_binary_float_fast(PrepareContext& ctx, VBinaryF32Op op,
+                                                               const BinaryFloatParams& p) {
+  const VBinaryF32Kernel* k = vbinary_f32_kernel_for(ctx.isa());
+  const int64_t n = ctx.output(0).elements();
+  const int64_t na = ctx.input(0).elements(), nb = ctx.input(1).elements();
+  // An operand with the output's element count has the output's layout (broadcasting only adds 1s).
+  if (k == nullptr || n <= 0 || (na != n && na != 1) || (nb != n && nb != 1)) return std::unique_ptr<PreparedOp>();
+  const VBinaryF32Params params{op, p.act_min, p.act_max};
+  const size_t a_inc = na == n ? 1 : 0, b_inc = nb == n ? 1 : 0;
+  const int ia = ctx.input_index(0), ib = ctx.input_index(1), io = ctx.output_index(0);
+  return bind_kernel(k->names[op], [=](const RunContext& c) {
+    run_vbinary(*k, n, c.in<float>(ia), a_inc, c.in<float>(ib), b_inc, c.out<float>(io), params, c.pool);
+  });
+}
+
+}  // namespace eb

@@ -1,0 +1,203 @@
+// The quantized indirect-GEMM op: weight packing, input centering, indirection and the threaded tile
+// loop around one ISA microkernel (gemm_q8_dispatch.cc picks it).
+#include "kernels/ops/gemm/gemm_q8.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "kernels/common/thread_pool.h"
+
+namespace eb {
+
+void Q8Buffer::Free::operator()(uint8_t* p) const { std::free(p); }
+
+Status Q8Buffer::allocate(size_t bytes) {
+  const size_t rounded = (std::max<size_t>(bytes, 1) + 63) / 64 * 64;
+  void* p = std::aligned_alloc(64, rounded);
+  if (p == nullptr) return error("cannot allocate %zu bytes for packed kernel data", rounded);
+  std::memset(p, 0, rounded);
+  data_.reset(static_cast<uint8_t*>(p));
+  return Status();
+}
+
+void q8_center_rows(Q8CenterUkernel center, const uint8_t* src, bool is_unsigned, int32_t zero_point, size_t rows,
+                    size_t channels, size_t stride, int16_t* dst) {
+  const int32_t u = is_unsigned ? 1 : 0;
+  if (channels == stride) {  // no padding: one flat pass
+    center(src, rows * channels, zero_point, u, dst);
+    return;
+  }
+  for (size_t r = 0; r < rows; ++r, src += channels, dst += stride) {
+    center(src, channels, zero_point, u, dst);
+    std::memset(dst + channels, 0, (stride - channels) * sizeof(int16_t));
+  }
+}
+
+Q8Requant make_q8_requant(int32_t output_zp, int32_t act_min, int32_t act_max, bool is_unsigned) {
+  Q8Requant rq;
+  rq.min_less_zp = static_cast<float>(act_min - output_zp);
+  rq.max_less_zp = static_cast<float>(act_max - output_zp);
+  rq.zero_point = output_zp;
+  rq.out_unsigned = is_unsigned ? 1 : 0;
+  return rq;
+}
+
+namespace {
+
+int64_t tasks_for(int threads, int64_t work_items) {
+  if (threads <= 1) return 1;
+  return std::max<int64_t>(1, std::min<int64_t>(work_items, int64_t{threads} * 8));
+}
+
+class Q8IgemmOp final : public PreparedOp {
+ public:
+  Q8IgemmOp(const Q8GemmKernelInfo& k, const Q8ConvSpec& s, const char* name, int threads, int in, int out)
+      : k_(k), name_(name), in_(in), out_(out) {
+    batches_ = s.batches;
+    in_pixels_ = static_cast<size_t>(s.in_h) * static_cast<size_t>(s.in_w);
+    in_c_ = static_cast<size_t>(s.in_c);
+    kc_ = (in_c_ + 1) / 2 * 2;
+    ks_ = static_cast<size_t>(s.filter_h) * static_cast<size_t>(s.filter_w);
+    m_ = static_cast<size_t>(s.out_h) * static_cast<size_t>(s.out_w);
+    n_ = static_cast<size_t>(s.out_c);
+    m_tiles_ = (m_ + k_.mr - 1) / k_.mr;
+    n_tiles_ = (n_ + k_.nr - 1) / k_.nr;
+    block_bytes_ = k_.nr * 8 + ks_ * kc_ * k_.nr * 2;
+    is_unsigned_ = s.is_unsigned;
+    input_zp_ = s.input_zp;
+    rq_ = make_q8_requant(s.output_zp, s.act_min, s.act_max, s.is_unsigned);
+    center_tasks_ = tasks_for(threads, static_cast<int64_t>(in_pixels_ / 64 + 1));
+    gemm_tasks_ = tasks_for(threads, static_cast<int64_t>(m_tiles_ * n_tiles_));
+  }
+
+  Status init(const Q8ConvSpec& s) {
+    EB_RETURN_IF_ERROR(packed_.allocate(n_tiles_ * block_bytes_));
+    EB_RETURN_IF_ERROR(centered_.allocate(in_pixels_ * kc_ * sizeof(int16_t)));
+    EB_RETURN_IF_ERROR(zeros_.allocate(kc_ * sizeof(int16_t)));
+    pack_weights(s);
+    build_indirection(s);
+    return Status();
+  }
+
+  void run(const RunContext& ctx) override {
+    const uint8_t* in = ctx.data[in_];
+    uint8_t* out = ctx.data[out_];
+    int16_t* centered = centered_.as<int16_t>();
+    for (int32_t b = 0; b < batches_; ++b) {
+      const uint8_t* in_b = in + static_cast<size_t>(b) * in_pixels_ * in_c_;
+      uint8_t* out_b = out + static_cast<size_t>(b) * m_ * n_;
+      parallel_for(ctx.pool, center_tasks_, [&](int64_t t) {
+        const SplitRange r = split_range(static_cast<int64_t>(in_pixels_), center_tasks_, 64, t);
+        if (r.end <= r.begin) return;
+        const size_t begin = static_cast<size_t>(r.begin);
+        q8_center_rows(k_.center, in_b + begin * in_c_, is_unsigned_, input_zp_, static_cast<size_t>(r.end - r.begin),
+                       in_c_, kc_, centered + begin * kc_);
+      });
+      parallel_for(ctx.pool, gemm_tasks_, [&](int64_t t) {
+        const SplitRange r = split_range(static_cast<int64_t>(m_tiles_ * n_tiles_), gemm_tasks_, 1, t);
+        for (int64_t tile = r.begin; tile < r.end; ++tile) run_tile(static_cast<size_t>(tile), out_b);
+      });
+    }
+  }
+
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  // Tiles are numbered row-block major, so a task's consecutive tiles reuse the same input rows.
+  void run_tile(size_t tile, uint8_t* out) const {
+    const size_t mt = tile / n_tiles_, nt = tile % n_tiles_;
+    Q8GemmArgs a;
+    a.mr = std::min(k_.mr, m_ - mt * k_.mr);
+    a.nc = std::min(k_.nr, n_ - nt * k_.nr);
+    a.kc = kc_;
+    a.ks = ks_;
+    a.a = indirection_.data() + mt * ks_ * k_.mr;
+    a.w = packed_.data() + nt * block_bytes_;
+    a.c = out + mt * k_.mr * n_ + nt * k_.nr;
+    a.c_stride = n_;
+    a.rq = &rq_;
+    k_.fn(&a);
+  }
+
+  void pack_weights(const Q8ConvSpec& s) {
+    const size_t nr = k_.nr;
+    for (size_t nt = 0; nt < n_tiles_; ++nt) {
+      uint8_t* block = packed_.data() + nt * block_bytes_;
+      int32_t* bias = reinterpret_cast<int32_t*>(block);
+      float* scale = reinterpret_cast<float*>(block + nr * 4);
+      int16_t* w = reinterpret_cast<int16_t*>(block + nr * 8);
+      for (size_t j = 0; j < nr; ++j) {
+        const size_t n = nt * nr + j;
+        if (n >= n_) break;  // padding columns: bias, scale and weights stay 0
+        if (s.bias) std::memcpy(&bias[j], s.bias + n * 4, 4);
+        scale[j] = s.scale[n];
+        for (size_t t = 0; t < ks_; ++t) {
+          for (size_t k = 0; k < in_c_; ++k) {
+            const size_t src = (n * ks_ + t) * in_c_ + k;
+            const int32_t raw = s.is_unsigned ? static_cast<int32_t>(s.filter[src])
+                                              : static_cast<int32_t>(static_cast<int8_t>(s.filter[src]));
+            const size_t dst = k_.k_major ? (t * kc_ + k) * nr + j : ((t * (kc_ / 2) + k / 2) * nr + j) * 2 + (k & 1);
+            w[dst] = static_cast<int16_t>(raw - s.filter_zp);
+          }
+        }
+      }
+    }
+  }
+
+  // [row tile][tap][row]: where each tap of each output pixel reads its kc centered channels. Rows past
+  // the last pixel repeat it; taps in the padding read the zero row.
+  void build_indirection(const Q8ConvSpec& s) {
+    const size_t mr = k_.mr;
+    indirection_.assign(m_tiles_ * ks_ * mr, nullptr);
+    const int16_t* centered = centered_.as<int16_t>();
+    for (size_t mt = 0; mt < m_tiles_; ++mt) {
+      for (size_t r = 0; r < mr; ++r) {
+        const size_t m = std::min(mt * mr + r, m_ - 1);
+        const int32_t oy = static_cast<int32_t>(m / static_cast<size_t>(s.out_w));
+        const int32_t ox = static_cast<int32_t>(m % static_cast<size_t>(s.out_w));
+        for (int32_t ky = 0; ky < s.filter_h; ++ky) {
+          for (int32_t kx = 0; kx < s.filter_w; ++kx) {
+            const int32_t iy = oy * s.stride_h - s.pad_top + ky * s.dilation_h;
+            const int32_t ix = ox * s.stride_w - s.pad_left + kx * s.dilation_w;
+            const size_t t = static_cast<size_t>(ky * s.filter_w + kx);
+            const bool inside = iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w;
+            indirection_[(mt * ks_ + t) * mr + r] =
+                inside
+                    ? centered + (static_cast<size_t>(iy) * static_cast<size_t>(s.in_w) + static_cast<size_t>(ix)) * kc_
+                    : zeros_.as<int16_t>();
+          }
+        }
+      }
+    }
+  }
+
+  Q8GemmKernelInfo k_;
+  const char* name_;
+  int in_, out_;
+  int32_t batches_ = 1;
+  size_t in_pixels_ = 0, in_c_ = 0, kc_ = 0, ks_ = 0, m_ = 0, n_ = 0, m_tiles_ = 0, n_tiles_ = 0, block_bytes_ = 0;
+  bool is_unsigned_ = false;
+  int32_t input_zp_ = 0;
+  Q8Requant rq_{};
+  int64_t center_tasks_ = 1, gemm_tasks_ = 1;
+  Q8Buffer packed_, centered_, zeros_;
+  std::vector<const int16_t*> indirection_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<PreparedOp>> make_q8_igemm_op(Isa isa, int threads, const Q8ConvSpec& spec, bool fc,
+                                                     int input_tensor, int output_tensor) {
+  auto c4 = make_qs8_c4_igemm_op(isa, threads, spec, fc, input_tensor, output_tensor);
+  if (!c4.ok() || c4.value()) return c4;
+  const Q8GemmKernelInfo* k = q8_gemm_kernel_for(isa);
+  if (k == nullptr) return std::unique_ptr<PreparedOp>();
+  const char* name = fc ? (spec.is_unsigned ? k->fc_qu8 : k->fc_qs8) : (spec.is_unsigned ? k->conv_qu8 : k->conv_qs8);
+  auto op = std::make_unique<Q8IgemmOp>(*k, spec, name, threads, input_tensor, output_tensor);
+  EB_RETURN_IF_ERROR(op->init(spec));
+  return std::unique_ptr<PreparedOp>(std::move(op));
+}
+
+}  // namespace eb

@@ -1,0 +1,150 @@
+// The int8 GEMM op on 4-channel dot-product kernels (VNNI VPDPBUSD): raw int8 input read through byte
+// offsets (no centering pass), weights packed once as int8 with the sign-flip and input zero point
+// folded into the bias. Numerics: gemm_q8_ukernel.h (Qs8GemmC4Args); bit-identical to the reference.
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+#include "kernels/common/thread_pool.h"
+#include "kernels/ops/gemm/gemm_q8.h"
+
+namespace eb {
+
+namespace {
+
+class Qs8IgemmC4Op final : public PreparedOp {
+ public:
+  Qs8IgemmC4Op(const Qs8C4KernelInfo& k, const Q8ConvSpec& s, const char* name, int threads, int in, int out)
+      : k_(k), name_(name), in_(in), out_(out) {
+    batches_ = s.batches;
+    in_pixels_ = static_cast<size_t>(s.in_h) * static_cast<size_t>(s.in_w);
+    kc_ = static_cast<size_t>(s.in_c);
+    ks_ = static_cast<size_t>(s.filter_h) * static_cast<size_t>(s.filter_w);
+    m_ = static_cast<size_t>(s.out_h) * static_cast<size_t>(s.out_w);
+    n_ = static_cast<size_t>(s.out_c);
+    m_tiles_ = (m_ + k_.mr - 1) / k_.mr;
+    n_tiles_ = (n_ + k_.nr - 1) / k_.nr;
+    block_bytes_ = k_.nr * 8 + ks_ * kc_ * k_.nr;
+    rq_ = make_q8_requant(s.output_zp, s.act_min, s.act_max, /*is_unsigned=*/false);
+    const int64_t tiles = static_cast<int64_t>(m_tiles_ * n_tiles_);
+    tasks_ = threads <= 1 ? 1 : std::max<int64_t>(1, std::min<int64_t>(tiles, int64_t{threads} * 8));
+  }
+
+  Status init(const Q8ConvSpec& s) {
+    EB_RETURN_IF_ERROR(packed_.allocate(n_tiles_ * block_bytes_));
+    EB_RETURN_IF_ERROR(pad_row_.allocate(kc_));
+    // Padding taps read the input zero point: its (x - x_zp) is 0, as the reference skips them.
+    std::memset(pad_row_.data(), static_cast<int>(static_cast<uint8_t>(s.input_zp)), kc_);
+    pack_weights(s);
+    build_offsets(s);
+    return Status();
+  }
+
+  void run(const RunContext& ctx) override {
+    const uint8_t* in = ctx.data[in_];
+    uint8_t* out = ctx.data[out_];
+    for (int32_t b = 0; b < batches_; ++b) {
+      const uint8_t* in_b = in + static_cast<size_t>(b) * in_pixels_ * kc_;
+      uint8_t* out_b = out + static_cast<size_t>(b) * m_ * n_;
+      parallel_for(ctx.pool, tasks_, [&](int64_t t) {
+        const SplitRange r = split_range(static_cast<int64_t>(m_tiles_ * n_tiles_), tasks_, 1, t);
+        for (int64_t tile = r.begin; tile < r.end; ++tile) run_tile(static_cast<size_t>(tile), in_b, out_b);
+      });
+    }
+  }
+
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  void run_tile(size_t tile, const uint8_t* in, uint8_t* out) const {
+    const size_t mt = tile / n_tiles_, nt = tile % n_tiles_;
+    Qs8GemmC4Args a;
+    a.mr = std::min(k_.mr, m_ - mt * k_.mr);
+    a.nc = std::min(k_.nr, n_ - nt * k_.nr);
+    a.kc = kc_;
+    a.ks = ks_;
+    a.offsets = offsets_.data() + mt * ks_ * k_.mr;
+    a.input = in;
+    a.pad = pad_row_.data();
+    a.w = packed_.data() + nt * block_bytes_;
+    a.c = out + mt * k_.mr * n_ + nt * k_.nr;
+    a.c_stride = n_;
+    a.rq = &rq_;
+    k_.fn(&a);
+  }
+
+  void pack_weights(const Q8ConvSpec& s) {
+    const size_t nr = k_.nr;
+    const uint32_t flip_and_zp = static_cast<uint32_t>(128 + s.input_zp);
+    for (size_t nt = 0; nt < n_tiles_; ++nt) {
+      uint8_t* block = packed_.data() + nt * block_bytes_;
+      int32_t* bias = reinterpret_cast<int32_t*>(block);
+      float* scale = reinterpret_cast<float*>(block + nr * 4);
+      int8_t* w = reinterpret_cast<int8_t*>(block + nr * 8);
+      for (size_t j = 0; j < nr; ++j) {
+        const size_t n = nt * nr + j;
+        if (n >= n_) break;  // padding columns: bias, scale and weights stay 0
+        int32_t b0 = 0;
+        if (s.bias) std::memcpy(&b0, s.bias + n * 4, 4);
+        uint32_t folded = static_cast<uint32_t>(b0);  // wrapping, like the reference's adds
+        scale[j] = s.scale[n];
+        for (size_t t = 0; t < ks_; ++t) {
+          for (size_t k = 0; k < kc_; ++k) {
+            const int8_t v = static_cast<int8_t>(s.filter[(n * ks_ + t) * kc_ + k]);
+            w[((t * (kc_ / 4) + k / 4) * nr + j) * 4 + (k & 3)] = v;
+            folded -= flip_and_zp * static_cast<uint32_t>(static_cast<int32_t>(v));
+          }
+        }
+        bias[j] = static_cast<int32_t>(folded);
+      }
+    }
+  }
+
+  // [row tile][tap][row]: byte offset of the pixel each tap reads (within one batch item), -1 in the
+  // padding; rows past the last pixel repeat it.
+  void build_offsets(const Q8ConvSpec& s) {
+    const size_t mr = k_.mr;
+    offsets_.assign(m_tiles_ * ks_ * mr, -1);
+    for (size_t mt = 0; mt < m_tiles_; ++mt) {
+      for (size_t r = 0; r < mr; ++r) {
+        const size_t m = std::min(mt * mr + r, m_ - 1);
+        const int32_t oy = static_cast<int32_t>(m / static_cast<size_t>(s.out_w));
+        const int32_t ox = static_cast<int32_t>(m % static_cast<size_t>(s.out_w));
+        for (int32_t ky = 0; ky < s.filter_h; ++ky) {
+          for (int32_t kx = 0; kx < s.filter_w; ++kx) {
+            const int32_t iy = oy * s.stride_h - s.pad_top + ky * s.dilation_h;
+            const int32_t ix = ox * s.stride_w - s.pad_left + kx * s.dilation_w;
+            if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) continue;
+            const size_t t = static_cast<size_t>(ky * s.filter_w + kx);
+            offsets_[(mt * ks_ + t) * mr + r] = (static_cast<int64_t>(iy) * s.in_w + ix) * static_cast<int64_t>(kc_);
+          }
+        }
+      }
+    }
+  }
+
+  Qs8C4KernelInfo k_;
+  const char* name_;
+  int in_, out_;
+  int32_t batches_ = 1;
+  size_t in_pixels_ = 0, kc_ = 0, ks_ = 0, m_ = 0, n_ = 0, m_tiles_ = 0, n_tiles_ = 0, block_bytes_ = 0;
+  Q8Requant rq_{};
+  int64_t tasks_ = 1;
+  Q8Buffer packed_, pad_row_;
+  std::vector<int64_t> offsets_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<PreparedOp>> make_qs8_c4_igemm_op(Isa isa, int threads, const Q8ConvSpec& spec, bool fc,
+                                                         int input_tensor, int output_tensor) {
+  const Qs8C4KernelInfo* k = qs8_c4_kernel_for(isa);
+  // int8 weights are symmetric (filter_zp 0) and fit the kernel's int8 operand as they are, -128 too.
+  if (k == nullptr || spec.is_unsigned || spec.filter_zp != 0 || spec.in_c % 4 != 0)
+    return std::unique_ptr<PreparedOp>();
+  auto op = std::make_unique<Qs8IgemmC4Op>(*k, spec, fc ? k->fc : k->conv, threads, input_tensor, output_tensor);
+  EB_RETURN_IF_ERROR(op->init(spec));
+  return std::unique_ptr<PreparedOp>(std::move(op));
+}
+
+}  // namespace eb
