@@ -1,14 +1,21 @@
 #!/usr/bin/python3
 """Runs `edgebench bench --json` on every model of a directory for each engine and thread count,
 alternating engines run by run, and prints the median over repeated runs of each run's p50 latency
-(milliseconds), peak RSS and the arena against its lower bound, as a Markdown table. Where two engines
-are given, the ratio column is ENGINE0 / ENGINE1 (lower is better for ENGINE0).
+(milliseconds), each engine's peak RSS, and the first engine's arena against its lower bound, as a
+Markdown table. Where two engines are given, the ratio column is ENGINE0 / ENGINE1 (lower is better for
+ENGINE0), and a summary gives the geometric mean and the maximum of the ratios per thread count (issue 3's
+targets: geometric mean <= 1.0, no model above 1.5). By default: edgebench's `auto` engine against
+XNNPACK, at 1 and 2 threads.
 
   bench/bench_models.py --edgebench build-release/daemon/edgebench [--models ../shared/models]
-      [--engines auto] [--threads 1,2] [--repeats 5] [--iterations 30] [--warmup 5]
+      [--engines auto,xnnpack] [--threads 1,2] [--repeats 5] [--iterations 30] [--warmup 5]
+
+A model an engine refuses (XNNPACK takes a subset) is shown as "refused" in that engine's cells, with the
+one-line reason listed under the table; it is left out of the ratio summary.
 """
 import argparse
 import json
+import math
 import os
 import statistics
 import subprocess
@@ -20,7 +27,7 @@ def bench_once(args, model, engine, threads):
            '--warmup', str(args.warmup), '--iterations', str(args.iterations), '--json']
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
-        return None, p.stderr.strip()
+        return None, (p.stderr.strip().splitlines() or ['exit status %d' % p.returncode])[-1]
     return json.loads(p.stdout), None
 
 
@@ -28,48 +35,81 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--edgebench', required=True)
     ap.add_argument('--models', default=os.path.join(os.path.dirname(__file__), '..', '..', 'shared', 'models'))
-    ap.add_argument('--engines', default='auto')
-    ap.add_argument('--threads', default='1')
+    ap.add_argument('--engines', default='auto,xnnpack')
+    ap.add_argument('--threads', default='1,2')
     ap.add_argument('--repeats', type=int, default=5)
     ap.add_argument('--iterations', type=int, default=30)
     ap.add_argument('--warmup', type=int, default=5)
     args = ap.parse_args()
     engines = args.engines.split(',')
     threads = [int(t) for t in args.threads.split(',')]
+    if not os.path.isdir(args.models):
+        print('models directory not found: %s' % args.models, file=sys.stderr)
+        return 2
     models = sorted(f for f in os.listdir(args.models) if f.endswith('.tflite'))
-    head = '| model | threads | ' + ' | '.join('%s p50 ms (median of %d)' % (e, args.repeats) for e in engines)
-    if len(engines) == 2:
+    pair = len(engines) == 2
+    head = '| model | threads | ' + ' | '.join('%s p50 ms' % e for e in engines)
+    if pair:
         head += ' | ratio %s/%s' % tuple(engines)
-    head += ' | peak RSS MiB | arena KiB | arena / lower bound |'
+    head += ' | ' + ' | '.join('%s peak RSS MiB' % e for e in engines)
+    head += ' | %s arena KiB | arena / lower bound |' % engines[0]
+    print('Latency: median over %d alternating runs of each run\'s p50 (%d timed inferences after %d warm-ups).'
+          % (args.repeats, args.iterations, args.warmup))
+    print()
     print(head)
     print('|' + '---|' * (head.count('|') - 1))
+    ratios = {t: [] for t in threads}
+    refusals = {}
     for m in models:
         path = os.path.join(args.models, m)
         for t in threads:
             p50 = {e: [] for e in engines}
+            rss = {e: [] for e in engines}
             last = {}
-            err = None
+            refused = {}
             for _ in range(args.repeats):
                 for e in engines:  # alternate engines so drift (heat, other load) hits both alike
+                    if e in refused:
+                        continue
                     r, err = bench_once(args, path, e, t)
                     if r is None:
-                        break
+                        refused[e] = err
+                        refusals[(m, e)] = err
+                        continue
                     p50[e].append(r['latency_ms']['p50'])
+                    rss[e].append(r['peak_rss_bytes'])
                     last[e] = r
-                if err:
-                    break
-            if err:
-                print('| %s | %d | refused: %s |' % (m, t, err.replace('|', '/')[:120]))
-                continue
-            med = {e: statistics.median(v) for e, v in p50.items()}
-            row = '| %s | %d | ' % (m, t) + ' | '.join('%.3f' % med[e] for e in engines)
-            if len(engines) == 2:
-                row += ' | %.2f' % (med[engines[0]] / med[engines[1]])
-            r0 = last[engines[0]]
-            lb = r0.get('arena_lower_bound_bytes') or 0
-            row += ' | %.1f | %.1f | %s |' % (r0['peak_rss_bytes'] / 1048576, r0['arena_bytes'] / 1024,
-                                            '%.3f' % (r0['arena_bytes'] / lb) if lb else 'n/a')
+            med = {e: statistics.median(v) for e, v in p50.items() if v and e not in refused}
+            row = '| %s | %d | ' % (m, t) + ' | '.join('%.3f' % med[e] if e in med else 'refused' for e in engines)
+            if pair:
+                if all(e in med for e in engines) and med[engines[1]] > 0:
+                    ratio = med[engines[0]] / med[engines[1]]
+                    ratios[t].append((ratio, m))
+                    row += ' | %.2f' % ratio
+                else:
+                    row += ' | n/a'
+            row += ' | ' + ' | '.join('%.1f' % (statistics.median(rss[e]) / 1048576) if e in med else '-' for e in engines)
+            r0 = last.get(engines[0])
+            if r0:
+                lb = r0.get('arena_lower_bound_bytes') or 0
+                row += ' | %.1f | %s |' % (r0['arena_bytes'] / 1024, '%.3f' % (r0['arena_bytes'] / lb) if lb else 'n/a')
+            else:
+                row += ' | - | - |'
             print(row, flush=True)
+    if pair:
+        print()
+        for t in threads:
+            rs = ratios[t]
+            if not rs:
+                continue
+            geo = math.exp(sum(math.log(r) for r, _ in rs) / len(rs))
+            worst = max(rs)
+            print('%d thread(s): geometric mean of %s/%s over %d models = %.2f; max %.2f (%s)'
+                  % (t, engines[0], engines[1], len(rs), geo, worst[0], worst[1]))
+    if refusals:
+        print()
+        for (m, e), err in sorted(refusals.items()):
+            print('%s refused %s: %s' % (e, m, err))
     return 0
 
 

@@ -4,8 +4,10 @@ conformance/README.md. Prints one line per failure and a closing 'N passed, M fa
 
   run_conformance.py --edgebench build/daemon/edgebench [--shared ../shared] [--filter SUBSTR]
                      [--engine ref] [--wrapper "qemu-aarch64 -L SYSROOT"] [--jobs 2]
+                     [--allow-refused MODEL_STEM,...|*]
 
-Exit status: 0 all passed, 1 a case failed, 77 the shared material is absent (CTest: skipped).
+Exit status: 0 all passed (or were refused as allowed), 1 a case failed, 77 the shared material or the
+engine is absent (CTest: skipped).
 """
 import argparse
 import concurrent.futures
@@ -17,6 +19,23 @@ import sys
 import tempfile
 
 import numpy as np
+
+
+UNAVAILABLE = 'unavailable'
+
+
+class Refused(str):
+    """edgebench declined the model with a clear error (--allow-refused): not a failure."""
+
+
+def refusal_allowed(args, case):
+    stem = case['model'][:-len('.tflite')] if case['model'].endswith('.tflite') else case['model']
+    return '*' in args.allow_refused or stem in args.allow_refused
+
+
+def is_clear_refusal(returncode, stderr):
+    # Exit status 1 (not a signal, not a crash), one line, naming what is not supported.
+    return returncode == 1 and stderr.count('\n') == 0 and stderr.startswith('edgebench: ') and 'not supported' in stderr
 
 
 def check_case(args, case):
@@ -31,7 +50,13 @@ def check_case(args, case):
             cmd += ['--threads', str(args.threads)]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
         if p.returncode != 0:
-            return 'edgebench exited %d: %s' % (p.returncode, p.stderr.strip()[-400:])
+            err = p.stderr.strip()
+            # This build lacks the engine (factory message; older builds: "unknown engine").
+            if p.returncode == 1 and any(m % args.engine in err for m in ("engine '%s' is not available", "unknown engine '%s'")):
+                return UNAVAILABLE
+            if refusal_allowed(args, case) and is_clear_refusal(p.returncode, err):
+                return Refused(err)
+            return 'edgebench exited %d: %s' % (p.returncode, err[-400:])
         problems = []
         for j, spec in enumerate(case['outputs']):
             exp = np.load(os.path.join(d, 'expected_%d.npy' % j))
@@ -67,21 +92,39 @@ def main():
     ap.add_argument('--wrapper', default='')
     ap.add_argument('--jobs', type=int, default=os.cpu_count() or 2)
     ap.add_argument('--timeout', type=float, default=600)
+    # Peer engines (--engine xnnpack) take a subset of the models: a model listed here (file stem, or '*'
+    # for any) may be refused instead of run, provided the refusal is one clear line ("... not supported
+    # ..."), exit status 1. Refusals are counted apart from failures; any other model must pass.
+    ap.add_argument('--allow-refused', default='', help='comma-separated model stems, or *')
     args = ap.parse_args()
+    args.allow_refused = [m for m in args.allow_refused.split(',') if m]
     cases_json = os.path.join(args.shared, 'conformance', 'cases.json')
     if not os.path.exists(cases_json):
         print('SKIPPED: conformance data not found at %s (../shared absent)' % cases_json)
         return 77
     cases = [c for c in json.load(open(cases_json)) if args.filter in c['case']]
     failed = 0
+    refused = {}  # model -> the one-line refusal
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         results = list(ex.map(lambda c: (c, check_case(args, c)), cases))
+    if results and all(problem == UNAVAILABLE for _, problem in results):
+        print('SKIPPED: engine %s is not available in this edgebench build' % args.engine)
+        return 77
     for c, problem in results:
-        if problem:
+        if isinstance(problem, Refused):
+            refused.setdefault(c['model'], []).append(str(problem))
+        elif problem:
             failed += 1
             print('FAIL %s: %s' % (c['case'], problem))
-    print('%d passed, %d failed' % (len(cases) - failed, failed))
-    return 1 if failed or not cases else 0
+    for model, messages in sorted(refused.items()):
+        print('REFUSED %s (%d cases): %s' % (model, len(messages), messages[0]))
+    n_refused = sum(len(v) for v in refused.values())
+    passed = len(cases) - failed - n_refused
+    if args.allow_refused:
+        print('%d passed, %d failed, %d refused with a clear error (%d models)' % (passed, failed, n_refused, len(refused)))
+    else:
+        print('%d passed, %d failed' % (passed, failed))
+    return 1 if failed or not passed else 0
 
 
 if __name__ == '__main__':
