@@ -277,6 +277,15 @@ const char* const kVideoExtensions[] = {".avi", ".mp4", ".mkv", ".mov", ".webm",
 
 }  // namespace
 
+// The formats edgebench decodes, recognised by their first bytes.
+bool is_common_image_format(const std::vector<uchar>& b) {
+  auto starts = [&](const char* magic, size_t n) { return b.size() >= n && std::memcmp(b.data(), magic, n) == 0; };
+  if (starts("BM", 2)) return true;                                        // BMP
+  if (b.size() >= 2 && b[0] == 'P' && b[1] >= '1' && b[1] <= '6') return true;  // PBM/PGM/PPM
+  if (starts("II*\0", 4) || starts("MM\0*", 4)) return true;               // TIFF
+  return b.size() >= 12 && starts("RIFF", 4) && std::memcmp(b.data() + 8, "WEBP", 4) == 0;  // WebP
+}
+
 Result<cv::Mat> read_image_file(const std::string& path, int64_t max_file_bytes) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return error("image %s: is a directory", path.c_str());
@@ -298,6 +307,12 @@ Result<cv::Mat> read_image_file(const std::string& path, int64_t max_file_bytes)
     if (!jpeg_is_complete(buf)) return error("image %s: truncated JPEG (no end-of-image marker)", path.c_str());
   } else if (buf.size() >= 8 && std::memcmp(buf.data(), "\x89PNG\r\n\x1a\n", 8) == 0) {
     if (!png_has_iend(buf)) return error("image %s: truncated PNG (no IEND chunk)", path.c_str());
+  } else if (!is_common_image_format(buf)) {
+    // cv::imdecode tries every decoder OpenCV was built with, some of which abort the process on
+    // malformed input (Debian's DICOM decoder asserts in libgdcm: found by fuzz_image). Photos and
+    // datasets come as JPEG, PNG, BMP, PNM, TIFF or WebP: only those reach the decoder.
+    return error("image %s: not a decodable image: unsupported format (expected JPEG, PNG, BMP, PNM, TIFF or WebP)",
+                 path.c_str());
   }
   cv::Mat image;
   try {

@@ -35,7 +35,7 @@ Padding map_pad(tflite::Padding p) { return p == tflite::Padding_VALID ? Padding
 
 // Copies the options each supported op reads into NodeOptions. Options of the wrong union type for
 // the op are ignored (TFLite does the same: it reads only the type it expects).
-void read_options(const tflite::Operator* op, int32_t code, NodeOptions& o) {
+Status read_options(const tflite::Operator* op, int32_t code, size_t max_rank, NodeOptions& o) {
   switch (static_cast<OpCode>(code)) {
     case OpCode::kConv2D:
       if (auto* c = op->builtin_options_as_Conv2DOptions()) {
@@ -109,6 +109,8 @@ void read_options(const tflite::Operator* op, int32_t code, NodeOptions& o) {
       break;
     case OpCode::kReshape:
       if (auto* c = op->builtin_options_as_ReshapeOptions(); c && c->new_shape()) {
+        if (c->new_shape()->size() > max_rank)
+          return error("new_shape option has %u dimensions, above the rank limit of %zu", c->new_shape()->size(), max_rank);
         o.has_new_shape = true;
         o.new_shape.assign(c->new_shape()->begin(), c->new_shape()->end());
       }
@@ -117,8 +119,11 @@ void read_options(const tflite::Operator* op, int32_t code, NodeOptions& o) {
       if (auto* c = op->builtin_options_as_ReducerOptions()) o.keep_dims = c->keep_dims();
       break;
     case OpCode::kSqueeze:
-      if (auto* c = op->builtin_options_as_SqueezeOptions(); c && c->squeeze_dims())
+      if (auto* c = op->builtin_options_as_SqueezeOptions(); c && c->squeeze_dims()) {
+        if (c->squeeze_dims()->size() > max_rank)
+          return error("squeeze_dims option lists %u dimensions, above the rank limit of %zu", c->squeeze_dims()->size(), max_rank);
         o.squeeze_dims.assign(c->squeeze_dims()->begin(), c->squeeze_dims()->end());
+      }
       break;
     case OpCode::kArgMax:
       if (auto* c = op->builtin_options_as_ArgMaxOptions()) o.output_type = map_type(c->output_type());
@@ -129,6 +134,7 @@ void read_options(const tflite::Operator* op, int32_t code, NodeOptions& o) {
     default:
       break;
   }
+  return Status();
 }
 
 }  // namespace
@@ -168,13 +174,15 @@ Result<std::unique_ptr<Model>> Model::load_file(const std::string& path, const L
 }
 
 Result<std::unique_ptr<Model>> Model::load_bytes(const uint8_t* data, size_t size, const LoadLimits& limits) {
+  // Size checks first: an oversized buffer is refused before it is copied.
+  if (size < 16) return error("model buffer is too small to be a .tflite file (%zu bytes)", size);
+  if (size > limits.max_file_bytes)
+    return error("model buffer is %zu bytes, above the limit of %zu", size, limits.max_file_bytes);
   std::unique_ptr<Model> m(new Model());
   m->path_ = "<memory>";
   m->owned_.assign(data, data + size);
   m->data_ = m->owned_.data();
   m->size_ = size;
-  if (size < 16) return error("model buffer is too small to be a .tflite file (%zu bytes)", size);
-  if (size > limits.max_file_bytes) return error("model buffer of %zu bytes is above the limit", size);
   Status s = m->parse(limits);
   if (!s.ok()) return s;
   return m;
@@ -187,7 +195,11 @@ Status Model::parse(const LoadLimits& limits) {
   if (!tflite::VerifyModelBuffer(verifier)) return error("flatbuffer verification failed (corrupt or truncated file)");
   const tflite::Model* model = tflite::GetModel(data_);
   if (model->version() != 3) return error("schema version %u is not supported (expected 3)", model->version());
-  if (model->description()) description_ = model->description()->str();
+  if (model->description()) {
+    if (model->description()->size() > limits.max_name_length)
+      return error("description is %u bytes long, above the limit of %zu", model->description()->size(), limits.max_name_length);
+    description_ = model->description()->str();
+  }
   const auto* subgraphs = model->subgraphs();
   if (!subgraphs || subgraphs->size() == 0) return error("model has no subgraph");
   if (subgraphs->size() > 1)
@@ -205,7 +217,8 @@ Status Model::parse(const LoadLimits& limits) {
     const tflite::Tensor* ft = tensors->Get(static_cast<flatbuffers::uoffset_t>(i));
     Tensor& t = g.tensors[i];
     if (ft->name()) {
-      if (ft->name()->size() > limits.max_name_length) return error("tensor %zu: name longer than %zu bytes", i, limits.max_name_length);
+      if (ft->name()->size() > limits.max_name_length)
+        return error("tensor %zu: name is %u bytes long, above the limit of %zu", i, ft->name()->size(), limits.max_name_length);
       t.name = ft->name()->str();
     }
     auto where = [&] { return strfmt("tensor %zu '%s'", i, t.name.c_str()); };
@@ -228,8 +241,12 @@ Status Model::parse(const LoadLimits& limits) {
     } else {
       t.signature = t.shape;
     }
-    auto elems = checked_elements(t.shape);
-    if (!elems) return error("%s: shape %s overflows", where().c_str(), shape_str(t.shape).c_str());
+    // Every element takes at least a byte, so the byte limit also caps the element count of tensors
+    // whose type has no size here (unsupported types, refused later if anything uses them).
+    auto elems = checked_elements(t.shape, limits.max_tensor_bytes);
+    if (!elems)
+      return error("%s: shape %s has more elements than the tensor size limit of %zu bytes allows", where().c_str(),
+                   shape_str(t.shape).c_str(), limits.max_tensor_bytes);
     if (t.dtype != DType::kUnsupported) {
       auto bytes = checked_mul(*elems, dtype_size(t.dtype));
       if (!bytes || *bytes > limits.max_tensor_bytes)
@@ -240,8 +257,16 @@ Status Model::parse(const LoadLimits& limits) {
       if (q->details_type() != tflite::QuantizationDetails_NONE)
         return error("%s: custom quantization is not supported", where().c_str());
       if (q->scale() && q->scale()->size() > 0) {
+        if (q->scale()->size() > limits.max_quant_params || (q->zero_point() && q->zero_point()->size() > limits.max_quant_params))
+          return error("%s: more than %zu quantization parameters", where().c_str(), limits.max_quant_params);
         t.quant.scale.assign(q->scale()->begin(), q->scale()->end());
-        if (q->zero_point()) t.quant.zero_point.assign(q->zero_point()->begin(), q->zero_point()->end());
+        if (const auto* zp = q->zero_point()) {
+          // Copied bytewise: the verifier checks a vector's 4-byte length alignment only, so these int64
+          // elements may sit at a 4-byte boundary (found by fuzz_model: regressions/model/crash-810b4c01...,
+          // UBSan "load of misaligned address"). Flatbuffers are little-endian, as are our targets.
+          t.quant.zero_point.resize(zp->size());
+          if (zp->size() > 0) std::memcpy(t.quant.zero_point.data(), zp->Data(), zp->size() * sizeof(int64_t));
+        }
         if (t.quant.zero_point.empty()) t.quant.zero_point.assign(t.quant.scale.size(), 0);
         if (t.quant.zero_point.size() != t.quant.scale.size())
           return error("%s: %zu scales but %zu zero points", where().c_str(), t.quant.scale.size(), t.quant.zero_point.size());
@@ -289,8 +314,9 @@ Status Model::parse(const LoadLimits& limits) {
   }
 
   auto check_index_list = [&](const flatbuffers::Vector<int32_t>* v, const char* what, std::vector<int>& out,
-                              bool allow_optional) -> Status {
+                              bool allow_optional, const char* count_name, size_t max_count) -> Status {
     if (!v) return Status();
+    if (v->size() > max_count) return error("%u %s, above the limit of %zu", v->size(), count_name, max_count);
     for (int32_t idx : *v) {
       if (idx == -1 && allow_optional) {
         out.push_back(-1);
@@ -302,8 +328,8 @@ Status Model::parse(const LoadLimits& limits) {
     }
     return Status();
   };
-  EB_RETURN_IF_ERROR(check_index_list(sg->inputs(), "subgraph input:", g.inputs, false));
-  EB_RETURN_IF_ERROR(check_index_list(sg->outputs(), "subgraph output:", g.outputs, false));
+  EB_RETURN_IF_ERROR(check_index_list(sg->inputs(), "subgraph input:", g.inputs, false, "subgraph inputs", limits.max_graph_io));
+  EB_RETURN_IF_ERROR(check_index_list(sg->outputs(), "subgraph output:", g.outputs, false, "subgraph outputs", limits.max_graph_io));
   if (g.inputs.empty()) return error("subgraph has no inputs");
   if (g.outputs.empty()) return error("subgraph has no outputs");
   for (int i : g.inputs)
@@ -333,10 +359,26 @@ Status Model::parse(const LoadLimits& limits) {
       n.op_name = builtin_name(n.builtin);
     }
     auto prefix = strfmt("node %zu (%s): ", i, n.op_name.c_str());
-    Status s = check_index_list(op->inputs(), "input", n.inputs, true);
-    if (s.ok()) s = check_index_list(op->outputs(), "output", n.outputs, false);
+    Status s = check_index_list(op->inputs(), "input", n.inputs, true, "inputs", limits.max_node_inputs);
+    if (s.ok()) s = check_index_list(op->outputs(), "output", n.outputs, false, "outputs", limits.max_node_outputs);
+    if (s.ok()) s = read_options(op, n.builtin, limits.max_rank, n.options);
     if (!s.ok()) return s.with_context(prefix);
-    read_options(op, n.builtin, n.options);
+  }
+
+  // Data flow: every node input must hold data when the node runs -- a graph input, a constant, or an
+  // output of an earlier node. Otherwise the planner gives it no memory and the kernel would read
+  // through a null pointer (found by fuzz_model: tests/fuzz/regressions/model/crash-0b17843...).
+  std::vector<bool> written(ntensors, false);
+  for (int i : g.inputs) written[static_cast<size_t>(i)] = true;
+  for (size_t t = 0; t < ntensors; ++t)
+    if (g.tensors[t].is_constant()) written[t] = true;
+  for (const Node& n : g.nodes) {
+    for (int in : n.inputs)
+      if (in >= 0 && !written[static_cast<size_t>(in)])
+        return error("node %d (%s): input tensor %d '%s' is never written before it (not a graph input, a constant "
+                     "or an output of an earlier node)", n.index, n.op_name.c_str(), in,
+                     g.tensors[static_cast<size_t>(in)].name.c_str());
+    for (int out : n.outputs) written[static_cast<size_t>(out)] = true;
   }
   return Status();
 }

@@ -13,14 +13,21 @@
 
 namespace eb {
 
-// Limits a hostile file cannot push past; each violation is a clear error.
+// Limits a hostile file cannot push past; each violation is a clear error naming the limit. The
+// defaults fit every real edge model with a wide margin; services and the fuzzers set tighter ones.
+// Everything the loader copies out of the file is bounded by one of these, so a small file cannot make
+// the loader allocate much more than its own size (tensor data is never copied: it stays in the mapping).
 struct LoadLimits {
   size_t max_file_bytes = size_t{1} << 31;  // 2 GiB: the flatbuffer format's own ceiling
   size_t max_tensors = 1u << 20;
-  size_t max_nodes = 1u << 20;
-  size_t max_rank = 8;
-  size_t max_tensor_bytes = size_t{1} << 30;  // 1 GiB per tensor
-  size_t max_name_length = 1u << 16;
+  size_t max_nodes = 1u << 20;              // operators
+  size_t max_node_inputs = 1024;            // per operator (CONCATENATION is the only wide one)
+  size_t max_node_outputs = 64;
+  size_t max_graph_io = 1024;               // subgraph inputs, and outputs, each
+  size_t max_rank = 8;                      // tensor shapes and shape-like options (RESHAPE, SQUEEZE)
+  size_t max_tensor_bytes = size_t{1} << 30;  // 1 GiB per tensor; also caps any tensor's element count
+  size_t max_name_length = 1u << 16;        // tensor names, custom operator codes, the description
+  size_t max_quant_params = 1u << 16;       // scales (and zero points) per tensor
 };
 
 class Model {
