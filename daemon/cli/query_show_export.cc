@@ -234,6 +234,16 @@ std::string run_details_text(const RunDetails& d, const std::map<int64_t, Compar
       for (const auto& [op, v] : ops)
         s += strfmt("    %-26s %4d node%s %12.3f ms %6.1f%%\n", op.c_str(), v.second, v.second == 1 ? " " : "s",
                     v.first, total > 0 ? 100.0 * v.first / total : 0.0);
+      // Per node too: two CONV_2D nodes of very different cost hide in the per-type sum.
+      std::vector<store::OpProfileRow> nodes = m.op_profile;
+      std::stable_sort(nodes.begin(), nodes.end(), [](const auto& a, const auto& b) { return a.total_ms > b.total_ms; });
+      const size_t shown = std::min<size_t>(nodes.size(), 10);
+      const double per = m.samples_ms.empty() ? 0.0 : 1.0 / static_cast<double>(m.samples_ms.size());
+      s += strfmt("  slowest nodes%s:\n", shown < nodes.size() ? strfmt(" (%zu of %zu)", shown, nodes.size()).c_str() : "");
+      for (size_t i = 0; i < shown; ++i)
+        s += strfmt("    node %-4lld %-21s %12.3f ms %6.1f%%  %.4f ms per inference\n",
+                    static_cast<long long>(nodes[i].node_index), nodes[i].op_type.c_str(), nodes[i].total_ms,
+                    total > 0 ? 100.0 * nodes[i].total_ms / total : 0.0, nodes[i].total_ms * per);
     }
     if (m.accuracy && !m.accuracy->confusion.empty())
       field("confusion:", strfmt("%zu non-zero cells (listed by --format json)", m.accuracy->confusion.size()), in);

@@ -1,12 +1,15 @@
+// edgebench run --config FILE [--group NAME] [--db FILE] [--profile-ops]
 // edgebench run MODEL... (--images DIR [--labels CSV] [--label-names FILE] [--limit N] |
 //                         --camera SPEC [--frames N] [--duration S])
 //                [--reference MODEL] [--input-range LO,HI] [--name GROUP] [--db FILE]
-//                [--engine E] [--threads N] [--warmup W]
-// The quick form of a benchmark run: every variant over the same images, stored in the results
-// database, then printed side by side. The input pipeline is inferred from each model's input.
+//                [--engine E[,E...]] [--threads N[,N...]] [--warmup W] [--iterations K] [--cooldown S]
+//                [--profile-ops]
+// Both forms become a configuration (daemon/config) and run through the benchmark job (daemon/job), as
+// the daemon does; this file only turns flags into a group, shows progress and prints the tables.
 #include <unistd.h>
 
-#include <chrono>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -14,46 +17,106 @@
 #include "daemon/cli/args.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/query_detail.h"
-#include "daemon/pipeline/latency_stats.h"
-#include "daemon/pipeline/variant_runner.h"
+#include "daemon/config/config.h"
+#include "daemon/job/benchmark_job.h"
 #include "daemon/store/queries.h"
 #include "daemon/store/results_store.h"
 #include "daemon/store/store_paths.h"
-
-#ifndef EDGEBENCH_VERSION
-#define EDGEBENCH_VERSION "unknown"
-#endif
-#ifndef EDGEBENCH_GIT_HASH
-#define EDGEBENCH_GIT_HASH "unknown"
-#endif
 
 namespace eb::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Variant {
-  std::string path, label;
-  bool is_reference = false;
+// Ctrl-C / SIGTERM during a run: the job stops at the next item and marks the run interrupted.
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_stop_signal(int) { g_stop = 1; }
+
+class StopSignals {
+ public:
+  StopSignals() {
+    struct sigaction sa = {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+
+ private:
+  struct sigaction old_int_ = {}, old_term_ = {};
 };
 
-// Group and variant names from file stems: "fmnist-cnn-float32" + "fmnist-cnn-int8" -> group
-// "fmnist-cnn", variants "float32" and "int8" (the common prefix, cut at a '-' or '_').
-void name_variants(std::vector<Variant>& vs, std::string& group) {
-  std::vector<std::string> stems;
-  for (auto& v : vs) stems.push_back(fs::path(v.path).stem().string());
-  size_t common = stems[0].size();
-  for (const auto& s : stems) {
-    size_t k = 0;
-    while (k < common && k < s.size() && s[k] == stems[0][k]) ++k;
-    common = k;
+// Progress on stderr: one rewritten line on a terminal, a line per 10 % otherwise (logs, CI).
+class ProgressPrinter : public job::JobObserver {
+ public:
+  ProgressPrinter() : tty_(isatty(STDERR_FILENO) != 0) {}
+  void on_status(const std::string& text) override {
+    clear();
+    const bool cooling = text.rfind("cooling down", 0) == 0;
+    if (cooling && tty_) {  // a countdown: rewritten in place
+      std::fprintf(stderr, "\r%-60s", text.c_str());
+      dirty_ = true;
+      return;
+    }
+    if (cooling && cooling_) return;  // in a log, the first line of a cool-down says it all
+    cooling_ = cooling;
+    std::fprintf(stderr, "%s\n", text.c_str());
+    last_tenth_ = -1;
   }
-  while (common > 0 && stems[0][common - 1] != '-' && stems[0][common - 1] != '_') --common;
-  for (size_t i = 0; i < vs.size(); ++i) {
-    std::string rest = stems[i].substr(common);
-    vs[i].label = rest.empty() || vs.size() == 1 ? stems[i] : rest;
+  void on_progress(int64_t n, std::optional<int64_t> total) override {
+    if (tty_) {
+      if (n % 50 != 0 && !(total && n == *total)) return;
+      std::fprintf(stderr, "\r  %lld%s", static_cast<long long>(n),
+                   total ? strfmt("/%lld", static_cast<long long>(*total)).c_str() : "");
+      dirty_ = true;
+    } else if (total && *total > 0 && n * 10 / *total != last_tenth_) {
+      last_tenth_ = n * 10 / *total;
+      std::fprintf(stderr, "  %lld/%lld\n", static_cast<long long>(n), static_cast<long long>(*total));
+    }
   }
-  if (group.empty()) group = common > 1 ? stems[0].substr(0, common - 1) : stems[0];
+  void on_measurement(const std::string& variant, const std::string&, int, const std::string& error) override {
+    clear();
+    if (!error.empty()) std::fprintf(stderr, "edgebench: %s: %s (recorded, carrying on)\n", variant.c_str(), error.c_str());
+  }
+  void on_skipped_items(int64_t count, const std::vector<std::string>& examples) override {
+    clear();
+    for (const auto& e : examples) std::fprintf(stderr, "edgebench: skipped item: %s\n", e.c_str());
+    if (count > static_cast<int64_t>(examples.size()))
+      std::fprintf(stderr, "edgebench: ... %lld items skipped in all\n", static_cast<long long>(count));
+  }
+  bool stop_requested() override { return g_stop != 0; }
+  void clear() {
+    if (dirty_) std::fprintf(stderr, "\r%-60s\r", "");
+    dirty_ = false;
+  }
+
+ private:
+  bool tty_;
+  bool dirty_ = false;
+  bool cooling_ = false;
+  int64_t last_tenth_ = -1;
+};
+
+Result<std::vector<std::string>> split_list(const std::string& flag, const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  if (out.empty()) return error("%s '%s': expected a comma-separated list", flag.c_str(), text.c_str());
+  return out;
+}
+
+Status check_engines(const std::vector<std::string>& engines) {
+  const auto& known = config::known_engines();
+  for (const auto& e : engines)
+    if (std::find(known.begin(), known.end(), e) == known.end())
+      return error("--engine '%s': expected ref, auto or xnnpack", e.c_str());
+  return Status();
 }
 
 Result<std::pair<float, float>> parse_range(const std::string& text) {
@@ -64,216 +127,211 @@ Result<std::pair<float, float>> parse_range(const std::string& text) {
   return std::make_pair(lo, hi);
 }
 
-std::optional<double> frac(int64_t num, int64_t den) {
-  if (den <= 0) return std::nullopt;
-  return static_cast<double>(num) / static_cast<double>(den);
+Result<double> parse_seconds(const std::string& flag, const std::string& text, bool allow_zero) {
+  double v = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%lf%c", &v, &extra) != 1 || !(allow_zero ? v >= 0 : v > 0) || v > 86400.0 * 7)
+    return error("%s '%s': expected a %s number of seconds", flag.c_str(), text.c_str(),
+                 allow_zero ? "non-negative" : "positive");
+  return v;
 }
 
-store::Measurement to_measurement(const Variant& v, const VariantResult& r, const std::string& engine, int threads,
-                                  std::optional<int64_t> reference_size, const std::vector<std::string>& class_names) {
-  store::Measurement m;
-  m.variant = v.label;
-  m.model_path = v.path;
-  m.is_reference = v.is_reference;
-  m.engine = engine;
-  m.isa = "reference";
-  m.threads = threads;
-  std::error_code ec;
-  const auto size = fs::file_size(v.path, ec);
-  if (!ec) {
-    m.file_size_bytes = static_cast<int64_t>(size);
-    if (reference_size && size > 0)
-      m.compression_ratio = static_cast<double>(*reference_size) / static_cast<double>(size);
+// Flags shared by both forms that change the matrix: --profile-ops (both), the rest quick form only.
+Status apply_matrix_flags(const Args& args, config::GroupConfig& g) {
+  if (args.has("--engine")) {
+    auto engines = split_list("--engine", args.get("--engine"));
+    if (!engines.ok()) return engines.status();
+    EB_RETURN_IF_ERROR(check_engines(*engines));
+    g.engines = *engines;
   }
-  if (!r.error.empty()) {
-    m.error = r.error;
-    return m;
-  }
-  m.load_ms = r.load_ms;
-  m.first_ms = r.first_ms;
-  m.samples_ms = r.samples_ms;
-  if (!r.samples_ms.empty()) {
-    const LatencySummary s = summarize(r.samples_ms);
-    m.latency = store::LatencySummaryMs{s.min, s.mean, s.std, s.p50, s.p90, s.p99, s.max};
-    m.throughput_ips = s.mean > 0 ? 1000.0 / s.mean : 0.0;
-  }
-  m.peak_rss_bytes = static_cast<int64_t>(r.peak_rss_bytes);
-  m.rss_increase_bytes = static_cast<int64_t>(r.rss_increase_bytes);
-  m.arena_bytes = static_cast<int64_t>(r.arena_bytes);
-  if (r.labelled > 0) {
-    store::LabelAccuracy a;
-    a.num_images = r.labelled;
-    a.top1 = *frac(r.top1_correct, r.labelled);
-    if (r.num_classes >= 5) a.top5 = frac(r.top5_correct, r.labelled);
-    for (const auto& [cls, ct] : r.per_class) {
-      const std::string label =
-          cls >= 0 && static_cast<size_t>(cls) < class_names.size() ? class_names[static_cast<size_t>(cls)] : "";
-      a.per_class.push_back({cls, label, ct.first, ct.second});
+  if (args.has("--threads")) {
+    auto list = split_list("--threads", args.get("--threads"));
+    if (!list.ok()) return list.status();
+    g.threads.clear();
+    for (const auto& t : *list) {
+      auto n = parse_int("--threads", t, 1, 256);
+      if (!n.ok()) return n.status();
+      g.threads.push_back(*n);
     }
-    for (const auto& [cell, count] : r.confusion) a.confusion.push_back({cell.first, cell.second, count});
-    m.accuracy = a;
   }
-  if (r.compared > 0 && !v.is_reference) {
-    store::ReferenceDrift d;
-    d.agreement_top1 = *frac(r.agree, r.compared);
-    d.mse = r.sum_sq / static_cast<double>(r.compared_elements);
-    d.mae = r.sum_abs / static_cast<double>(r.compared_elements);
-    d.max_abs_diff = r.max_abs;
-    m.drift = d;
+  if (args.has("--warmup")) {
+    auto w = parse_int("--warmup", args.get("--warmup"), 0, 100000);
+    if (!w.ok()) return w.status();
+    g.warmup = *w;
   }
-  for (const auto& s : r.device_samples)
-    m.device_samples.push_back({s.elapsed_ms, store::utc_now_iso8601(), s.reading.cpu_temp_c, s.reading.cpu_freq_mhz});
-  return m;
+  if (args.has("--iterations")) {
+    auto k = parse_int("--iterations", args.get("--iterations"), 0, 1 << 30);
+    if (!k.ok()) return k.status();
+    g.iterations = *k;
+  }
+  if (args.has("--cooldown")) {
+    auto s = parse_seconds("--cooldown", args.get("--cooldown"), true);
+    if (!s.ok()) return s.status();
+    g.cooldown_s = *s;
+  }
+  if (args.has("--profile-ops")) g.profile_ops = true;
+  return Status();
 }
 
-Status run(const Args& args, const std::vector<std::string>& argv) {
-  if (args.positional.empty()) return error("run needs at least one MODEL");
+// The quick form as a one-group configuration: the pipeline inferred from each model, the reference
+// first (given, or the first MODEL), labels from the file names.
+Result<config::Config> quick_form_config(const Args& args, const std::vector<std::string>& argv) {
+  if (args.positional.empty()) return error("run needs at least one MODEL (or --config FILE)");
   const bool camera = args.has("--camera");
   if (camera == args.has("--images")) return error("run needs exactly one of --images DIR or --camera SPEC");
   auto range = parse_range(args.get("--input-range", "0,1"));
   if (!range.ok()) return range.status();
-  auto threads = parse_int("--threads", args.get("--threads", "1"), 1, 256);
-  auto warmup = parse_int("--warmup", args.get("--warmup", "1"), 0, 100000);
   auto limit = parse_int("--limit", args.get("--limit", "0"), 0, 1 << 30);
   auto frames = parse_int("--frames", args.get("--frames", "100"), 0, 1 << 30);
-  for (const auto* r : {&threads, &warmup, &limit, &frames})
+  for (const auto* r : {&limit, &frames})
     if (!r->ok()) return r->status();
   double duration = 0;
-  if (args.has("--duration") && (std::sscanf(args.get("--duration").c_str(), "%lf", &duration) != 1 || duration <= 0))
-    return error("--duration '%s': expected a positive number of seconds", args.get("--duration").c_str());
+  if (args.has("--duration")) {
+    auto d = parse_seconds("--duration", args.get("--duration"), false);
+    if (!d.ok()) return d.status();
+    duration = *d;
+  }
 
-  // Variants: the reference first (given, or the first MODEL), then the others in order.
-  std::vector<Variant> variants;
+  config::GroupConfig g;
   const std::string ref = args.get("--reference", args.positional[0]);
-  variants.push_back({ref, "", true});
+  g.variants.push_back({ref, "", true});
   for (const auto& m : args.positional) {
     std::error_code ec;
     if (m == ref || fs::equivalent(m, ref, ec)) continue;
-    variants.push_back({m, "", false});
+    g.variants.push_back({m, "", false});
   }
-  for (const auto& v : variants)
+  for (const auto& v : g.variants)
     if (!fs::exists(v.path)) return error("model '%s' does not exist", v.path.c_str());
-  std::string group = args.get("--name");
-  name_variants(variants, group);
+  const std::string prefix = config::label_variants_from_paths(g.variants);
+  g.name = args.get("--name", prefix);
 
-  // The source is opened once per variant so every variant sees the same items.
-  std::function<Result<std::unique_ptr<ImageSource>>()> open_source;
-  std::vector<std::string> class_names;
   if (camera) {
-    CaptureOptions co;
-    co.max_frames = *frames;
-    co.max_seconds = duration;
-    const std::string spec = args.get("--camera");
-    open_source = [spec, co] { return open_capture(spec, co); };
+    g.source.kind = config::SourceConfig::Kind::kCamera;
+    g.source.camera = args.get("--camera");
+    g.source.frames = *frames;
+    g.source.duration_s = duration;
   } else {
-    ImageDirOptions io;
-    io.labels_csv = args.get("--labels");
-    io.label_names_file = args.get("--label-names");
-    io.limit = *limit;
-    const std::string dir = args.get("--images");
-    open_source = [dir, io] { return open_image_dir(dir, io); };
+    g.source.images = args.get("--images");
+    g.source.labels = args.get("--labels");
+    g.source.label_names = args.get("--label-names");
+    g.source.limit = *limit;
   }
-  {  // Fail before touching the database when the source cannot be opened at all.
-    auto probe = open_source();
-    if (!probe.ok()) return probe.status();
-    class_names = probe.value()->class_names();
-    std::fprintf(stderr, "source: %s\n", probe.value()->describe().c_str());
-  }
+  g.preprocess.range_lo = range->first;
+  g.preprocess.range_hi = range->second;
+  EB_RETURN_IF_ERROR(apply_matrix_flags(args, g));
 
-  std::string db_path = args.get("--db");
-  if (db_path.empty()) {
-    auto p = store::default_results_db_path(false);
-    if (!p.ok()) return p.status();
-    db_path = *p;
-  } else {
-    EB_RETURN_IF_ERROR(store::ensure_parent_directory(db_path));
-  }
-  auto db = store::ResultsStore::open(db_path);
-  if (!db.ok()) return db.status();
-  store::RunInfo info;
-  info.model_group = group;
-  info.edgebench_version = EDGEBENCH_VERSION;
-  info.git_hash = EDGEBENCH_GIT_HASH;
+  config::Config c;
   std::ostringstream cmdline;
   cmdline << "edgebench run";
   for (const auto& a : argv) cmdline << ' ' << a;
-  info.config_text = cmdline.str();
-  const DeviceInfo dev = read_device_info();
-  info.device = {"", dev.hostname, dev.cpu_model, dev.cpu_cores, "reference", dev.kernel, dev.governor, dev.throttled};
-  auto run_id = db->begin_run(info);
-  if (!run_id.ok()) return run_id.status();
+  c.text = cmdline.str();
+  c.groups.push_back(std::move(g));
+  return c;
+}
 
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  ItemOutputs reference_outputs;
-  std::optional<int64_t> reference_size;
-  for (const Variant& v : variants) {
-    VariantRunOptions vo;
-    vo.engine.engine = args.get("--engine", "auto");
-    vo.engine.threads = *threads;
-    vo.warmup = *warmup;
-    vo.range_lo = range->first;
-    vo.range_hi = range->second;
-    vo.keep_outputs = v.is_reference;
-    vo.reference = v.is_reference ? nullptr : &reference_outputs;
-    int64_t last_pct = -1;
-    vo.progress = [&](int64_t n, std::optional<int64_t> total) {
-      if (tty && n % 50 == 0) {
-        std::fprintf(stderr, "\r%-16s %lld%s", v.label.c_str(), static_cast<long long>(n),
-                     total ? strfmt("/%lld", static_cast<long long>(*total)).c_str() : "");
-      } else if (!tty && total && *total > 0 && n * 10 / *total != last_pct) {
-        last_pct = n * 10 / *total;
-        std::fprintf(stderr, "%s: %lld/%lld\n", v.label.c_str(), static_cast<long long>(n),
-                     static_cast<long long>(*total));
-      }
-    };
-    VariantResult r = run_variant(v.path, open_source, vo);
-    if (tty) std::fprintf(stderr, "\r%-40s\r", "");
-    if (!r.error.empty())
-      std::fprintf(stderr, "edgebench: %s: %s (recorded, carrying on)\n", v.label.c_str(), r.error.c_str());
-    for (const auto& e : r.item_error_examples) std::fprintf(stderr, "edgebench: skipped item: %s\n", e.c_str());
-    if (v.is_reference) {
-      reference_outputs = std::move(r.outputs);
-      std::error_code ec;
-      const auto size = fs::file_size(v.path, ec);
-      if (!ec) reference_size = static_cast<int64_t>(size);
+Result<config::Config> file_config(const Args& args) {
+  for (const char* f : {"--images", "--labels", "--label-names", "--limit", "--camera", "--frames", "--duration",
+                        "--reference", "--input-range", "--name", "--engine", "--threads", "--warmup", "--iterations",
+                        "--cooldown"})
+    if (args.has(f)) return error("%s cannot be combined with --config (set it in the configuration file)", f);
+  if (!args.positional.empty()) return error("run --config takes no MODEL arguments (list variants in the file)");
+  auto c = config::load_config_file(args.get("--config"));
+  if (!c.ok()) return c.status();
+  if (args.has("--group")) {
+    const std::string want = args.get("--group");
+    std::vector<config::GroupConfig> kept;
+    std::string names;
+    for (auto& g : c->groups) {
+      names += (names.empty() ? "" : ", ") + g.name;
+      if (g.name == want) kept.push_back(std::move(g));
     }
-    store::Measurement m = to_measurement(v, r, vo.engine.engine, *threads, reference_size, class_names);
-    auto id = db->add_measurement(*run_id, m);
-    if (!id.ok()) {
-      (void)db->finish_run(*run_id, store::RunStatus::kFailed, id.status().message());
-      return id.status();
-    }
+    if (kept.empty()) return error("--group '%s': no such group in %s (groups: %s)", want.c_str(), c->path.c_str(), names.c_str());
+    c->groups = std::move(kept);
   }
-  EB_RETURN_IF_ERROR(db->finish_run(*run_id, store::RunStatus::kComplete));
+  if (c->groups.empty()) return error("%s: no groups to run (only the daemon's service: section)", c->path.c_str());
+  for (auto& g : c->groups)
+    if (args.has("--profile-ops")) g.profile_ops = true;
+  return c;
+}
 
-  // The comparison as `edgebench query compare` prints it, read back from what was stored.
-  store::CompareSelection selection;
-  selection.run_ids = {*run_id};
-  selection.include_failed = true;
-  auto rows = store::compare(*db, selection);
-  if (!rows.ok()) return rows.status();
-  std::printf("run %lld of %s stored in %s\n\n%s", static_cast<long long>(*run_id), group.c_str(), db_path.c_str(),
-              query_detail::compare_output(*rows, OutputFormat::kTable, false).c_str());
-  return Status();
+Result<std::string> database_path(const Args& args, const config::Config& c) {
+  std::string db_path = args.get("--db", c.database);
+  if (db_path.empty()) return store::default_results_db_path(false);
+  EB_RETURN_IF_ERROR(store::ensure_parent_directory(db_path));
+  return db_path;
+}
+
+// Returns the exit code; errors are printed here.
+int run(const Args& args, const std::vector<std::string>& argv) {
+  if (args.has("--group") && !args.has("--config")) {
+    print_error("--group needs --config FILE");
+    return kExitUsage;
+  }
+  auto config = args.has("--config") ? file_config(args) : quick_form_config(args, argv);
+  if (!config.ok()) {
+    print_error(config.status().message());
+    return kExitError;
+  }
+  auto db_path = database_path(args, *config);
+  if (!db_path.ok()) {
+    print_error(db_path.status().message());
+    return kExitError;
+  }
+  auto db = store::ResultsStore::open(*db_path);
+  if (!db.ok()) {
+    print_error(db.status().message());
+    return kExitError;
+  }
+  StopSignals signals;
+  ProgressPrinter progress;
+  int exit_code = kExitOk;
+  for (const config::GroupConfig& group : config->groups) {
+    auto result = job::run_group(*config, group, *db, progress);
+    progress.clear();
+    if (!result.ok()) {
+      print_error(result.status().message());
+      exit_code = kExitError;
+      continue;  // the other groups are independent
+    }
+    if (result->status == store::RunStatus::kFailed) {
+      print_error(strfmt("run %lld of %s failed: %s", static_cast<long long>(result->run_id), group.name.c_str(),
+                         result->error.c_str()));
+      exit_code = kExitError;
+      continue;
+    }
+    // The comparison as `edgebench query compare` prints it, read back from what was stored.
+    store::CompareSelection selection;
+    selection.run_ids = {result->run_id};
+    selection.include_failed = true;
+    auto rows = store::compare(*db, selection);
+    if (!rows.ok()) {
+      print_error(rows.status().message());
+      return kExitError;
+    }
+    const bool interrupted = result->status == store::RunStatus::kInterrupted;
+    std::printf("%srun %lld of %s %s in %s\n\n%s", &group == &config->groups.front() ? "" : "\n",
+                static_cast<long long>(result->run_id), group.name.c_str(),
+                interrupted ? "interrupted, measurements so far stored" : "stored", db_path->c_str(),
+                query_detail::compare_output(*rows, OutputFormat::kTable, false).c_str());
+    std::fflush(stdout);
+    if (interrupted) return 130;  // as a shell reports a command ended by SIGINT
+  }
+  return exit_code;
 }
 
 }  // namespace
 
 int run_run(const std::vector<std::string>& argv) {
   auto args = parse_args(argv,
-                         {"--images", "--labels", "--label-names", "--limit", "--camera", "--frames", "--duration",
-                          "--reference", "--input-range", "--name", "--db", "--engine", "--threads", "--warmup"},
-                         {});
+                         {"--config", "--group", "--images", "--labels", "--label-names", "--limit", "--camera",
+                          "--frames", "--duration", "--reference", "--input-range", "--name", "--db", "--engine",
+                          "--threads", "--warmup", "--iterations", "--cooldown"},
+                         {"--profile-ops"});
   if (!args.ok()) {
     print_error(args.status().message());
     return kExitUsage;
   }
-  Status s = run(args.value(), argv);
-  if (!s.ok()) {
-    print_error(s.message());
-    return kExitError;
-  }
-  return kExitOk;
+  return run(args.value(), argv);
 }
 
 }  // namespace eb::cli

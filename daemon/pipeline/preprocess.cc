@@ -73,6 +73,14 @@ Result<ChannelOrder> parse_channel_order(std::string_view name) {
   return error("channel order '%s': expected rgb or bgr", s.c_str());
 }
 
+Result<ImageLayout> parse_image_layout(std::string_view name) {
+  const std::string n = lower(name);
+  if (n == "nhwc") return ImageLayout::kNHWC;
+  if (n == "nchw") return ImageLayout::kNCHW;
+  const std::string s(name);
+  return error("layout '%s': expected nhwc or nchw", s.c_str());
+}
+
 PreprocessOptions range_options(float lo, float hi) {
   PreprocessOptions o;
   o.scale = (hi - lo) / 255.0f;
@@ -81,11 +89,14 @@ PreprocessOptions range_options(float lo, float hi) {
   return o;
 }
 
-Result<ImageInputShape> image_input_shape(const Tensor& input) {
+Result<ImageInputShape> image_input_shape(const Tensor& input, ImageLayout layout) {
   const std::string s = shape_str(input.shape);
   const char* name = input.name.c_str();
   ImageInputShape r;
-  if (input.rank() == 4) {
+  if (layout == ImageLayout::kNCHW) {
+    if (input.rank() != 4) return error("input '%s' %s: not an NCHW image input (expected [1, C, H, W])", name, s.c_str());
+    r = {input.dim(2), input.dim(3), input.dim(1)};
+  } else if (input.rank() == 4) {
     r = {input.dim(1), input.dim(2), input.dim(3)};
   } else if (input.rank() == 3) {
     r = {input.dim(1), input.dim(2), 1};
@@ -101,10 +112,19 @@ Result<ImageInputShape> image_input_shape(const Tensor& input) {
 }
 
 Result<Preprocessor> Preprocessor::create(const Tensor& input, const PreprocessOptions& options) {
-  auto shape = image_input_shape(input);
+  auto shape = image_input_shape(input, options.layout);
   if (!shape.ok()) return shape.status();
   const char* name = input.name.c_str();
   const int c = shape->channels;
+  if ((options.width > 0 && options.width != shape->width) || (options.height > 0 && options.height != shape->height)) {
+    return error("input '%s' %s: the pipeline resizes to %dx%d, the model takes %dx%d", name,
+                 shape_str(input.shape).c_str(), options.width > 0 ? options.width : shape->width,
+                 options.height > 0 ? options.height : shape->height, shape->width, shape->height);
+  }
+  if (options.channels > 0 && options.channels != c) {
+    return error("input '%s' %s: the pipeline gives %s images, the model takes %d channel%s", name,
+                 shape_str(input.shape).c_str(), options.channels == 1 ? "gray" : "colour", c, c == 1 ? "" : "s");
+  }
   if (options.mean.size() != 1 && options.mean.size() != static_cast<size_t>(c)) {
     return error("input '%s': %zu mean values for %d channels (give 1 or %d)", name, options.mean.size(), c, c);
   }
@@ -213,6 +233,7 @@ Status Preprocessor::run(const cv::Mat& frame, uint8_t* out, size_t out_bytes) {
       return error("input '%s': internal error: converted frame has the wrong geometry", name);
     }
 
+    if (options_.layout == ImageLayout::kNCHW) return write_planar(*src, out);
     const size_t row_elems = static_cast<size_t>(W) * static_cast<size_t>(C);
     for (int y = 0; y < H; ++y) {
       const uint8_t* px = src->ptr<uint8_t>(y);
@@ -248,6 +269,38 @@ Status Preprocessor::run(const cv::Mat& frame, uint8_t* out, size_t out_bytes) {
     return error("input '%s': preprocessing failed: %s", name, e.what());
   } catch (const std::exception& e) {
     return error("input '%s': preprocessing failed: %s", name, e.what());
+  }
+  return Status();
+}
+
+// NCHW: element (c, y, x) goes to c * H * W + y * W + x. Kept apart from the interleaved loop above,
+// which is the common case and stays a straight row copy through the lookup tables.
+Status Preprocessor::write_planar(const cv::Mat& src, uint8_t* out) const {
+  const size_t H = static_cast<size_t>(shape_.height), W = static_cast<size_t>(shape_.width);
+  const size_t C = static_cast<size_t>(shape_.channels);
+  for (size_t y = 0; y < H; ++y) {
+    const uint8_t* px = src.ptr<uint8_t>(static_cast<int>(y));
+    for (size_t x = 0; x < W; ++x) {
+      for (size_t c = 0; c < C; ++c) {
+        const uint8_t v = px[x * C + c];
+        const size_t at = (c * H + y) * W + x;
+        switch (dtype_) {
+          case DType::kFloat32: std::memcpy(out + at * sizeof(float), &lut_f32_[c][v], sizeof(float)); break;
+          case DType::kUInt8: out[at] = static_cast<uint8_t>(lut_int_[c][v]); break;
+          case DType::kInt8: {
+            const int8_t q = static_cast<int8_t>(lut_int_[c][v]);
+            std::memcpy(out + at, &q, 1);
+            break;
+          }
+          case DType::kInt16: {
+            const int16_t q = static_cast<int16_t>(lut_int_[c][v]);
+            std::memcpy(out + at * sizeof(int16_t), &q, sizeof(int16_t));
+            break;
+          }
+          default: return error("input '%s': unsupported dtype", tensor_name_.c_str());
+        }
+      }
+    }
   }
   return Status();
 }

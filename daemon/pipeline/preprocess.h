@@ -28,23 +28,33 @@ const char* interpolation_name(Interpolation i);
 enum class ChannelOrder { kRGB, kBGR };  // for 3-channel inputs; TFLite image models are nearly all RGB
 Result<ChannelOrder> parse_channel_order(std::string_view name);  // "rgb" | "bgr"
 
+// How the input tensor holds the image: [1, H, W, C] (TFLite's own) or [1, C, H, W] (models converted
+// from PyTorch/ONNX often keep planar channels).
+enum class ImageLayout { kNHWC, kNCHW };
+Result<ImageLayout> parse_image_layout(std::string_view name);  // "nhwc" | "nchw"
+
 struct PreprocessOptions {
   Interpolation interpolation = Interpolation::kBilinear;
   ChannelOrder channel_order = ChannelOrder::kRGB;
   float scale = 1.0f;              // pixel (0..255) * scale
   std::vector<float> mean = {0.0f};  // one value for every channel, or one per input channel
   std::vector<float> std = {1.0f};   // likewise; every value must be non-zero
+  ImageLayout layout = ImageLayout::kNHWC;
+  // What a configuration expects of the input, checked by create() (0: take the input's): a pipeline
+  // written for 224x224 RGB must not silently feed a 96x96 gray model.
+  int width = 0, height = 0, channels = 0;
 };
 
 // The "quick form": pixels 0..255 mapped linearly onto lo..hi (lo + pixel * (hi - lo) / 255), e.g.
 // 0..1, -1..1 or 0..255. Integer inputs are then quantized with the input's scale/zero point.
 PreprocessOptions range_options(float lo = 0.0f, float hi = 1.0f);
 
-// The input geometry a Preprocessor writes: NHWC with N = 1 ([1, H, W, C], or [1, H, W] taken as C = 1).
+// The input geometry a Preprocessor writes: N = 1; NHWC ([1, H, W, C], or [1, H, W] taken as C = 1) or
+// NCHW ([1, C, H, W]).
 struct ImageInputShape {
   int height = 0, width = 0, channels = 0;
 };
-Result<ImageInputShape> image_input_shape(const Tensor& input);
+Result<ImageInputShape> image_input_shape(const Tensor& input, ImageLayout layout = ImageLayout::kNHWC);
 
 // One Preprocessor per thread: run() reuses its working buffers.
 class Preprocessor {
@@ -71,6 +81,7 @@ class Preprocessor {
 
  private:
   Preprocessor() = default;
+  Status write_planar(const cv::Mat& src, uint8_t* out) const;
 
   std::string tensor_name_;
   DType dtype_ = DType::kFloat32;

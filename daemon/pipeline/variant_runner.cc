@@ -18,7 +18,7 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 }
 
 // Output 0 as floats: dequantized with its own parameters when quantized.
-void read_output(const Interpreter& it, std::vector<float>& out) {
+void read_output(const Engine& it, std::vector<float>& out) {
   const Tensor& t = it.output(0);
   const size_t n = static_cast<size_t>(t.elements());
   out.resize(n);
@@ -49,6 +49,19 @@ bool in_top5(const std::vector<float>& v, int64_t label) {
   return better < 5;
 }
 
+// Node times accumulated since `base` was taken (nodes matched by index).
+std::vector<NodeTime> timed_only(std::vector<NodeTime> now, const std::vector<NodeTime>& base) {
+  for (NodeTime& n : now) {
+    for (const NodeTime& b : base) {
+      if (b.node != n.node) continue;
+      n.total_ms -= b.total_ms;
+      n.invocations -= b.invocations;
+      break;
+    }
+  }
+  return now;
+}
+
 }  // namespace
 
 VariantResult run_variant(const std::string& model_path,
@@ -63,18 +76,21 @@ VariantResult run_variant(const std::string& model_path,
     r.error = model.status().message();
     return r;
   }
-  auto loaded = Interpreter::create(std::move(model.value()), options.engine);
+  auto loaded = create_engine(std::move(model.value()), options.engine);
   if (!loaded.ok()) {
     r.error = loaded.status().with_context("model '" + model_path + "': ").message();
     return r;
   }
   r.load_ms = ms_between(t_load, Clock::now());
-  Interpreter& it = *loaded.value();
+  Engine& it = *loaded.value();
+  r.isa = it.isa();
+  r.threads_used = it.effective_threads();
   if (it.num_inputs() != 1) {
     r.error = strfmt("model '%s' has %d inputs; image runs need exactly one", model_path.c_str(), it.num_inputs());
     return r;
   }
-  auto pre = Preprocessor::for_range(it.input(0), options.range_lo, options.range_hi);
+  auto pre = options.preprocess ? Preprocessor::create(it.input(0), *options.preprocess)
+                                : Preprocessor::for_range(it.input(0), options.range_lo, options.range_hi);
   if (!pre.ok()) {
     r.error = pre.status().with_context("model '" + model_path + "': ").message();
     return r;
@@ -92,12 +108,18 @@ VariantResult run_variant(const std::string& model_path,
   const auto t_start = Clock::now();
   auto next_sample = t_start;
   bool first = true;
+  std::vector<NodeTime> profile_base;
   for (;;) {
     const auto now = Clock::now();
     if (now >= next_sample) {
       r.device_samples.push_back({ms_between(t_start, now), read_device_sample()});
       next_sample = now + std::chrono::milliseconds(static_cast<int64_t>(options.device_sample_period_s * 1000));
     }
+    if (options.stop_requested && options.stop_requested()) {
+      r.interrupted = true;
+      break;
+    }
+    if (options.max_timed > 0 && static_cast<int64_t>(r.samples_ms.size()) >= options.max_timed) break;
     SourceItem item = source.value()->next();
     if (item.is_end()) break;
     if (item.is_error()) {
@@ -123,6 +145,8 @@ VariantResult run_variant(const std::string& model_path,
       r.first_ms = ms;
       for (int w = 0; w < options.warmup; ++w) (void)it.invoke();
       first = false;
+      // The profile covers the timed inferences only, like samples_ms: what ran so far is subtracted.
+      if (options.engine.profile_ops) profile_base = it.node_times();
     } else {
       r.samples_ms.push_back(ms);
     }
@@ -157,6 +181,7 @@ VariantResult run_variant(const std::string& model_path,
     if (options.keep_outputs) r.outputs[item.frame.index] = out;
     if (options.progress) options.progress(r.items + r.item_errors, total);
   }
+  if (options.engine.profile_ops) r.node_times = timed_only(it.node_times(), profile_base);
   r.peak_rss_bytes = peak_rss_bytes();
   r.rss_increase_bytes = r.peak_rss_bytes > rss_before ? r.peak_rss_bytes - rss_before : 0;
   if (r.items == 0 && r.error.empty())

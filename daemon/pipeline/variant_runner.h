@@ -13,7 +13,8 @@
 
 #include "daemon/pipeline/device_state.h"
 #include "daemon/pipeline/image_source.h"
-#include "kernels/engine/interpreter.h"
+#include "daemon/pipeline/preprocess.h"
+#include "kernels/engine/create_engine.h"
 
 namespace eb {
 
@@ -24,6 +25,10 @@ struct VariantRunOptions {
   EngineOptions engine;
   int warmup = 1;                     // untimed inferences on the first item after the first inference
   float range_lo = 0.0f, range_hi = 1.0f;  // quick-form pixel mapping 0..255 -> lo..hi
+  std::optional<PreprocessOptions> preprocess;  // a configured pipeline; replaces the range when set
+  int64_t max_timed = 0;  // > 0: stop after this many timed inferences (config `iterations`)
+  // Polled once per item: true ends the measurement early with VariantResult::interrupted set.
+  std::function<bool()> stop_requested;
   const ItemOutputs* reference = nullptr;  // drift is computed against these when set
   bool keep_outputs = false;               // fill VariantResult::outputs (for the reference variant)
   std::function<void(int64_t done, std::optional<int64_t> total)> progress;
@@ -37,8 +42,13 @@ struct DeviceSampleAt {
 
 struct VariantResult {
   std::string error;  // non-empty: the variant could not be measured (load failure, no usable item)
+  std::string isa;       // kernel path the engine ran ("avx512", "neon", "ref", "xnnpack")
+  int threads_used = 1;  // threads the engine really used
   double load_ms = 0, first_ms = 0;
   std::vector<double> samples_ms;  // every timed inference after the first, in order
+  bool interrupted = false;         // stop_requested() ended it before the source did
+  // Per node, summed over the timed inferences only (EngineOptions::profile_ops; empty otherwise).
+  std::vector<NodeTime> node_times;
   size_t peak_rss_bytes = 0, rss_increase_bytes = 0, arena_bytes = 0;
   int64_t items = 0, item_errors = 0;
   std::vector<std::string> item_error_examples;  // the first few, for the log

@@ -1,0 +1,158 @@
+#include "daemon/job/benchmark_job.h"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <thread>
+
+#include "daemon/job/measurement_record.h"
+#include "daemon/pipeline/device_state.h"
+#include "daemon/pipeline/variant_runner.h"
+#include "kernels/engine/cpu_features.h"
+
+#ifndef EDGEBENCH_VERSION
+#define EDGEBENCH_VERSION "unknown"
+#endif
+#ifndef EDGEBENCH_GIT_HASH
+#define EDGEBENCH_GIT_HASH "unknown"
+#endif
+
+namespace eb::job {
+namespace {
+
+namespace fs = std::filesystem;
+using SourceOpener = std::function<Result<std::unique_ptr<ImageSource>>()>;
+
+SourceOpener source_opener(const config::SourceConfig& s) {
+  if (s.kind == config::SourceConfig::Kind::kCamera) {
+    CaptureOptions co;
+    co.max_frames = s.frames;
+    co.max_seconds = s.duration_s;
+    return [spec = s.camera, co] { return open_capture(spec, co); };
+  }
+  ImageDirOptions io;
+  io.labels_csv = s.labels;
+  io.label_names_file = s.label_names;
+  io.limit = s.limit;
+  return [dir = s.images, io] { return open_image_dir(dir, io); };
+}
+
+// Waits `seconds`, polling for a stop request and reporting the temperature (heat is what a cool-down
+// is for). Returns false when stopped.
+bool cool_down(double seconds, JobObserver& observer) {
+  using Clock = std::chrono::steady_clock;
+  const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+  auto next_report = Clock::now();
+  while (Clock::now() < end) {
+    if (observer.stop_requested()) return false;
+    if (Clock::now() >= next_report) {
+      const DeviceReading d = read_device_sample();
+      const double left = std::chrono::duration<double>(end - Clock::now()).count();
+      observer.on_status(d.cpu_temp_c ? strfmt("cooling down %.0f s (%.1f C)", left, *d.cpu_temp_c)
+                                      : strfmt("cooling down %.0f s", left));
+      next_report = Clock::now() + std::chrono::seconds(1);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return !observer.stop_requested();
+}
+
+// Reference first: the others' drift needs its outputs from the same engine and thread count.
+std::vector<const config::VariantConfig*> measurement_order(const config::GroupConfig& group) {
+  std::vector<const config::VariantConfig*> order;
+  for (const auto& v : group.variants)
+    if (v.reference) order.push_back(&v);
+  for (const auto& v : group.variants)
+    if (!v.reference) order.push_back(&v);
+  return order;
+}
+
+}  // namespace
+
+Result<JobResult> run_group(const config::Config& config, const config::GroupConfig& group, store::ResultsStore& store,
+                            JobObserver& observer) {
+  if (group.variants.empty()) return error("group '%s': no variants", group.name.c_str());
+  const SourceOpener open_source = source_opener(group.source);
+  std::vector<std::string> class_names;
+  {  // Fail before touching the database when the source cannot be opened at all.
+    auto probe = open_source();
+    if (!probe.ok()) return probe.status().with_context("group '" + group.name + "': ");
+    class_names = probe.value()->class_names();
+    observer.on_status(group.name + ": " + probe.value()->describe());
+  }
+
+  store::RunInfo info;
+  info.model_group = group.name;
+  info.edgebench_version = EDGEBENCH_VERSION;
+  info.git_hash = EDGEBENCH_GIT_HASH;
+  info.config_text = config.text;
+  const DeviceInfo dev = read_device_info();
+  // The device's best kernel path; each measurement stores the path its engine really took.
+  info.device = {config.device_name, dev.hostname, dev.cpu_model, dev.cpu_cores,
+                 isa_name(best_isa(detect_cpu_features())), dev.kernel, dev.governor, dev.throttled};
+  auto run_id = store.begin_run(info);
+  if (!run_id.ok()) return run_id.status();
+
+  JobResult result;
+  result.run_id = *run_id;
+  const auto order = measurement_order(group);
+  const size_t total = order.size() * group.engines.size() * group.threads.size();
+  std::optional<int64_t> reference_size;
+  {
+    std::error_code ec;
+    const auto size = fs::file_size(order[0]->path, ec);
+    if (!ec && order[0]->reference) reference_size = static_cast<int64_t>(size);
+  }
+  const PreprocessOptions preprocess = config::to_preprocess_options(group.preprocess);
+  size_t index = 0;
+  auto stop = [&] { return observer.stop_requested(); };
+  for (const std::string& engine : group.engines) {
+    for (int threads : group.threads) {
+      ItemOutputs reference_outputs;
+      for (const config::VariantConfig* v : order) {
+        if (index > 0 && group.cooldown_s > 0 && !cool_down(group.cooldown_s, observer)) {
+          result.status = store::RunStatus::kInterrupted;
+          break;
+        }
+        ++index;
+        observer.on_status(strfmt("benchmarking %s/%s %s x%d (%zu/%zu)", group.name.c_str(), v->label.c_str(),
+                                  engine.c_str(), threads, index, total));
+        VariantRunOptions vo;
+        vo.engine.engine = engine;
+        vo.engine.threads = threads;
+        vo.engine.profile_ops = group.profile_ops;
+        vo.warmup = group.warmup;
+        vo.preprocess = preprocess;
+        vo.max_timed = group.iterations;
+        vo.keep_outputs = v->reference;
+        vo.reference = v->reference ? nullptr : &reference_outputs;
+        vo.progress = [&observer](int64_t n, std::optional<int64_t> t) { observer.on_progress(n, t); };
+        vo.stop_requested = stop;
+        VariantResult r = run_variant(v->path, open_source, vo);
+        if (r.interrupted) {  // dropped: a measurement over part of the items would mislead
+          result.status = store::RunStatus::kInterrupted;
+          break;
+        }
+        if (v->reference) reference_outputs = std::move(r.outputs);
+        const store::Measurement m = to_measurement({v, engine, threads, reference_size}, r, class_names);
+        auto id = store.add_measurement(*run_id, m);
+        if (!id.ok()) {
+          result.status = store::RunStatus::kFailed;
+          result.error = id.status().message();
+          (void)store.finish_run(*run_id, result.status, result.error);
+          return result;
+        }
+        (m.error ? result.failed : result.measured) += 1;
+        observer.on_measurement(v->label, engine, threads, r.error);
+        if (r.item_errors > 0) observer.on_skipped_items(r.item_errors, r.item_error_examples);
+      }
+      if (result.status == store::RunStatus::kInterrupted) break;
+    }
+    if (result.status == store::RunStatus::kInterrupted) break;
+  }
+  EB_RETURN_IF_ERROR(store.finish_run(*run_id, result.status,
+                                      result.status == store::RunStatus::kInterrupted ? "stop requested" : ""));
+  return result;
+}
+
+}  // namespace eb::job

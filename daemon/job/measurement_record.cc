@@ -1,0 +1,79 @@
+#include "daemon/job/measurement_record.h"
+
+#include <filesystem>
+
+#include "daemon/pipeline/latency_stats.h"
+#include "daemon/store/results_store.h"
+
+namespace eb::job {
+namespace {
+
+std::optional<double> frac(int64_t num, int64_t den) {
+  if (den <= 0) return std::nullopt;
+  return static_cast<double>(num) / static_cast<double>(den);
+}
+
+}  // namespace
+
+store::Measurement to_measurement(const MeasurementKey& key, const VariantResult& r,
+                                  const std::vector<std::string>& class_names) {
+  const config::VariantConfig& v = *key.variant;
+  store::Measurement m;
+  m.variant = v.label;
+  m.model_path = v.path;
+  m.is_reference = v.reference;
+  m.engine = key.engine;
+  m.isa = r.isa.empty() ? "reference" : r.isa;  // a variant that failed to load never reached an engine
+  m.threads = key.threads;
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(v.path, ec);
+  if (!ec) {
+    m.file_size_bytes = static_cast<int64_t>(size);
+    if (key.reference_size && size > 0)
+      m.compression_ratio = static_cast<double>(*key.reference_size) / static_cast<double>(size);
+  }
+  if (!r.error.empty()) {
+    m.error = r.error;
+    return m;
+  }
+  m.load_ms = r.load_ms;
+  m.first_ms = r.first_ms;
+  m.samples_ms = r.samples_ms;
+  if (!r.samples_ms.empty()) {
+    const LatencySummary s = summarize(r.samples_ms);
+    m.latency = store::LatencySummaryMs{s.min, s.mean, s.std, s.p50, s.p90, s.p99, s.max};
+    m.throughput_ips = s.mean > 0 ? 1000.0 / s.mean : 0.0;
+  }
+  m.peak_rss_bytes = static_cast<int64_t>(r.peak_rss_bytes);
+  m.rss_increase_bytes = static_cast<int64_t>(r.rss_increase_bytes);
+  m.arena_bytes = static_cast<int64_t>(r.arena_bytes);
+  if (r.labelled > 0) {
+    store::LabelAccuracy a;
+    a.num_images = r.labelled;
+    a.top1 = *frac(r.top1_correct, r.labelled);
+    if (r.num_classes >= 5) a.top5 = frac(r.top5_correct, r.labelled);
+    for (const auto& [cls, ct] : r.per_class) {
+      const std::string label =
+          cls >= 0 && static_cast<size_t>(cls) < class_names.size() ? class_names[static_cast<size_t>(cls)] : "";
+      a.per_class.push_back({cls, label, ct.first, ct.second});
+    }
+    for (const auto& [cell, count] : r.confusion) a.confusion.push_back({cell.first, cell.second, count});
+    m.accuracy = a;
+  }
+  if (r.compared > 0 && !v.reference) {
+    store::ReferenceDrift d;
+    d.agreement_top1 = *frac(r.agree, r.compared);
+    d.mse = r.sum_sq / static_cast<double>(r.compared_elements);
+    d.mae = r.sum_abs / static_cast<double>(r.compared_elements);
+    d.max_abs_diff = r.max_abs;
+    m.drift = d;
+  }
+  for (const auto& s : r.device_samples)
+    m.device_samples.push_back({s.elapsed_ms, store::utc_now_iso8601(), s.reading.cpu_temp_c, s.reading.cpu_freq_mhz});
+  // Nodes that never ran in the timed part (e.g. no timed inference at all) carry nothing worth storing.
+  for (const NodeTime& n : r.node_times)
+    if (n.invocations > 0) m.op_profile.push_back({n.node, n.op, n.total_ms});
+  return m;
+}
+
+}  // namespace eb::job

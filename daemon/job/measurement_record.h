@@ -1,0 +1,26 @@
+// From what the pipeline measured (VariantResult) to what the store keeps (store::Measurement): latency
+// summary, accuracy fractions, drift against the reference, device samples, per-operator profile.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/config/config.h"
+#include "daemon/pipeline/variant_runner.h"
+#include "daemon/store/records.h"
+
+namespace eb::job {
+
+struct MeasurementKey {
+  const config::VariantConfig* variant = nullptr;
+  std::string engine;
+  int threads = 1;
+  std::optional<int64_t> reference_size;  // bytes of the reference file, for the compression ratio
+};
+
+store::Measurement to_measurement(const MeasurementKey& key, const VariantResult& result,
+                                  const std::vector<std::string>& class_names);
+
+}  // namespace eb::job
