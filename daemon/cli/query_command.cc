@@ -15,6 +15,7 @@
 #include "daemon/cli/args.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/json_writer.h"
+#include "daemon/cli/query_filters.h"
 #include "daemon/cli/query_detail.h"
 #include "daemon/cli/table_format.h"
 #include "daemon/store/queries.h"
@@ -52,60 +53,14 @@ Options:
   --device NAME    runs of this device (its configured name or hostname)
   --last N         only the newest N runs
   --format F       table (default), markdown, csv or json; show: table or json; export: json or csv
+  --html FILE      compare only: write the comparison as an HTML page with charts instead (the same
+                   as edgebench report --html FILE; see edgebench report --help)
 
 In csv and json, sizes are bytes, memory bytes, latencies ms, and accuracies and agreement fractions in
 [0, 1] (null, or an empty field, where a value does not apply); tables show kB, MiB and percentages.
 )";
 
 // ---- the command line ----
-
-bool read_digits(const std::string& s, size_t& pos, size_t count, int& out) {
-  if (pos + count > s.size()) return false;
-  out = 0;
-  for (size_t i = 0; i < count; ++i) {
-    const char c = s[pos + i];
-    if (c < '0' || c > '9') return false;
-    out = out * 10 + (c - '0');
-  }
-  pos += count;
-  return true;
-}
-
-// YYYY-MM-DD, optionally followed by [T or space]HH:MM[:SS[.fff]] and then Z or +HH:MM / -HH:MM: a subset
-// of what SQLite's date functions read (the filter compares with julianday()), with real calendar dates.
-bool valid_iso8601(const std::string& s) {
-  size_t p = 0;
-  int year, month, day, hour, minute, second;
-  if (!read_digits(s, p, 4, year) || p >= s.size() || s[p++] != '-' || !read_digits(s, p, 2, month) || p >= s.size() ||
-      s[p++] != '-' || !read_digits(s, p, 2, day))
-    return false;
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return false;
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (month == 2 && day == 29 && !leap) return false;
-  if (p == s.size()) return true;
-  if (s[p] != 'T' && s[p] != ' ') return false;
-  ++p;
-  if (!read_digits(s, p, 2, hour) || p >= s.size() || s[p++] != ':' || !read_digits(s, p, 2, minute) || hour > 23 ||
-      minute > 59)
-    return false;
-  if (p < s.size() && s[p] == ':') {
-    ++p;
-    if (!read_digits(s, p, 2, second) || second > 59) return false;
-    if (p < s.size() && s[p] == '.') {
-      const size_t first = ++p;
-      while (p < s.size() && s[p] >= '0' && s[p] <= '9') ++p;
-      if (p == first) return false;
-    }
-  }
-  if (p == s.size()) return true;
-  if (s[p] == 'Z') return p + 1 == s.size();
-  if (s[p] != '+' && s[p] != '-') return false;
-  ++p;
-  int tz_hour, tz_minute;
-  return read_digits(s, p, 2, tz_hour) && p < s.size() && s[p++] == ':' && read_digits(s, p, 2, tz_minute) &&
-         tz_hour <= 14 && tz_minute <= 59 && p == s.size();
-}
 
 // Everything wrong with the command line is found here, before any database is opened (exit 2).
 Result<QueryOptions> parse_query(const Args& args) {
@@ -142,36 +97,14 @@ Result<QueryOptions> parse_query(const Args& args) {
   if (o.subcommand == "export" && (o.format == OutputFormat::kTable || o.format == OutputFormat::kMarkdown))
     return error("--format: query export writes json or csv, not %s", format_name(o.format));
 
-  if (args.has("--model")) o.filter.model_group = args.get("--model");
-  if (args.has("--variant")) o.filter.variant = args.get("--variant");
-  if (args.has("--device")) o.filter.device = args.get("--device");
-  if (args.has("--since")) {
-    const std::string since = args.get("--since");
-    if (!valid_iso8601(since))
-      return error("--since: '%s' is not an ISO 8601 date or time (e.g. 2024-05-01 or 2024-05-01T08:00:00Z)",
-                   since.c_str());
-    o.filter.since_utc = since;
-  }
-  if (args.has("--last")) {
-    auto n = parse_int("--last", args.get("--last"), 1, 2147483647);
-    if (!n.ok()) return n.status();
-    o.filter.last_n = *n;
-  }
-
-  std::set<std::string> seen;
-  for (const std::string& db : args.all("--db")) {
-    if (db.empty()) return error("--db: the database path is empty");
-    if (!seen.insert(db).second) return error("--db: '%s' is given twice", db.c_str());
-    o.dbs.push_back(db);
-  }
+  EB_RETURN_IF_ERROR(parse_run_filter(args, o.filter));
+  Result<std::vector<std::string>> dbs = parse_db_flags(args);
+  if (!dbs.ok()) return dbs.status();
+  o.dbs = std::move(*dbs);
   return o;
 }
 
-Result<ResultsStore> open_store(const std::string& path) {
-  store::OpenOptions options;
-  options.read_only = true;
-  return ResultsStore::open(path, options);
-}
+Result<ResultsStore> open_store(const std::string& path) { return open_results_read_only(path); }
 
 // ---- shared formatting ----
 
@@ -284,54 +217,6 @@ Status query_runs(const QueryOptions& o, std::string& out) {
 
 // ---- compare ----
 
-// The compare rows of one database. With --since/--device/--last, the measurements of the runs those
-// select, the newest of each model group x variant x engine x threads.
-Result<std::vector<CompareRow>> compare_rows(const ResultsStore& db, const QueryOptions& o) {
-  store::CompareSelection selection;
-  selection.model_group = o.filter.model_group;
-  selection.variant = o.filter.variant;
-  if (!o.selects_runs()) return store::compare(db, selection);
-  Result<std::vector<RunSummary>> runs = store::list_runs(db, o.filter);
-  if (!runs.ok()) return runs.status();
-  if (runs->empty()) return std::vector<CompareRow>();  // (no run ids would mean "every run")
-  for (const RunSummary& s : *runs) selection.run_ids.push_back(s.run.id);
-  Result<std::vector<CompareRow>> rows = store::compare(db, selection);
-  if (!rows.ok()) return rows;
-  std::map<std::tuple<std::string, std::string, std::string, int64_t>, int64_t> newest;
-  for (const CompareRow& r : *rows) {
-    int64_t& id = newest[{r.model_group, r.variant, r.engine, r.threads}];
-    id = std::max(id, r.measurement_id);
-  }
-  std::erase_if(*rows, [&](const CompareRow& r) {
-    return newest[{r.model_group, r.variant, r.engine, r.threads}] != r.measurement_id;
-  });
-  return rows;
-}
-
-// Every database's rows, merged. A device name found in more than one database (two Pis both left as
-// "raspberrypi") is told apart by the database path.
-Result<std::vector<CompareRow>> fleet_rows(const QueryOptions& o) {
-  std::vector<std::vector<CompareRow>> per_db;
-  std::map<std::string, std::set<size_t>> dbs_of_device;
-  for (size_t i = 0; i < o.dbs.size(); ++i) {
-    Result<ResultsStore> db = open_store(o.dbs[i]);
-    if (!db.ok()) return db.status();
-    Result<std::vector<CompareRow>> rows = compare_rows(*db, o);
-    if (!rows.ok()) return rows.status();
-    for (const CompareRow& r : *rows) dbs_of_device[r.device].insert(i);
-    per_db.push_back(std::move(*rows));
-  }
-  std::vector<CompareRow> merged;
-  for (size_t i = 0; i < per_db.size(); ++i) {
-    for (CompareRow& r : per_db[i]) {
-      if (dbs_of_device[r.device].size() > 1) r.device += " (" + o.dbs[i] + ")";
-      merged.push_back(std::move(r));
-    }
-  }
-  store::sort_compare_rows(merged);
-  return merged;
-}
-
 std::string compare_row_json(const CompareRow& r) {
   return "{\"device\": " + json_string(r.device) + ", \"run_id\": " + std::to_string(r.run_id) +
          ", \"measurement_id\": " + std::to_string(r.measurement_id) +
@@ -427,12 +312,14 @@ std::string compare_output(const std::vector<CompareRow>& rows, OutputFormat for
 }
 
 Status query_compare(const QueryOptions& o, std::string& out) {
-  Result<std::vector<CompareRow>> rows = fleet_rows(o);
-  if (!rows.ok()) return rows.status();
+  Result<std::vector<FleetRow>> fleet = fleet_rows(o.dbs, o.filter);
+  if (!fleet.ok()) return fleet.status();
+  std::vector<CompareRow> rows;
+  for (FleetRow& f : *fleet) rows.push_back(std::move(f.row));
   std::string paths;
   for (const std::string& db : o.dbs) paths += (paths.empty() ? "" : ", ") + db;
-  out = rows->empty() && o.format == OutputFormat::kTable ? "no measurements match in " + paths + "\n"
-                                                          : compare_output(*rows, o.format, o.dbs.size() > 1);
+  out = rows.empty() && o.format == OutputFormat::kTable ? "no measurements match in " + paths + "\n"
+                                                         : compare_output(rows, o.format, o.dbs.size() > 1);
   return Status();
 }
 
@@ -442,7 +329,8 @@ using namespace query_detail;
 
 int run_query(const std::vector<std::string>& argv) {
   auto args =
-      parse_args(argv, {"--db", "--model", "--variant", "--since", "--device", "--last", "--format"}, {"--help"});
+      parse_args(argv, {"--db", "--model", "--variant", "--since", "--device", "--last", "--format", "--html"},
+                 {"--help"});
   if (!args.ok()) {
     print_error(args.status().message());
     return kExitUsage;
@@ -452,6 +340,21 @@ int run_query(const std::vector<std::string>& argv) {
     Result<std::string> location = store::results_db_location(false);
     std::printf(kUsage, location.ok() ? location->c_str() : "$XDG_DATA_HOME/edgebench/results.db");
     return kExitOk;
+  }
+  // `query compare ... --html FILE` is `report --html FILE ...`: the same rows, drawn as a page.
+  if (args->has("--html")) {
+    if (args->positional.size() != 1 || args->positional[0] != "compare") {
+      print_error("--html: only 'query compare' writes a report page (or use 'edgebench report --html FILE')");
+      return kExitUsage;
+    }
+    if (args->has("--format")) {
+      print_error("--html writes an HTML page; --format does not apply");
+      return kExitUsage;
+    }
+    std::vector<std::string> report_argv;
+    for (const auto& [flag, values] : args->values)
+      for (const std::string& v : values) report_argv.push_back(flag + "=" + v);  // (v may start with "--")
+    return run_report(report_argv);
   }
   Result<QueryOptions> options = parse_query(*args);
   if (!options.ok()) {
