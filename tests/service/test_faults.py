@@ -1,0 +1,227 @@
+#!/usr/bin/python3
+"""Faults the daemon meets on a device (issue #6): power loss (SIGKILL at random points of a run, 50
+times: the database passes integrity_check each time, no run is reported complete that was not, the
+daemon resumes on restart), a model replaced while it is being benchmarked, a model that fails to load,
+a full disk (RLIMIT_FSIZE: a clear error, earlier results intact). Prints 'N passed, M failed'; exit 77
+when ../shared or the Fashion-MNIST images are missing.
+
+  test_faults.py --edgebench PATH --images-cache DIR [--shared ../shared] [--kills 50] [--seed N]
+"""
+import argparse
+import os
+import random
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import daemon_harness as h  # noqa: E402
+from daemon_harness import check  # noqa: E402
+
+ARGS = None
+IMAGES_PER_RUN = 30
+
+
+def drop(models, name, src):
+    """An atomic drop (copy to a hidden name, rename), so timing depends on the daemon only."""
+    tmp = os.path.join(os.path.dirname(os.path.join(models, name)), '.%s.part' % os.path.basename(name))
+    shutil.copy(src, tmp)
+    os.rename(tmp, os.path.join(models, name))
+
+
+def complete_runs_are_whole(db):
+    """Every run marked complete has its reference and its other variants, each fully measured."""
+    bad = []
+    for (run_id,) in h.rows(db, "select id from runs where status = 'complete'"):
+        ms = h.rows(db, 'select m.id, m.variant, m.error, (select count(*) from latency_samples s where s.measurement_id = m.id) '
+                        'from measurements m where m.run_id = ?', (run_id,))
+        variants = [m[1] for m in ms]
+        if 'float32' not in variants or len(ms) < 2:
+            bad.append((run_id, 'variants', variants))
+        for mid, variant, error, samples in ms:
+            if error is None and samples != IMAGES_PER_RUN - 1:
+                bad.append((run_id, variant, 'samples', samples))
+        finished = h.rows(db, 'select finished_utc from runs where id = ?', (run_id,))
+        if finished[0][0] is None:
+            bad.append((run_id, 'no finish time'))
+    return bad
+
+
+def test_sigkill_loop(d, images):
+    models = h.fresh_dir(os.path.join(d, 'kill', 'models'))
+    os.makedirs(os.path.join(models, 'fmnist'))
+    cfg = os.path.join(d, 'kill', 'eb.yaml')
+    db = os.path.join(d, 'kill', 'state', 'results.db')
+    h.write_config(cfg, images, models, limit=IMAGES_PER_RUN, debounce=0.1)
+    rng = random.Random(ARGS.seed)
+    t0 = time.time()
+    failures = []
+    # One dropped file, its content alternating between the two variants: every start has exactly one
+    # changed model to benchmark (plus the reference), so runs are short and some complete between kills.
+    contents = [h.MODELS['int8'], h.MODELS['float32']]
+    for i in range(ARGS.kills):
+        drop(models, 'fmnist/v.tflite', contents[i % 2])
+        daemon = h.Daemon(ARGS.edgebench, cfg, db, os.path.join(d, 'kill', 'daemon.log'))
+        time.sleep(rng.uniform(0.05, 2.0))
+        daemon.kill()
+        ok, detail = h.integrity_ok(db) if os.path.exists(db) else (True, 'no db yet')
+        if not ok:
+            failures.append((i, 'integrity', detail))
+        if os.path.exists(db):
+            bad = complete_runs_are_whole(db)
+            if bad:
+                failures.append((i, 'incomplete run reported complete', bad))
+    check('SIGKILL x%d: integrity_check ok and no run complete that was not' % ARGS.kills, not failures, failures[:5])
+    runs = dict(h.rows(db, 'select status, count(*) from runs group by status'))
+    print('after %d kills (%.0f s): runs %s' % (ARGS.kills, time.time() - t0, runs), flush=True)
+    check('SIGKILL loop: some runs were killed mid-way', runs.get('interrupted', 0) + runs.get('running', 0) > 0, runs)
+    check('SIGKILL loop: some runs completed between kills (the check above saw some)', runs.get('complete', 0) > 0, runs)
+    # Restart: stale runs are marked interrupted, and the last dropped version ends up in a complete run.
+    daemon = h.Daemon(ARGS.edgebench, cfg, db, os.path.join(d, 'kill', 'daemon-final.log'), extra_args=['--once'])
+    try:
+        rc = daemon.proc.wait(300)
+    except Exception:  # noqa: BLE001 - any failure to finish is the finding
+        daemon.kill()
+        rc = None
+    check('SIGKILL loop: the daemon resumes on restart (--once exits 0)', rc == 0, (rc, daemon.text()[-1500:]))
+    check('SIGKILL loop: no run left running', h.rows(db, "select count(*) from runs where status = 'running'") == [(0,)],
+          h.rows(db, 'select id, status from runs'))
+    # The last version dropped has a complete run: after the restart, or earlier when the same bytes
+    # were already benchmarked (then the restart rightly skips them). The two contents differ in size.
+    size = os.path.getsize(contents[(ARGS.kills - 1) % 2])
+    last = h.rows(db, "select count(*) from measurements m join runs r on r.id = m.run_id where r.status = 'complete' "
+                      "and m.variant = 'v' and m.error is null and m.file_size_bytes = ?", (size,))
+    check('SIGKILL loop: the last dropped version is benchmarked (after the restart at the latest)', last[0][0] >= 1,
+          (last, size, daemon.text()[-1500:]))
+    ok, detail = h.integrity_ok(db)
+    check('SIGKILL loop: integrity_check ok at the end', ok, detail)
+    check('SIGKILL loop: complete runs whole at the end', not complete_runs_are_whole(db), complete_runs_are_whole(db))
+
+
+def test_replaced_and_broken_models(d, images):
+    models = h.fresh_dir(os.path.join(d, 'replace', 'models'))
+    os.makedirs(os.path.join(models, 'fmnist'))
+    cfg = os.path.join(d, 'replace', 'eb.yaml')
+    db = os.path.join(d, 'replace', 'state', 'results.db')
+    h.write_config(cfg, images, models, limit=6000, debounce=0.2)
+    daemon = h.Daemon(ARGS.edgebench, cfg, db, os.path.join(d, 'replace', 'daemon.log'))
+    try:
+        target = os.path.join(models, 'fmnist', 'int8.tflite')
+        drop(models, 'fmnist/int8.tflite', h.MODELS['int8'])
+        # Once the dropped variant is being measured, overwrite it in place with garbage (truncate + write).
+        got = h.wait_rows(db, "select count(*) from measurements where variant = 'float32'", lambda r: r[0][0] >= 1,
+                          timeout=120)
+        time.sleep(0.2)
+        with open(target, 'r+b') as f:
+            f.truncate(0)
+            f.write(b'this is not a flatbuffer' * 100)
+        check('replaced mid-run: the daemon survives', daemon.proc.poll() is None, daemon.text()[-1500:])
+        first = h.wait_rows(db, "select r.status, m.error from runs r join measurements m on m.run_id = r.id "
+                                "where m.variant = 'int8' order by r.id", lambda r: len(r) >= 1 and r[0][0] != 'running',
+                            timeout=120)
+        check('replaced mid-run: the run measured the bytes it started with', first and first[0] == ('complete', None),
+              (got, first, daemon.text()[-1500:]))
+        # The replacement is a new version: benchmarked again, recorded as failed, the daemon carries on.
+        second = h.wait_rows(db, "select r.status, m.error from runs r join measurements m on m.run_id = r.id "
+                                 "where m.variant = 'int8' order by r.id", lambda r: len(r) >= 2 and r[1][0] != 'running',
+                             timeout=120)
+        check('replaced model: the new version is recorded as failed with its error',
+              second and len(second) == 2 and second[1][0] == 'complete' and second[1][1] and 'int8' in daemon.text(),
+              (second, daemon.text()[-1500:]))
+        # A model that fails to load from the start, then a good one: recorded, and the daemon goes on.
+        with open(os.path.join(models, 'fmnist', '.bad.part'), 'wb') as f:
+            f.write(b'\0' * 64)
+        os.rename(os.path.join(models, 'fmnist', '.bad.part'), os.path.join(models, 'fmnist', 'bad.tflite'))
+        bad = h.wait_rows(db, "select m.error from measurements m where m.variant = 'bad'", lambda r: len(r) >= 1, timeout=120)
+        check('a model that fails to load is recorded as failed with its error', bad and bad[0][0], bad)
+        check('the load error is logged', daemon.wait_log('bad', timeout=5) and 'failed' in daemon.text())
+        check('the daemon carries on after a failed model', daemon.proc.poll() is None)
+    finally:
+        rc, _ = daemon.stop()
+    check('replaced/broken models: clean exit', rc == 0, rc)
+
+
+def test_disk_full(d, images):
+    models = h.fresh_dir(os.path.join(d, 'full', 'models'))
+    cfg = os.path.join(d, 'full', 'eb.yaml')
+    db = os.path.join(d, 'full', 'state', 'results.db')
+    # Scheduled groups (never run: due at once) rather than drops, so the only files written are the
+    # database's: a snapshot of a dropped model would hit the size limit first.
+    schedule = '  schedule: {every_hours: 24}\n'
+    h.write_config(cfg, images, models, limit=IMAGES_PER_RUN, debounce=0.1, group='first', extra_service=schedule)
+    first = h.Daemon(ARGS.edgebench, cfg, db, os.path.join(d, 'full', 'daemon1.log'), extra_args=['--once'])
+    rc = first.proc.wait(120)
+    check('disk full: a first run completes', rc == 0 and h.rows(db, "select count(*) from runs where status = 'complete'") == [(1,)],
+          first.text()[-1000:])
+    con = sqlite3.connect(db)
+    con.execute('pragma wal_checkpoint(TRUNCATE)')
+    con.close()
+    before = h.rows(db, 'select id, status from runs order by id')
+    before_m = h.rows(db, 'select id, variant, latency_p50_ms from measurements order by id')
+    # No file may be written past 64 KiB: the WAL takes the new run's row, not a measurement of 3000 samples.
+    # SIGXFSZ is ignored so a write fails with EFBIG, as on a full disk, instead of killing the process.
+    limit = 64 * 1024
+
+    def preexec():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    h.write_config(cfg, images, models, limit=3000, debounce=0.1, group='second', extra_service=schedule)
+    log_path = os.path.join(d, 'full', 'daemon2.log')
+    with open(log_path, 'wb') as log:
+        p = subprocess.Popen([ARGS.edgebench, 'daemon', '--config', cfg, '--db', db, '--once'], stdout=log, stderr=log,
+                             preexec_fn=preexec)
+        try:
+            rc = p.wait(180)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rc = p.wait()
+    with open(log_path, errors='replace') as f:
+        text = f.read()
+    check('disk full: the daemon does not crash', rc in (0, 1), (rc, text[-1500:]))
+    err_lines = [l for l in text.splitlines() if 'error' in l and any(
+        w in l.lower() for w in ('full', 'too large', 'disk', 'i/o'))]
+    check('disk full: a clear error is logged', err_lines, text[-1500:])
+    print('disk full logged: %s' % (err_lines[:2],), flush=True)
+    ok, detail = h.integrity_ok(db)
+    check('disk full: integrity_check ok', ok, detail)
+    check('disk full: earlier results intact',
+          h.rows(db, 'select id, variant, latency_p50_ms from measurements where id <= ? order by id', (before_m[-1][0],)) == before_m
+          and h.rows(db, 'select id, status from runs where id <= ? order by id', (before[-1][0],)) == before,
+          (before, h.rows(db, 'select id, status from runs')))
+    statuses = [s for (s,) in h.rows(db, 'select status from runs where id > ?', (before[-1][0],))]
+    check('disk full: the new run is not reported complete', 'complete' not in statuses, statuses)
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--edgebench', required=True)
+    ap.add_argument('--images-cache', required=True)
+    ap.add_argument('--shared', default=os.path.join(h.HERE, '..', '..', '..', 'shared'))
+    ap.add_argument('--kills', type=int, default=50)
+    ap.add_argument('--seed', type=int, default=int(time.time()))
+    ARGS = ap.parse_args()
+    if not os.path.isfile(os.path.join(ARGS.shared, 'models', 'fmnist-cnn-int8.tflite')):
+        print('SKIPPED: shared models not found at %s' % ARGS.shared)
+        return 77
+    images = h.make_images(ARGS.images_cache)
+    if not images:
+        print('SKIPPED: cannot make the Fashion-MNIST images (dataset-fashion-mnist missing?)')
+        return 77
+    h.set_shared(ARGS.shared)
+    print('seed %d' % ARGS.seed, flush=True)
+    with tempfile.TemporaryDirectory(prefix='ebfaults_') as d:
+        test_replaced_and_broken_models(d, images)
+        test_disk_full(d, images)
+        test_sigkill_loop(d, images)
+    return h.summary()
+
+
+if __name__ == '__main__':
+    sys.exit(main())
