@@ -1,21 +1,25 @@
 #!/bin/sh
-# Cross-builds the edgebench runtime (EDGEBENCH_RUNTIME_ONLY: kernels, `edgebench`, eb_runtime_tests)
-# for aarch64 and runs its tests under qemu-aarch64, as CI does (scripts/test.sh calls this).
+# Cross-builds the whole of edgebench (daemon included) for aarch64, runs the runtime's tests under
+# qemu-aarch64 and builds the arm64 .deb, as CI does (scripts/test.sh calls this).
 #
 #   scripts/cross-test.sh [CTEST_ARGS...]     e.g. scripts/cross-test.sh -LE conformance
 #
 # Steps: 1. arm64 sysroot (scripts/make-sysroot.sh; a no-op when up to date)
-#        2. configure build-aarch64 (toolchains/aarch64-linux-gnu.cmake, RUNTIME_ONLY, WERROR)
-#        3. ninja -j$JOBS
+#        2. configure build-aarch64-full (toolchains/aarch64-linux-gnu.cmake, WERROR)
+#        3. ninja -j$JOBS: every target, so the daemon and all test programs must cross-compile
 #        4. the binaries are aarch64 ELF; `edgebench --version` and `edgebench inspect MODEL` run
 #           under qemu-aarch64 -cpu cortex-a72 -L SYSROOT
-#        5. ctest --output-on-failure -j$JOBS (unit tests, CLI contract, conformance: every test
-#           binary runs under qemu through CMAKE_CROSSCOMPILING_EMULATOR)
-#        Further arguments go to ctest (-R, -L, -LE, ...).
-# Steps 4 and 5 both run even if one fails; the exit status is non-zero if any step failed.
+#        5. the runtime's tests under qemu (every test binary runs through CMAKE_CROSSCOMPILING_EMULATOR):
+#           ctest -L '^(runtime|conformance)$' (unit tests, TFLite conformance) and -R '^cli_contract$'.
+#           Arguments, if any, replace that selection and go to one ctest run (-R, -L, -LE, ...).
+#           The daemon's own tests (store, pipeline, service) run natively; under qemu they would
+#           only add time (their Python drivers start the binary without the emulator).
+#        6. the arm64 .deb (cpack) checked by tests/package/check_deb.py --arch arm64, and the
+#           packaged (stripped) binary itself runs `--version` and `inspect` under qemu
+# Steps 4 to 6 all run even if one fails; the exit status is non-zero if any step failed.
 #
 # Environment: JOBS (default 2), EDGEBENCH_SYSROOT (default <repo>/build-aarch64-sysroot),
-#   EDGEBENCH_CROSS_BUILD_DIR (default build-aarch64), EDGEBENCH_SHARED_DIR (default ../shared),
+#   EDGEBENCH_CROSS_BUILD_DIR (default build-aarch64-full), EDGEBENCH_SHARED_DIR (default ../shared),
 #   EDGEBENCH_SMOKE_MODEL (model file name under $EDGEBENCH_SHARED_DIR/models for step 4,
 #   default ad-toycar-int8.tflite), EDGEBENCH_CTEST_TIMEOUT (seconds per test that sets no TIMEOUT
 #   of its own, default 600).
@@ -25,7 +29,7 @@ ROOT=$(pwd)
 JOBS=${JOBS:-2}
 SYSROOT=${EDGEBENCH_SYSROOT:-$ROOT/build-aarch64-sysroot}
 case $SYSROOT in /*) ;; *) SYSROOT=$ROOT/$SYSROOT ;; esac
-BUILD=${EDGEBENCH_CROSS_BUILD_DIR:-build-aarch64}
+BUILD=${EDGEBENCH_CROSS_BUILD_DIR:-build-aarch64-full}
 SHARED=${EDGEBENCH_SHARED_DIR:-$ROOT/../shared}
 SMOKE_MODEL=${EDGEBENCH_SMOKE_MODEL:-ad-toycar-int8.tflite}
 TEST_TIMEOUT=${EDGEBENCH_CTEST_TIMEOUT:-600}
@@ -61,7 +65,7 @@ rc=0; scripts/make-sysroot.sh "$SYSROOT" || rc=$?
 must $rc
 
 # --- 2. configure -----------------------------------------------------------------------------------
-step "configure $BUILD (aarch64 toolchain, RUNTIME_ONLY, WERROR)"
+step "configure $BUILD (aarch64 toolchain, full program, WERROR)"
 cache_get() { sed -n "s/^$1:[A-Z]*=//p" "$BUILD/CMakeCache.txt"; }
 FRESH=""
 if [ -f "$BUILD/CMakeCache.txt" ]; then
@@ -77,7 +81,7 @@ rc=0
 cmake $FRESH -S . -B "$BUILD" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" -DEDGEBENCH_SYSROOT="$SYSROOT" \
   -DEDGEBENCH_SHARED_DIR="$SHARED" \
-  -DEDGEBENCH_RUNTIME_ONLY=ON -DEDGEBENCH_WERROR=ON || rc=$?
+  -DEDGEBENCH_RUNTIME_ONLY=OFF -DEDGEBENCH_WERROR=ON || rc=$?
 must $rc
 # What the toolchain file chose (CMAKE_CROSSCOMPILING_EMULATOR is qemu -cpu CPU -L SYSROOT).
 EMULATOR="$(cache_get EDGEBENCH_QEMU_AARCH64) -cpu $(cache_get EDGEBENCH_QEMU_CPU) -L $(cache_get EDGEBENCH_SYSROOT)"
@@ -102,21 +106,52 @@ for bin in "$BUILD/daemon/edgebench" "$BUILD/tests/eb_runtime_tests"; do
   else echo "cross-test: $bin is not an AArch64 ELF (class/machine $hdr)"; rc=1; fi
 done
 run() { echo "\$ $*"; "$@"; }
-# shellcheck disable=SC2086
-run $EMULATOR "$BUILD/daemon/edgebench" --version || rc=1
-if [ -f "$SHARED/models/$SMOKE_MODEL" ]; then
+# smoke BINARY: --version and inspect MODEL under qemu; returns non-zero if either fails.
+smoke() {
   # shellcheck disable=SC2086
-  run $EMULATOR "$BUILD/daemon/edgebench" inspect "$SHARED/models/$SMOKE_MODEL" || rc=1
-else
-  echo "cross-test: $SHARED/models/$SMOKE_MODEL absent: inspect smoke test skipped"
-fi
+  run $EMULATOR "$1" --version || return 1
+  if [ -f "$SHARED/models/$SMOKE_MODEL" ]; then
+    # shellcheck disable=SC2086
+    run $EMULATOR "$1" inspect "$SHARED/models/$SMOKE_MODEL" >/dev/null || return 1
+    echo "(inspect output omitted)"
+  else
+    echo "cross-test: $SHARED/models/$SMOKE_MODEL absent: inspect smoke test skipped"
+  fi
+}
+smoke "$BUILD/daemon/edgebench" || rc=1
 done_step $rc
 
 # --- 5. tests under qemu ----------------------------------------------------------------------------
-step "tests under qemu: ctest --test-dir $BUILD -j$JOBS${*:+ $*}"
 # --timeout: the default for tests without a TIMEOUT property (the gtest cases; the project does not
 # include(CTest), so they would otherwise have none and a hung case under qemu would stall CI).
-rc=0; ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout "$TEST_TIMEOUT" "$@" || rc=$?
+rc=0
+if [ $# -gt 0 ]; then
+  step "tests under qemu: ctest --test-dir $BUILD -j$JOBS $*"
+  ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout "$TEST_TIMEOUT" "$@" || rc=$?
+else
+  step "tests under qemu: the runtime's (labels runtime, conformance; cli_contract)"
+  ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout "$TEST_TIMEOUT" -L '^(runtime|conformance)$' || rc=$?
+  ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout "$TEST_TIMEOUT" -R '^cli_contract$' || rc=$?
+fi
+done_step $rc
+
+# --- 6. the arm64 .deb --------------------------------------------------------------------------------
+step "arm64 .deb: cpack, tests/package/check_deb.py --arch arm64, packaged binary under qemu"
+rc=0
+PKG_DIR=$BUILD/package
+rm -rf "$PKG_DIR"
+cpack --config "$BUILD/CPackConfig.cmake" -G DEB -B "$PKG_DIR" || rc=$?
+DEB=$(ls "$PKG_DIR"/edgebench_*_arm64.deb 2>/dev/null | head -n1 || true)
+if [ "$rc" -eq 0 ] && [ -n "$DEB" ]; then
+  EXPECT_MAN=""; if command -v help2man >/dev/null; then EXPECT_MAN=--expect-man; fi
+  python3 tests/package/check_deb.py --deb "$DEB" --arch arm64 $EXPECT_MAN || rc=1
+  rm -rf "$PKG_DIR/root"
+  dpkg-deb --extract "$DEB" "$PKG_DIR/root"
+  smoke "$PKG_DIR/root/usr/bin/edgebench" || rc=1
+  echo "cross-test: $DEB ($(du -k "$DEB" | cut -f1) kB)"
+else
+  echo "cross-test: cpack made no edgebench_*_arm64.deb in $PKG_DIR"; rc=1
+fi
 done_step $rc
 
 finish

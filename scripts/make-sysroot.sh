@@ -11,16 +11,41 @@
 # The packages come from the host's configured apt mirror (the URIs of /etc/apt/sources.list and
 # /etc/apt/sources.list.d/* serving "bookworm" and "bookworm-security"); EDGEBENCH_MIRROR and
 # EDGEBENCH_SECURITY_MIRROR override them. mmdebstrap --variant=extract only unpacks the listed
-# packages and their dependencies (no maintainer scripts, no Essential set): about 40 packages.
+# packages and their dependencies (no maintainer scripts, no Essential set): several
+# hundred packages, 1.1 GB (OpenCV pulls in most of them), 1.5 to 4 minutes to download and unpack.
 # Needs mmdebstrap (scripts/install-deps.sh). Runs as root, or unprivileged via mmdebstrap's
 # unshare/fakechroot modes.
 set -eu
 
+# Hidden mode, run by mmdebstrap as --extract-hook with the new root as $2: keeps every extracted
+# package's shlibs control file in ROOT/var/lib/edgebench-shlibs/PACKAGE.shlibs. --variant=extract
+# fills no dpkg database, so dpkg-shlibdeps cannot compute an arm64 package's Depends from the
+# sysroot; scripts/cpack-depends.cmake reads these files instead (soname -> "package (>= version)").
+if [ "${1:-}" = --collect-shlibs ]; then
+  out="$2/var/lib/edgebench-shlibs"
+  mkdir -p "$out"
+  tmp=$(mktemp -d)
+  for deb in "$2"/var/cache/apt/archives/*.deb; do
+    [ -f "$deb" ] || continue
+    rm -rf "$tmp/c"
+    dpkg-deb --control "$deb" "$tmp/c"
+    [ ! -f "$tmp/c/shlibs" ] || cp "$tmp/c/shlibs" "$out/$(dpkg-deb --field "$deb" Package).shlibs"
+  done
+  rm -rf "$tmp"
+  echo "make-sysroot: kept $(ls "$out" | wc -l) shlibs files in $out"
+  exit 0
+fi
+
 SUITE=bookworm
 ARCH=arm64
-# What the EDGEBENCH_RUNTIME_ONLY build links against: the C/C++ runtime, flatbuffers headers, gtest.
-# Their dependencies (libc6, libstdc++6, libgcc-s1, libflatbuffers2, ...) are pulled in by apt.
-PACKAGES="libc6-dev libstdc++-12-dev libgcc-12-dev libflatbuffers-dev libgtest-dev libgmock-dev"
+# What the full build links against: the C/C++ runtime, flatbuffers headers, gtest (the runtime),
+# then the daemon's libraries (SQLite, yaml-cpp, spdlog, libsystemd, OpenCV), XNNPACK for the peer
+# engine and google-benchmark for bench/. Their dependencies are pulled in by apt. libopencv-dev is
+# the heavy one (it depends on every OpenCV module, VTK and Qt among their dependencies), but only it
+# ships OpenCVConfig.cmake, whose imported targets check that every module's library exists.
+PACKAGES="libc6-dev libstdc++-12-dev libgcc-12-dev libflatbuffers-dev libgtest-dev libgmock-dev
+ libsqlite3-dev libyaml-cpp-dev libspdlog-dev libsystemd-dev libopencv-dev libxnnpack-dev libpthreadpool-dev libbenchmark-dev"
+PACKAGES=$(echo $PACKAGES)   # one line: the stamp and the log show it as one list
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${1:-${EDGEBENCH_SYSROOT:-$ROOT/build-aarch64-sysroot}}
@@ -69,6 +94,7 @@ set -- "deb $MIRROR $SUITE main" "deb $MIRROR $SUITE-updates main"
 
 STAMP_CONTENT="suite=$SUITE arch=$ARCH
 packages=$PACKAGES
+shlibs=var/lib/edgebench-shlibs alternatives=libblas.so.3,liblapack.so.3
 $(for m in "$@"; do echo "source=$m"; done)"
 
 if [ -f "$DIR/$STAMP_NAME" ] && [ "$(cat "$DIR/$STAMP_NAME")" = "$STAMP_CONTENT" ]; then
@@ -96,14 +122,30 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 # --skip=cleanup/apt/lists keeps nothing big: the downloaded .debs are removed by mmdebstrap anyway.
+SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 mmdebstrap --quiet --variant=extract --arch="$ARCH" \
   --include="$(echo "$PACKAGES" | tr ' ' ',')" \
+  --extract-hook="\"$SELF\" --collect-shlibs \"\$1\"" \
   "$SUITE" "$NEW" "$@"
+
+# Debian picks the BLAS/LAPACK implementation with update-alternatives in their postinst, which
+# --variant=extract never runs: without these links ld cannot resolve OpenCV's indirect libblas.so.3 /
+# liblapack.so.3 (via GDAL, Armadillo) and the binary does not start under qemu. Point them at the
+# reference implementations, as a fresh install would.
+for lib in blas/libblas.so.3 lapack/liblapack.so.3; do
+  d="$NEW/usr/lib/aarch64-linux-gnu"
+  if [ -e "$d/$lib" ] && [ ! -e "$d/$(basename "$lib")" ]; then ln -s "$lib" "$d/$(basename "$lib")"; fi
+done
 
 # Sanity: what the toolchain file and qemu rely on.
 for f in usr/include/stdio.h usr/include/flatbuffers/flatbuffers.h usr/include/gtest/gtest.h \
          usr/lib/aarch64-linux-gnu/libgtest.a usr/lib/aarch64-linux-gnu/cmake/GTest/GTestConfig.cmake \
-         lib/ld-linux-aarch64.so.1; do
+         lib/ld-linux-aarch64.so.1 usr/include/sqlite3.h usr/include/yaml-cpp/yaml.h \
+         usr/include/spdlog/spdlog.h usr/include/systemd/sd-daemon.h \
+         usr/lib/aarch64-linux-gnu/pkgconfig/libsystemd.pc \
+         usr/lib/aarch64-linux-gnu/cmake/opencv4/OpenCVConfig.cmake usr/include/xnnpack.h \
+         usr/include/benchmark/benchmark.h var/lib/edgebench-shlibs/libc6.shlibs \
+         usr/lib/aarch64-linux-gnu/libblas.so.3 usr/lib/aarch64-linux-gnu/liblapack.so.3; do
   [ -e "$NEW/$f" ] || [ -L "$NEW/$f" ] || { echo "make-sysroot: $NEW/$f missing after mmdebstrap" >&2; exit 1; }
 done
 

@@ -3,10 +3,11 @@
 # under qemu-aarch64 through CMAKE_CROSSCOMPILING_EMULATOR.
 #
 #   scripts/make-sysroot.sh                       # once: creates <repo>/build-aarch64-sysroot
-#   cmake -S . -B build-aarch64 -G Ninja -DCMAKE_TOOLCHAIN_FILE=toolchains/aarch64-linux-gnu.cmake \
-#         -DEDGEBENCH_RUNTIME_ONLY=ON
-#   ctest --test-dir build-aarch64    # test binaries run as: qemu-aarch64 -cpu cortex-a72 -L SYSROOT ...
-#   (scripts/cross-test.sh does all of it.)
+#   cmake -S . -B build-aarch64-full -G Ninja -DCMAKE_TOOLCHAIN_FILE=toolchains/aarch64-linux-gnu.cmake
+#   ninja -C build-aarch64-full
+#   ctest --test-dir build-aarch64-full -L runtime  # test binaries run as: qemu-aarch64 -cpu cortex-a72 -L SYSROOT ...
+#   cpack --config build-aarch64-full/CPackConfig.cmake -B OUT   # OUT/edgebench_<version>_arm64.deb
+#   (scripts/cross-test.sh does all of it; -DEDGEBENCH_RUNTIME_ONLY=ON builds the runtime alone.)
 #
 # Settings (cache variables: -DNAME=VALUE at the first configure of a build directory):
 #   EDGEBENCH_SYSROOT       the arm64 sysroot (a relative path is taken from the source dir).
@@ -24,11 +25,16 @@
 #                           or max to exercise run-time dispatched paths for newer CPUs).
 #
 # Requirements: g++-aarch64-linux-gnu, qemu-user (scripts/install-deps.sh), a sysroot containing at
-# least libc6-dev libstdc++-12-dev libgcc-12-dev libflatbuffers-dev libgtest-dev (scripts/make-sysroot.sh).
+# least libc6-dev libstdc++-12-dev libgcc-12-dev libflatbuffers-dev libgtest-dev for the runtime, and
+# libsqlite3-dev libyaml-cpp-dev libspdlog-dev libsystemd-dev libopencv-dev (libxnnpack-dev) for the
+# full program (scripts/make-sysroot.sh makes one with all of them).
 #
 # How the pieces are found:
 #   * programs (flatc, python3, qemu) come from the HOST: CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER;
-#   * libraries, headers and CMake packages (GTest, flatbuffers) ONLY from the sysroot;
+#   * libraries, headers and CMake packages (GTest, OpenCV, spdlog, yaml-cpp, ...) ONLY from the
+#     sysroot: their config files locate themselves relative to where they are found, so OpenCV's
+#     imported targets point into the sysroot;
+#   * pkg-config (libsystemd) reads only the sysroot's .pc files and prefixes their paths with it;
 #   * Debian's cross gcc is multiarch-aware: with --sysroot it searches SYSROOT/usr/include/aarch64-linux-gnu,
 #     SYSROOT/usr/include, SYSROOT/{usr/,}lib/aarch64-linux-gnu. It still prefers its own
 #     /usr/aarch64-linux-gnu (libc6-dev-arm64-cross) for glibc and libstdc++ headers and crt files;
@@ -67,10 +73,12 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # --- compilers ------------------------------------------------------------------------------------
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
 set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
-set(CMAKE_C_FLAGS_INIT "-march=${EDGEBENCH_AARCH64_ARCH}")
-set(CMAKE_CXX_FLAGS_INIT "-march=${EDGEBENCH_AARCH64_ARCH}")
+# -Wno-psabi: silences gcc's note that passing std::pair<float, float> changed ABI in GCC 10.1; every
+# object and library here is built by gcc 12, so the note only clutters the log.
+set(CMAKE_C_FLAGS_INIT "-march=${EDGEBENCH_AARCH64_ARCH} -Wno-psabi")
+set(CMAKE_CXX_FLAGS_INIT "-march=${EDGEBENCH_AARCH64_ARCH} -Wno-psabi")
 
-# pkg-config (not used by the runtime-only build, but keep any pkg_check_modules inside the sysroot).
+# pkg-config (libsystemd for daemon/service): only the sysroot's .pc files, their -I/-L prefixed with it.
 set(ENV{PKG_CONFIG_SYSROOT_DIR} "${EDGEBENCH_SYSROOT}")
 set(ENV{PKG_CONFIG_LIBDIR} "${EDGEBENCH_SYSROOT}/usr/lib/aarch64-linux-gnu/pkgconfig:${EDGEBENCH_SYSROOT}/usr/share/pkgconfig")
 
