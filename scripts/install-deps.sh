@@ -6,12 +6,16 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
 
+# systemd: systemd-analyze (tests/package checks the unit); dpkg-dev: dpkg-shlibdeps (cpack's Depends);
+# help2man: the man page made from `edgebench --help`.
 BUILD="build-essential cmake ninja-build pkg-config git
   flatbuffers-compiler libflatbuffers-dev
   libsystemd-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libspdlog-dev libfmt-dev
-  libopencv-dev libxnnpack-dev
+  libopencv-dev libxnnpack-dev libpthreadpool-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy dataset-fashion-mnist"
+  python3 python3-numpy dataset-fashion-mnist
+  systemd dpkg-dev help2man
+  chromium"
 CROSS="g++-aarch64-linux-gnu qemu-user mmdebstrap"
 
 PKGS="$BUILD"

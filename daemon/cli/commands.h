@@ -16,6 +16,8 @@ int run_infer(const std::vector<std::string>& argv);
 int run_bench(const std::vector<std::string>& argv);
 int run_run(const std::vector<std::string>& argv);    // full builds only (needs OpenCV and SQLite)
 int run_query(const std::vector<std::string>& argv);  // full builds only (needs SQLite)
+int run_report(const std::vector<std::string>& argv);  // full builds only (needs SQLite)
+int run_daemon(const std::vector<std::string>& argv);  // full builds only (the systemd service)
 
 // Prints "edgebench: <message>" to stderr as one line.
 void print_error(const std::string& message);

@@ -22,33 +22,55 @@ namespace {
 constexpr const char* kUsage = R"(usage: edgebench COMMAND [ARGS]
 
 Commands:
-  inspect MODEL [--json] [--input-shape I:D0,D1,...]
+  inspect MODEL [--json] [--input-shape I:D0,D1,...] [--engine ref|auto|xnnpack] [--isa PATH]
       Variant kind, inputs and outputs (dtype, shape, quantization), operator histogram, parameter
-      count, multiply-accumulates per inference, file size, activation arena and its lower bound.
+      count, multiply-accumulates per inference, file size, activation arena and its lower bound,
+      the CPU's features, the kernel path (ISA) chosen and the kernel bound to every node.
   infer MODEL --input IN.npy [--input IN2.npy ...] --output-dir DIR [--input-shape I:D0,D1,...]
-        [--engine ref|auto] [--threads N]
+        [--engine ref|auto|xnnpack] [--threads N] [--isa PATH]
       One inference. Inputs are NumPy .npy files in model input order and dtype; writes
       DIR/output_<j>.npy for each model output j.
-  bench MODEL [--engine ref|auto] [--threads N] [--warmup W] [--iterations K]
-        [--input-shape I:D0,...] [--json]
+  bench MODEL [--engine ref|auto|xnnpack] [--threads N] [--isa PATH] [--warmup W] [--iterations K]
+        [--input-shape I:D0,...] [--profile-ops] [--json]
       Load time, first inference, then K timed inferences after W warm-ups (min, mean, std, p50,
-      p90, p99, max), peak resident memory and arena size. Nothing is stored.
+      p90, p99, max), peak resident memory and arena size; --profile-ops adds time per operator
+      type and the slowest nodes. Nothing is stored.
 
+  Engines: ref = reference kernels, one thread (the correctness baseline); auto (default for bench)
+  = the fastest kernels this CPU runs, chosen once at load (AVX2, AVX-512, AVX-512 VNNI, NEON,
+  NEON dot product); xnnpack = Debian's XNNPACK library, the engine inside TensorFlow Lite, as a
+  yardstick. --isa PATH or EDGEBENCH_ISA=PATH forces a kernel path of auto (ref, avx2, avx512,
+  avx512vnni, neon, neon-dotprod); forcing one the CPU lacks is an error.
+
+  run --config FILE [--group NAME] [--db FILE] [--profile-ops]
   run MODEL... (--images DIR [--labels CSV] [--label-names FILE] [--limit N] |
                 --camera SPEC [--frames N] [--duration S])
         [--reference MODEL] [--input-range LO,HI] [--name GROUP] [--db FILE]
-        [--engine E] [--threads N] [--warmup W]
+        [--engine E[,E...]] [--threads N[,N...]] [--warmup W] [--iterations K] [--cooldown S]
+        [--profile-ops]
       Benchmarks every variant over the same images or camera frames: latency, memory, accuracy
       (labels from class folders or a CSV), agreement and drift against the reference (default: the
       first MODEL). Pixels map linearly from 0..255 to --input-range (default 0,1), then are quantized
       with each model's input parameters. Results go to the SQLite database (--db, default
-      $XDG_DATA_HOME/edgebench/results.db). Not in runtime-only (cross) builds.
+      $XDG_DATA_HOME/edgebench/results.db). Every variant is measured with every engine x thread
+      count; Ctrl-C stops at the next image and marks the run interrupted (exit 130). --config runs
+      the groups of a YAML file (config/edgebench.example.yaml documents every key). Not in
+      runtime-only (cross) builds.
   query runs | compare | show RUN | export [--db FILE ...] [--model GROUP] [--variant V]
         [--since ISO8601] [--device NAME] [--last N] [--format table|markdown|csv|json]
       Reads the results database (read-only): the runs; the variants side by side (size,
       compression, latency, memory, accuracy, agreement and drift against the reference; several
       --db: one per device); one run in full; or everything as json or csv. Not in runtime-only
       (cross) builds; see edgebench query --help.
+  report --html FILE [--db FILE ...] [--model GROUP] [--variant V] [--since ISO8601]
+        [--device NAME] [--last N] [--run ID]
+      One self-contained HTML page (no network needed): the compare table, latency distribution per
+      variant, accuracy against latency, latency and temperature over time. Not in runtime-only
+      (cross) builds; see edgebench report --help.
+  daemon [--config FILE] [--db FILE] [--once] [--log journal|stderr]
+      The systemd service: benchmarks models dropped into the watched directory once fully written,
+      re-runs groups on schedule, notifies systemd (READY, STATUS, WATCHDOG), reloads on SIGHUP, stops
+      cleanly on SIGTERM. Not in runtime-only (cross) builds; see edgebench daemon --help.
 
 Options:
   --help       this text
@@ -79,6 +101,8 @@ int main(int argc, char** argv) {
 #ifdef EDGEBENCH_FULL
   if (cmd == "run") return run_run(args);
   if (cmd == "query") return run_query(args);
+  if (cmd == "report") return run_report(args);
+  if (cmd == "daemon") return run_daemon(args);
 #endif
   print_error("unknown command '" + cmd + "' (see edgebench --help)");
   return kExitUsage;
