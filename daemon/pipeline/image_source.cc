@@ -521,8 +521,13 @@ Result<std::unique_ptr<cv::VideoCapture>> open_ffmpeg(const std::string& spec, c
   const std::vector<int> params = {cv::CAP_PROP_OPEN_TIMEOUT_MSEC, std::max(1, options.open_timeout_ms),
                                    cv::CAP_PROP_READ_TIMEOUT_MSEC, std::max(1, options.read_timeout_ms)};
   if (cap->open(spec, cv::CAP_FFMPEG, params)) return cap;
-  // Other backends take no timeouts; only local files (which cannot stall) try them.
-  if (local_file && cap->open(spec, cv::CAP_ANY)) return cap;
+  // Other backends take no timeouts; only local files (which cannot stall) try them: GStreamer, and
+  // OpenCV's image-sequence reader. Not CAP_ANY: it also probes gphoto2, which scans USB for cameras
+  // (pointless for a file, and libgphoto2 leaks its device list each time).
+  if (local_file) {
+    for (int api : {cv::CAP_GSTREAMER, cv::CAP_IMAGES})
+      if (cap->open(spec, api)) return cap;
+  }
   return error("%s: cannot open as a video", name.c_str());
 }
 
