@@ -38,7 +38,11 @@ if [ "$WHAT" = all ] || [ "$WHAT" = asan ]; then
   if [ "${ASAN_CONFORMANCE:-subset}" = full ]; then
     ctest --test-dir build-fuzz --output-on-failure -j "$JOBS" --timeout 1800
   else
-    ctest --test-dir build-fuzz --output-on-failure -j "$JOBS" --timeout 1800 -LE conformance
+    # service_daemon / service_faults drive the daemon over thousands of images on the reference kernels
+    # against wall-clock deadlines; under ASan the run is ~10x slower and misses them (seen here). They
+    # run in the native stage; the daemon's pieces run here through the service unit tests.
+    ctest --test-dir build-fuzz --output-on-failure -j "$JOBS" --timeout 1800 -LE conformance \
+      -E '^(service_daemon|service_faults)$'
   fi
   echo "   tests ran in $(elapsed "$start")"
 fi
