@@ -16,7 +16,9 @@ BUILD="build-essential cmake ninja-build pkg-config git
   python3 python3-numpy dataset-fashion-mnist
   systemd dpkg-dev help2man
   chromium"
-CROSS="g++-aarch64-linux-gnu qemu-user mmdebstrap"
+# What only the test suite needs (scripts/test.sh): the aarch64 cross toolchain and qemu, and clang with
+# its sanitizer/libFuzzer runtimes (scripts/sanitize-test.sh, scripts/fuzz.sh). --no-cross skips them.
+CROSS="g++-aarch64-linux-gnu qemu-user mmdebstrap clang-14 libclang-rt-14-dev"
 
 PKGS="$BUILD"
 [ "${1:-}" = "--no-cross" ] || PKGS="$PKGS $CROSS"
