@@ -66,22 +66,24 @@ def test_fmnist_accuracy(images, d):
 def test_kill_9(images, d):
     db = os.path.join(d, 'killed.db')
     proc = subprocess.Popen([ARGS.edgebench, 'run', model('fmnist-cnn-float32.tflite'), model('fmnist-cnn-int8.tflite'),
-                             '--images', images, '--db', db], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    # Kill once the run row exists and the first variant is well under way.
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        time.sleep(0.5)
-        try:
-            if rows(db, 'select count(*) from runs')[0][0] >= 1:
-                break
-        except sqlite3.Error:
-            pass
-    time.sleep(2.0)
-    proc.send_signal(signal.SIGKILL)
+                             '--images', images, '--db', db], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # Kill by progress, not by wall clock (a fast machine finishes both variants in a few seconds): once
+    # the second variant has started, the first measurement is committed and the run is mid-way.
+    killed_mid_run = False
+    for line in proc.stderr:
+        if line.startswith('benchmarking ') and '(2/2)' in line:
+            proc.send_signal(signal.SIGKILL)
+            killed_mid_run = True
+            break
+    proc.kill()
     proc.wait()
+    proc.stderr.close()
+    check('killed while the second variant ran', killed_mid_run)
     check('integrity after kill -9', rows(db, 'pragma integrity_check') == [('ok',)])
     (status,), = rows(db, 'select status from runs where id = 1')
     check('killed run not complete', status in ('running', 'interrupted'), status)
+    done = rows(db, 'select variant from measurements where run_id = 1')
+    check('first variant committed before the kill', [v for v, in done] == ['float32'], str(done))
     # Every stored measurement is whole: its samples are all there.
     for mid, n in rows(db, 'select id, num_images from measurements where run_id = 1'):
         s = rows(db, 'select count(*) from latency_samples where measurement_id = %d' % mid)[0][0]
