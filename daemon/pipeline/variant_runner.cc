@@ -123,9 +123,15 @@ VariantResult run_variant(const std::string& model_path,
     SourceItem item = source.value()->next();
     if (item.is_end()) break;
     if (item.is_error()) {
+      if (item.fatal) {
+        // The source died before its limit (a camera unplugged, a stream dropped): what was measured
+        // covers fewer items than configured and would pass for a complete measurement, so the whole
+        // measurement fails with the source's own message (it names the source and the frames read).
+        r.error = item.error.message();
+        break;
+      }
       ++r.item_errors;
       if (r.item_errors <= 5) r.item_error_examples.push_back(item.error.message());
-      if (item.fatal) break;
       continue;
     }
     Status s = pre->run(item.frame.image, it.input_data(0), pre->bytes());

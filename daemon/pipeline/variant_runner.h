@@ -41,7 +41,10 @@ struct DeviceSampleAt {
 };
 
 struct VariantResult {
-  std::string error;  // non-empty: the variant could not be measured (load failure, no usable item)
+  // Non-empty: the variant could not be measured (load failure, no usable item, or a fatal source error:
+  // a camera or stream that failed before its frame/duration limit; the source's message names it and
+  // the frames read). The other fields then hold what was measured before the failure.
+  std::string error;
   std::string isa;       // kernel path the engine ran ("avx512", "neon", "ref", "xnnpack")
   int threads_used = 1;  // threads the engine really used
   double load_ms = 0, first_ms = 0;
@@ -50,7 +53,7 @@ struct VariantResult {
   // Per node, summed over the timed inferences only (EngineOptions::profile_ops; empty otherwise).
   std::vector<NodeTime> node_times;
   size_t peak_rss_bytes = 0, rss_increase_bytes = 0, arena_bytes = 0;
-  int64_t items = 0, item_errors = 0;
+  int64_t items = 0, item_errors = 0;  // item_errors: skipped items (not a fatal source error)
   std::vector<std::string> item_error_examples;  // the first few, for the log
   int64_t num_classes = 0;
   // Accuracy (labelled items only).

@@ -13,6 +13,23 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 RESULTS = []
 
+# Sanitizer builds run the daemon several times slower (ASan: about 13x on the reference kernels, 8x to
+# start, and slower to exit). tests/service/CMakeLists.txt sets EB_TEST_TIME_SCALE for them through
+# CTest. Every deadline the helpers below wait for is multiplied by it (callers pass native values), and
+# work that only serves to make a run last long enough is divided by it (fewer()), so a sanitized run
+# lasts about as long as a native one instead of ten times longer.
+TIME_SCALE = max(1.0, float(os.environ.get('EB_TEST_TIME_SCALE') or 1))
+
+
+def scaled(seconds):
+    """A native deadline, stretched for a sanitizer build."""
+    return seconds * TIME_SCALE
+
+
+def fewer(count, minimum=1):
+    """A native workload (images per run) shrunk for a sanitizer build, so the run takes as long."""
+    return max(minimum, int(count / TIME_SCALE))
+
 
 def check(name, cond, detail=''):
     RESULTS.append((name, bool(cond)))
@@ -66,7 +83,7 @@ class NotifySocket:
             return [(t, m) for t, m in self.messages if m.startswith(prefix) and t >= since]
 
     def wait_for(self, prefix, since=0.0, timeout=30.0, contains=''):
-        deadline = time.time() + timeout
+        deadline = time.time() + scaled(timeout)
         while time.time() < deadline:
             for t, m in self.lines(prefix, since):
                 if contains in m:
@@ -81,20 +98,21 @@ class NotifySocket:
 
 
 def write_config(path, images, models_dir, limit=200, debounce=0.5, extra_service='', default_limit=100, prom='',
-                 group='fmnist'):
+                 group='fmnist', engine='ref', extra_groups=''):
     text = ('groups:\n'
             '  - name: %s\n'
             '    source: {images: %s, limit: %d}\n'
             # The reference kernels: runs long enough (seconds) to ping the watchdog and be interrupted.
-            '    engines: [ref]\n'
+            '    engines: [%s]\n'
             '    variants:\n'
             '      - {path: %s, label: float32, reference: true}\n'
+            '%s'  # extra_groups: further "  - name: ..." entries
             'service:\n'
             '  models_dir: %s\n'
             '  watch_debounce_s: %s\n'
             '  cooldown_s: 0\n'
             '  default_source: {images: %s, limit: %d}\n'
-            % (group, images, limit, MODELS['float32'], models_dir, debounce, images, default_limit))
+            % (group, images, limit, engine, MODELS['float32'], extra_groups, models_dir, debounce, images, default_limit))
     if prom:
         text += '  exporter: {textfile: %s}\n' % prom
     text += extra_service
@@ -135,7 +153,7 @@ class Daemon:
             return f.read()
 
     def wait_log(self, needle, timeout=30.0, count=1):
-        deadline = time.time() + timeout
+        deadline = time.time() + scaled(timeout)
         while time.time() < deadline:
             if self.text().count(needle) >= count:
                 return True
@@ -149,16 +167,24 @@ class Daemon:
             self.proc.send_signal(sig)
 
     def stop(self, timeout=10.0):
-        """SIGTERM, then (timeout) SIGKILL. Returns (exit code, seconds taken)."""
+        """SIGTERM, then (timeout, scaled) SIGKILL. Returns (exit code, seconds taken)."""
         t0 = time.time()
         self.signal(signal.SIGTERM)
         try:
-            rc = self.proc.wait(timeout)
+            rc = self.proc.wait(scaled(timeout))
         except subprocess.TimeoutExpired:
             self.proc.kill()
             rc = self.proc.wait()
         self.log.close()
         return rc, time.time() - t0
+
+    def wait(self, timeout):
+        """Waits for the process to exit by itself (--once); None (and killed) past the scaled timeout."""
+        try:
+            return self.proc.wait(scaled(timeout))
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
 
     def kill(self):
         if self.proc.poll() is None:
@@ -183,8 +209,8 @@ def try_rows(db, sql, args=()):
 
 
 def wait_rows(db, sql, pred, timeout=60.0, args=()):
-    """Polls `sql` until pred(result) holds; returns the last result."""
-    deadline = time.time() + timeout
+    """Polls `sql` until pred(result) holds (timeout scaled); returns the last result."""
+    deadline = time.time() + scaled(timeout)
     got = None
     while time.time() < deadline:
         got = try_rows(db, sql, args)
