@@ -14,6 +14,11 @@
 #           Arguments, if any, replace that selection and go to one ctest run (-R, -L, -LE, ...).
 #           The daemon's own tests (store, pipeline, service) run natively; under qemu they would
 #           only add time (their Python drivers start the binary without the emulator).
+#        5b. the ARMv8.2 dot-product (SDOT) path under qemu-aarch64 -cpu $DOTPROD_CPU (Pi 5's Cortex-A76;
+#           the cortex-a72 of step 5 lacks dotprod, so those tests skip there): the neon_dotprod
+#           instances of the fast-kernel tests (none may skip), `edgebench bench --isa neon-dotprod
+#           --profile-ops` on an int8 model must report the SDOT kernel, and the conformance runner's
+#           auto engine with EDGEBENCH_ISA=neon-dotprod (~1 min). Only with the default selection.
 #        6. the arm64 .deb (cpack) checked by tests/package/check_deb.py --arch arm64, and the
 #           packaged (stripped) binary itself runs `--version` and `inspect` under qemu
 # Steps 4 to 6 all run even if one fails; the exit status is non-zero if any step failed.
@@ -21,7 +26,8 @@
 # Environment: JOBS (default 2), EDGEBENCH_SYSROOT (default <repo>/build-aarch64-sysroot),
 #   EDGEBENCH_CROSS_BUILD_DIR (default build-aarch64-full), EDGEBENCH_SHARED_DIR (default ../shared),
 #   EDGEBENCH_SMOKE_MODEL (model file name under $EDGEBENCH_SHARED_DIR/models for step 4,
-#   default ad-toycar-int8.tflite), EDGEBENCH_CTEST_TIMEOUT (seconds per test that sets no TIMEOUT
+#   default ad-toycar-int8.tflite), EDGEBENCH_DOTPROD_QEMU_CPU (qemu CPU with dotprod for step 5b,
+#   default cortex-a76), EDGEBENCH_CTEST_TIMEOUT (seconds per test that sets no TIMEOUT
 #   of its own, default 600).
 set -eu
 cd "$(dirname "$0")/.."
@@ -33,6 +39,7 @@ BUILD=${EDGEBENCH_CROSS_BUILD_DIR:-build-aarch64-full}
 SHARED=${EDGEBENCH_SHARED_DIR:-$ROOT/../shared}
 SMOKE_MODEL=${EDGEBENCH_SMOKE_MODEL:-ad-toycar-int8.tflite}
 TEST_TIMEOUT=${EDGEBENCH_CTEST_TIMEOUT:-600}
+DOTPROD_CPU=${EDGEBENCH_DOTPROD_QEMU_CPU:-cortex-a76}
 TOOLCHAIN=$ROOT/toolchains/aarch64-linux-gnu.cmake
 
 T0=$(date +%s)
@@ -137,6 +144,38 @@ else
   ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" --timeout "$TEST_TIMEOUT" -R '^cli_contract$' || rc=$?
 fi
 done_step $rc
+
+# --- 5b. the SDOT path under a qemu CPU that has dotprod ----------------------------------------------
+if [ $# -eq 0 ]; then
+  step "SDOT path under qemu -cpu $DOTPROD_CPU (neon_dotprod tests, bench, conformance auto)"
+  rc=0
+  DOT_EMU="$(cache_get EDGEBENCH_QEMU_AARCH64) -cpu $DOTPROD_CPU -L $(cache_get EDGEBENCH_SYSROOT)"
+  DOT_LOG=$BUILD/dotprod-tests.log
+  # Every neon_dotprod instance, plus the kernel table check; a skip would mean the CPU lacks dotprod.
+  # shellcheck disable=SC2086
+  run $DOT_EMU "$BUILD/tests/eb_runtime_tests" --gtest_filter='*/neon_dotprod:Q8GemmFastKernels.*' \
+    >"$DOT_LOG" 2>&1 || rc=1
+  tail -n 3 "$DOT_LOG"
+  if grep -q '^\[  SKIPPED \]' "$DOT_LOG"; then
+    echo "cross-test: neon_dotprod tests skipped under $DOTPROD_CPU"; rc=1
+  fi
+  if ! grep -q '^\[       OK \] .*/neon_dotprod' "$DOT_LOG"; then echo "cross-test: no neon_dotprod test ran"; rc=1; fi
+  DOT_MODEL=$SHARED/models/ic-resnet8-int8.tflite
+  if [ -f "$DOT_MODEL" ]; then
+    # shellcheck disable=SC2086
+    out=$(run $DOT_EMU "$BUILD/daemon/edgebench" bench "$DOT_MODEL" --isa neon-dotprod --warmup 0 --iterations 1 \
+          --profile-ops 2>&1) || rc=1
+    if printf '%s\n' "$out" | grep -q 'qs8_igemm_4x16c4_neondot'; then echo "cross-test: bench ran the SDOT kernel"
+    else printf '%s\n' "$out"; echo "cross-test: bench did not report the SDOT kernel"; rc=1; fi
+    # shellcheck disable=SC2086
+    run env EDGEBENCH_ISA=neon-dotprod "$(cache_get EB_PYTHON3)" tests/conformance/run_conformance.py \
+      --edgebench "$BUILD/daemon/edgebench" --shared "$SHARED" --engine auto --threads 2 --jobs "$JOBS" \
+      --wrapper "$DOT_EMU" || rc=1
+  else
+    echo "cross-test: $DOT_MODEL absent: SDOT bench and conformance skipped"
+  fi
+  done_step $rc
+fi
 
 # --- 6. the arm64 .deb --------------------------------------------------------------------------------
 step "arm64 .deb: cpack, tests/package/check_deb.py --arch arm64, packaged binary under qemu"

@@ -1,0 +1,150 @@
+#!/bin/sh
+# llvm-mca figures for the aarch64 microkernels' inner loops (issue #3 target: at least 80% of the
+# core's peak multiply-add rate on Cortex-A72).
+#
+#   bench/mca.sh [--verbose]        (needs aarch64-linux-gnu-g++ and llvm-mca-14; python3)
+#
+# What it does, per kernel:
+#  1. compiles the kernel's source for aarch64 with the flags the cross build gives it
+#     (toolchains/aarch64-linux-gnu.cmake: -march=armv8-a; RelWithDebInfo: -O2; kernels/CMakeLists.txt:
+#     -march=armv8.2-a+dotprod for *_neondot.cc), to assembly (-S): the code measured is the code built;
+#  2. finds the microkernel's innermost loop in that assembly: a backward branch to a label of the
+#     same function with no other loop inside, the one with the most multiply-adds;
+#  3. counts its multiply-adds (lanes: FMLA .4s = 4, SMLAL/SMLAL2 .4s = 4, SDOT .4s = 16, ...);
+#  4. runs llvm-mca -mcpu=CPU -iterations=200 on the loop body: cycles per iteration = Total Cycles /
+#     200 (steady state, loop-carried dependencies included); Block RThroughput is printed beside it;
+#  5. peak = the multiply-adds per cycle of the same model on a block of independent instructions of
+#     the loop's kind (FMLA .4s, SMLAL .4s, SDOT .4s), measured here too, so the fraction is the
+#     model's own. Cortex-A72 Software Optimization Guide (ARM UAN 0016A, sections 3.14 "ASIMD integer"
+#     and 3.15 "ASIMD floating-point" instructions): Q-form FMLA issues once per cycle (it occupies both
+#     64-bit FP pipes F0/F1) = 4 fp32 multiply-adds per cycle; SMLAL/SMLAL2 (multiply accumulate long)
+#     once per cycle on F0 only = 4 int16 multiply-adds per cycle. LLVM 14 models cortex-a72 with its
+#     Cortex-A57 model (AArch64SchedA57.td, from the A57 guide; the A72 guide lists the same
+#     throughputs for these instructions), and has no Cortex-A76 model either: -mcpu=cortex-a76 also
+#     gets the A57 model, which issues SDOT twice per cycle (the A76 guide: 2 per cycle, pipes V0/V1),
+#     so the SDOT row is indicative only.
+# Prints one row per kernel; --verbose also prints each extracted loop.
+set -eu
+cd "$(dirname "$0")/.."
+CXX=${CXX:-aarch64-linux-gnu-g++}
+MCA=${LLVM_MCA:-llvm-mca-14}
+exec python3 - "$CXX" "$MCA" "$@" <<'PYEOF'
+import os, re, subprocess, sys, tempfile
+
+cxx, mca = sys.argv[1], sys.argv[2]
+verbose = '--verbose' in sys.argv[3:]
+ITER = 200
+BASE = ['-std=c++20', '-O2', '-DNDEBUG', '-march=armv8-a', '-Wno-psabi', '-I.']
+DOT = ['-march=armv8.2-a+dotprod']  # after BASE, as in the build: the last -march wins
+
+# (row name, source, function, extra flags, cpu, peak instruction)
+KERNELS = [
+    ('f32 GEMM 6x8', 'kernels/ops/gemm/gemm_f32_neon.cc', 'igemm_f32_6x8_neon', [], 'cortex-a72', 'fmla'),
+    ('int8 GEMM 4x8 (SMLAL)', 'kernels/ops/gemm/gemm_q8_neon.cc', 'gemm_q8_4x8_neon', [], 'cortex-a72', 'smlal'),
+    ('f32 depthwise 3x3 (8c)', 'kernels/ops/depthwise_conv2d/dwconv_f32_neon.cc', 'dwconv_f32_3x3_neon', [],
+     'cortex-a72', 'fmla'),
+    ('f32 depthwise 5x5 (4px x 8c)', 'kernels/ops/depthwise_conv2d/dwconv_f32_neon.cc', 'dwconv_f32_5x5_neon', [],
+     'cortex-a72', 'fmla'),
+    ('int8 depthwise 3x3 (16c)', 'kernels/ops/depthwise_conv2d/dwconv_q8_neon.cc', 'dwconv_q8_8c_neon', [],
+     'cortex-a72', 'smlal'),
+    ('int8 GEMM 4x16c4 (SDOT)', 'kernels/ops/gemm/gemm_qs8_c4_neondot.cc', 'gemm_qs8_4x16c4_neondot', DOT,
+     'cortex-a76', 'sdot'),
+]
+PEAK_BLOCK = {  # independent instructions (no shared destination), element operands in v0-v15
+    'fmla': 'fmla v{d}.4s, v14.4s, v15.s[0]',
+    'smlal': 'smlal v{d}.4s, v14.4h, v15.h[0]',
+    'sdot': 'sdot v{d}.4s, v14.16b, v15.4b[0]',
+}
+MAC_RE = re.compile(r'^\s*(fmla|fmadd|smlal2?|umlal2?|mla|sdot|udot)\s+([vsd])(\d+)(?:\.(\d+)([bhsd]))?')
+BRANCH_RE = re.compile(r'^\s+(b(?:\.?(?:eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le))?|cbn?z|tbn?z)\s+'
+                       r'(?:.*,\s*)?(\.L\w+)\s*$')
+
+
+def macs(line):
+    m = MAC_RE.match(line)
+    if not m:
+        return 0
+    op, lanes = m.group(1), m.group(4)
+    if lanes is None:  # scalar fmadd / fmla s
+        return 1
+    return int(lanes) * (4 if op in ('sdot', 'udot') else 1)
+
+
+def innermost_loop(asm, fn):
+    lines = asm.split('\n')
+    start = end = None
+    for i, l in enumerate(lines):
+        m = re.match(r'^([A-Za-z_][\w.$]*):', l)
+        if m and fn in m.group(1) and start is None:
+            start = i
+        elif start is not None and l.strip().startswith('.size') and fn in l:
+            end = i
+            break
+    if start is None or end is None:
+        sys.exit('mca.sh: function %s not found in the assembly' % fn)
+    body = lines[start:end]
+    labels = {m.group(1): i for i, l in enumerate(body) for m in [re.match(r'^(\.L\w+):', l)] if m}
+    loops = []
+    for i, l in enumerate(body):
+        m = BRANCH_RE.match(l)
+        if m and m.group(2) in labels and labels[m.group(2)] < i:
+            loops.append((labels[m.group(2)], i))
+    best = None
+    for s, t in loops:
+        if any(s <= a and b <= t and (a, b) != (s, t) for a, b in loops):
+            continue  # has a loop inside: not innermost
+        code = [x for x in body[s + 1:t + 1] if x.startswith('\t') and not x.strip().startswith(('.', '//'))]
+        n = sum(macs(x) for x in code)
+        if best is None or n > best[0]:
+            best = (n, code)
+    if best is None or best[0] == 0:
+        sys.exit('mca.sh: no multiply-add loop in %s' % fn)
+    return best
+
+
+def run_mca(code, cpu):
+    out = subprocess.run([mca, '-mtriple=aarch64-linux-gnu', '-mcpu=' + cpu, '-mattr=+dotprod',
+                          '-iterations=%d' % ITER], input='\n'.join(code) + '\n', capture_output=True, text=True,
+                         check=True).stdout
+    total = int(re.search(r'Total Cycles:\s+(\d+)', out).group(1))
+    rthr = float(re.search(r'Block RThroughput:\s+([\d.]+)', out).group(1))
+    return total / ITER, rthr
+
+
+peaks = {}
+
+
+def peak(kind, cpu):
+    if (kind, cpu) not in peaks:
+        code = [PEAK_BLOCK[kind].format(d=d) for d in range(16, 32)]
+        cycles, _ = run_mca(code, cpu)
+        peaks[(kind, cpu)] = sum(macs(x) for x in code) / cycles
+    return peaks[(kind, cpu)]
+
+
+version = subprocess.run([mca, '--version'], capture_output=True, text=True).stdout.split('\n')
+compiler = subprocess.run([cxx, '--version'], capture_output=True, text=True).stdout.split('\n')[0]
+print('# %s; %s; -O2 -march=armv8-a (+dotprod for *_neondot.cc); %d iterations'
+      % (compiler, ' '.join(x.strip() for x in version[:2] if x.strip()), ITER))
+print('| kernel | cpu | instrs/iter | MACs/iter | cycles/iter | RThroughput | MACs/cycle | peak | of peak |')
+print('|---|---|---|---|---|---|---|---|---|')
+under = 0
+with tempfile.TemporaryDirectory() as tmp:
+    asm_cache = {}
+    for name, src, fn, flags, cpu, kind in KERNELS:
+        key = (src, tuple(flags))
+        if key not in asm_cache:
+            out = os.path.join(tmp, 'k%d.s' % len(asm_cache))
+            subprocess.run([cxx] + BASE + flags + ['-S', '-o', out, src], check=True)
+            asm_cache[key] = open(out).read()
+        n, code = innermost_loop(asm_cache[key], fn)
+        cycles, rthr = run_mca(code, cpu)
+        rate, top = n / cycles, peak(kind, cpu)
+        frac = rate / top
+        under += cpu == 'cortex-a72' and frac < 0.8
+        print('| %s (`%s`) | %s | %d | %d | %.2f | %.2f | %.2f | %.1f | %.0f%% |'
+              % (name, fn, cpu, len(code), n, cycles, rthr, rate, top, 100 * frac))
+        if verbose:
+            print('\n'.join('    ' + x.strip() for x in code))
+print('# %d Cortex-A72 loop(s) under 80%% of peak' % under)
+PYEOF
