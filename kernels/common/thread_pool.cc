@@ -2,7 +2,24 @@
 
 #include <chrono>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+
 namespace eb {
+namespace {
+
+// Tells the core this is a spin-wait (x86 PAUSE, ARM YIELD hint): no system call, the sibling
+// hyperthread and the memory system are spared.
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#endif
+}
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
@@ -41,8 +58,12 @@ void ThreadPool::run_erased(int64_t tasks, TaskFn call, void* ctx) {
   wake_.notify_all();
   drain();
   // Every task is claimed; wait until the last ones finish and no worker still reads the job fields.
-  while (done_.load() < tasks || active_workers_.load() != 0)
-    std::this_thread::yield();
+  // Spin first (the others finish their last task within microseconds), then give the core away in case
+  // a worker was preempted in the middle of a task.
+  for (int spins = 0; done_.load() < tasks || active_workers_.load() != 0; ++spins) {
+    if (spins < 4096) cpu_relax();
+    else std::this_thread::yield();
+  }
 }
 
 void ThreadPool::worker_loop() {
@@ -52,8 +73,16 @@ void ThreadPool::worker_loop() {
   for (;;) {
     // Spin a little first: the next operator of the same inference usually arrives within microseconds.
     const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
-    while (generation_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < spin_until)
+    // Pauses for the first few thousand rounds (tens of microseconds), then sched_yield: with more
+    // threads than free cores a pure busy-wait would hold the core the job's caller needs.
+    for (int spins = 0; generation_.load(std::memory_order_acquire) == seen; ++spins) {
+      if (spins < 4096) {
+        cpu_relax();
+        continue;
+      }
+      if (std::chrono::steady_clock::now() >= spin_until) break;
       std::this_thread::yield();
+    }
     if (generation_.load(std::memory_order_acquire) == seen) {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });

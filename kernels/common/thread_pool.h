@@ -1,10 +1,11 @@
 // A small fixed-size thread pool for splitting one operator's work across cores.
 //
 // The caller's thread is worker 0 and takes tasks too, so ThreadPool(1) starts no thread at all. Work is
-// split into tasks by the operator (e.g. blocks of output rows); each output element is computed by
-// exactly one task with the same arithmetic as on one thread, so results are identical for any thread
-// count. Workers spin briefly after a job (operators come back to back within one inference), then
-// sleep on a condition variable: an idle pool costs no CPU.
+// split into tasks by the operator (e.g. blocks of output rows, tasks_for_work() below); each output
+// element is computed by exactly one task with the same arithmetic as on one thread, so results are
+// identical for any thread count. Workers busy-wait briefly after a job with a CPU pause hint, not
+// sched_yield (operators come back to back within one inference, and a yield on a busy machine can hand
+// the core away for a whole time slice), then sleep on a condition variable: an idle pool costs no CPU.
 //
 // run() never allocates: the job is passed as a type-erased pointer to the caller's callable.
 #pragma once
@@ -53,9 +54,11 @@ class ThreadPool {
   TaskFn call_ = nullptr;
   void* ctx_ = nullptr;
   int64_t tasks_ = 0;
-  std::atomic<int64_t> next_{0};
-  std::atomic<int64_t> done_{0};
-  std::atomic<int> active_workers_{0};  // workers inside drain() of the current job
+  // Claimed and finished task counters, each on its own cache line: every task touches them from every
+  // core, and sharing a line with the job fields would bounce it on each claim.
+  alignas(64) std::atomic<int64_t> next_{0};
+  alignas(64) std::atomic<int64_t> done_{0};
+  alignas(64) std::atomic<int> active_workers_{0};  // workers inside drain() of the current job
 };
 
 // Runs fn(task) for task in [0, tasks): on the pool when there is one with more than one thread and
@@ -79,6 +82,18 @@ inline SplitRange split_range(int64_t n, int64_t parts, int64_t grain, int64_t k
   const int64_t per = (blocks + parts - 1) / parts;
   const int64_t b = std::min(n, k * per * grain), e = std::min(n, (k + 1) * per * grain);
   return {b, e};
+}
+
+// How many tasks an operator splits into: `items` independent units (row tiles, output rows) of about
+// `work_per_item` multiply-adds (or element visits) each, on `threads` threads. Handing a task to another
+// core and waiting for it costs about a microsecond, as much as tens of thousands of int8 multiply-adds,
+// so each task gets at least kMinTaskWork; up to 4 tasks per thread let a thread that was not preempted
+// take over work from one that was. One task (no pool round trip at all) for small operators.
+constexpr int64_t kMinTaskWork = 32768;
+inline int64_t tasks_for_work(int threads, int64_t items, int64_t work_per_item) {
+  if (threads <= 1 || items <= 1) return 1;
+  const int64_t by_work = std::max<int64_t>(1, items * std::max<int64_t>(work_per_item, 1) / kMinTaskWork);
+  return std::min({items, by_work, int64_t{threads} * 4});
 }
 
 }  // namespace eb

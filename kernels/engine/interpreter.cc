@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "kernels/common/checked_math.h"
-#include "kernels/common/float16.h"
+#include "kernels/engine/constant_folding.h"
 #include "kernels/engine/registry.h"
 
 namespace eb {
@@ -41,55 +41,10 @@ Status Interpreter::check_supported() const {
   return Status();
 }
 
-// DEQUANTIZE nodes whose input is a constant (fp16 weights, or int8 weights dequantized in-graph) are
-// computed once here; their outputs become float32 constants and the nodes never run.
 Status Interpreter::fold_constants() {
-  Graph& g = model_->graph();
-  size_t folded_bytes = 0;
-  for (const Node& n : g.nodes) {
-    bool folded = false;
-    if (n.op() == OpCode::kDequantize && n.inputs.size() == 1 && n.outputs.size() == 1 && n.inputs[0] >= 0) {
-      const Tensor& in = g.tensors[static_cast<size_t>(n.inputs[0])];
-      Tensor& out = g.tensors[static_cast<size_t>(n.outputs[0])];
-      const bool is_graph_output = std::find(g.outputs.begin(), g.outputs.end(), n.outputs[0]) != g.outputs.end();
-      if (in.is_constant() && out.dtype == DType::kFloat32 && !is_graph_output &&
-          (in.dtype == DType::kFloat16 || in.dtype == DType::kInt8 || in.dtype == DType::kUInt8)) {
-        const size_t count = static_cast<size_t>(in.elements());
-        // Many DEQUANTIZE nodes may read one large constant: cap what folding allocates in total, as
-        // the arena is capped, so a small hostile file cannot make us allocate gigabytes.
-        folded_bytes += count * sizeof(float);
-        if (folded_bytes > options_.max_arena_bytes)
-          return error("node %d (DEQUANTIZE): constants folded at load time exceed %zu bytes", n.index,
-                       options_.max_arena_bytes);
-        if (in.dtype != DType::kFloat16 && !in.quant.present())
-          return error("node %d (DEQUANTIZE): constant input '%s' has no quantization parameters", n.index, in.name.c_str());
-        auto buf = std::make_unique<float[]>(count ? count : 1);
-        if (in.dtype == DType::kFloat16) {
-          const uint16_t* h = in.constant_as<uint16_t>();
-          for (size_t k = 0; k < count; ++k) buf[k] = half_to_float(h[k]);
-        } else {
-          // Per-channel along quant.axis, or per-tensor.
-          size_t inner = 1, channels = 1;
-          if (in.quant.per_channel()) {
-            channels = static_cast<size_t>(in.dim(in.quant.axis));
-            for (int d = in.quant.axis + 1; d < in.rank(); ++d) inner *= static_cast<size_t>(in.dim(d));
-          }
-          for (size_t k = 0; k < count; ++k) {
-            const size_t c = in.quant.per_channel() ? (k / inner) % channels : 0;
-            const int32_t q = in.dtype == DType::kInt8 ? in.constant_as<int8_t>()[k] : in.constant_as<uint8_t>()[k];
-            buf[k] = in.quant.scale[c] * static_cast<float>(q - static_cast<int32_t>(in.quant.zero_point[c]));
-          }
-        }
-        out.shape = in.shape;
-        out.constant = reinterpret_cast<const uint8_t*>(buf.get());
-        out.constant_bytes = count * sizeof(float);
-        out.folded = true;
-        g.folded.push_back(std::move(buf));
-        folded = true;
-      }
-    }
-    if (!folded) active_.push_back(n.index);
-  }
+  auto active = fold_constant_dequantize(model_->graph(), options_.max_arena_bytes);
+  if (!active.ok()) return active.status();
+  active_ = std::move(active.value());
   return Status();
 }
 

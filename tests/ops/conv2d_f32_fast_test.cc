@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kernels/engine/cpu_features.h"
+#include "tests/support/fast_isa.h"
 #include "kernels/ops/gemm/gemm_f32.h"
 #include "tests/support/op_harness.h"
 
@@ -25,16 +26,6 @@ using eb::Padding;
 using eb::testing::OpHarness;
 
 namespace {
-
-std::vector<Isa> fast_isas() {
-#if defined(__aarch64__)
-  return {Isa::kNeon, Isa::kNeonDot};
-#else
-  return {Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni};
-#endif
-}
-
-bool cpu_has(Isa isa) { return eb::cpu_supports(eb::detect_cpu_features(), isa); }
 
 struct Case {
   int n = 1, h = 5, w = 5, cin = 3, cout = 4, kh = 3, kw = 3, sh = 1, sw = 1, dh = 1, dw = 1;
@@ -123,10 +114,11 @@ void check_case(const Case& c, bool fc, Isa isa, const char* expected_kernel) {
   }
 }
 
-class GemmF32Fast : public ::testing::TestWithParam<Isa> {
+class GemmF32Fast : public eb::testing::FastIsaTest {
  protected:
   void SetUp() override {
-    if (!cpu_has(GetParam())) GTEST_SKIP() << "this CPU lacks ISA " << eb::isa_name(GetParam());
+    eb::testing::FastIsaTest::SetUp();
+    if (IsSkipped()) return;
     kernel_ = eb::gemm_f32_kernel_for(GetParam());
     ASSERT_NE(kernel_, nullptr) << "no float32 GEMM microkernel for " << eb::isa_name(GetParam());
     const std::string suffix = std::string("_") + (GetParam() == Isa::kAvx512Vnni  ? "avx512"
@@ -227,12 +219,6 @@ TEST_P(GemmF32Fast, RuntimeFilterKeepsTheReference) {
   EXPECT_FLOAT_EQ(h.output<float>(out)[15], 9.0f);  // pixel (1, 1): 9 taps x 2 channels x 0.5
 }
 
-INSTANTIATE_TEST_SUITE_P(Isas, GemmF32Fast, ::testing::ValuesIn(fast_isas()),
-                         [](const ::testing::TestParamInfo<Isa>& i) {
-                           std::string s = eb::isa_name(i.param);
-                           for (char& ch : s)
-                             if (ch == '-') ch = '_';
-                           return s;
-                         });
+INSTANTIATE_TEST_SUITE_P(Isas, GemmF32Fast, ::testing::ValuesIn(eb::testing::fast_isas()), eb::testing::isa_test_name);
 
 }  // namespace

@@ -2,7 +2,8 @@
 // under the reference ISA and under every fast ISA this CPU has, with 1 to 3 threads; the outputs must
 // be bit-identical and the fast op must report its microkernel (the forced path really ran).
 // Shapes hit the tile tails (MR = 4 rows; NR = 8 / 16 columns; odd channel counts for the k pairs;
-// channel counts that are and are not multiples of 4, which selects the VNNI int8 4-channel kernel).
+// channel counts that are and are not multiples of 4, which selects the int8 4-channel kernel of
+// AVX-512 VNNI / ARMv8.2 SDOT; scripts/cross-test.sh runs this under a qemu CPU with dotprod).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -16,6 +17,7 @@
 
 #include "kernels/engine/cpu_features.h"
 #include "kernels/ops/gemm/gemm_q8.h"
+#include "tests/support/fast_isa.h"
 #include "tests/support/op_harness.h"
 
 using eb::Activation;
@@ -28,16 +30,6 @@ using eb::testing::OpHarness;
 using eb::testing::qparams;
 
 namespace {
-
-std::vector<Isa> fast_isas() {
-#if defined(__aarch64__)
-  return {Isa::kNeon, Isa::kNeonDot};
-#else
-  return {Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni};
-#endif
-}
-
-bool cpu_has(Isa isa) { return eb::cpu_supports(eb::detect_cpu_features(), isa); }
 
 struct ConvCase {
   int n = 1, h = 5, w = 5, cin = 3, cout = 4, kh = 3, kw = 3, sh = 1, sw = 1, dh = 1, dw = 1;
@@ -131,6 +123,15 @@ RunResult run_q8(const ConvCase& c, bool fc, Isa isa, int threads) {
   return r;
 }
 
+// Output pixels per batch item (FULLY_CONNECTED: its batch is the GEMM's rows).
+int out_pixels(const ConvCase& c, bool fc) {
+  if (fc) return c.n;
+  auto extent = [&](int in, int k, int s, int d) {
+    return c.pad == Padding::kSame ? (in + s - 1) / s : (in - ((k - 1) * d + 1)) / s + 1;
+  };
+  return extent(c.h, c.kh, c.sh, c.dh) * extent(c.w, c.kw, c.sw, c.dw);
+}
+
 void check_case(const ConvCase& c, bool fc, Isa isa) {
   const RunResult ref =
       c.uint8 ? run_q8<uint8_t>(c, fc, Isa::kReference, 1) : run_q8<int8_t>(c, fc, Isa::kReference, 1);
@@ -145,9 +146,14 @@ void check_case(const ConvCase& c, bool fc, Isa isa) {
     const eb::Q8GemmKernelInfo* k = eb::q8_gemm_kernel_for(isa);
     ASSERT_NE(k, nullptr) << eb::isa_name(isa);
     std::string want = fc ? (c.uint8 ? k->fc_qu8 : k->fc_qs8) : (c.uint8 ? k->conv_qu8 : k->conv_qs8);
-    // int8 with input channels a multiple of 4 takes the raw-int8 4-channel kernel where the ISA has one.
-    if (isa == Isa::kAvx512Vnni && !c.uint8 && c.cin % 4 == 0)
-      want = fc ? "fully_connected_qs8_gemm_4x16c4_avx512vnni" : "conv2d_qs8_igemm_4x16c4_avx512vnni";
+    // int8 with input channels a multiple of 4 takes the raw-int8 4-channel kernel where the ISA has one
+    // (AVX-512 VNNI, ARMv8.2 SDOT); the test below pins which ISAs do, so a lost kernel fails here.
+    // One output row per batch item (FC at batch 1, a 1x1 conv output) takes the family's single-row
+    // kernel where the ISA has one.
+    const eb::Qs8C4KernelInfo* c4 = eb::qs8_c4_kernel_for(isa);
+    const eb::Qs8C4KernelInfo* c4_row = eb::qs8_c4_gemv_kernel_for(isa);
+    if (c4_row != nullptr && out_pixels(c, fc) == 1) c4 = c4_row;
+    if (c4 != nullptr && !c.uint8 && c.cin % 4 == 0) want = fc ? c4->fc : c4->conv;
     for (int threads = 1; threads <= max_test_threads(); ++threads) {
       const RunResult got = c.uint8 ? run_q8<uint8_t>(c, fc, isa, threads) : run_q8<int8_t>(c, fc, isa, threads);
       EXPECT_EQ(got.kernel, want) << describe(c);
@@ -163,18 +169,14 @@ void check_case(const ConvCase& c, bool fc, Isa isa) {
 }
 
 // One instantiation per fast ISA of the architecture; those the CPU lacks are skipped by name.
-class Q8GemmFast : public ::testing::TestWithParam<Isa> {
- protected:
-  void SetUp() override {
-    if (!cpu_has(GetParam())) GTEST_SKIP() << "this CPU lacks " << eb::isa_name(GetParam());
-  }
-};
+class Q8GemmFast : public eb::testing::FastIsaTest {};
 
 TEST_P(Q8GemmFast, ConvPointwiseTails) {
   const Isa isa = GetParam();
   // 1x1 convs: pixels below / at / above MR; output channels below / at / above NR; odd input channels.
   const int couts[] = {1, 7, 8, 16, 17, 33};
-  const int cins[] = {1, 2, 3, 16, 17};
+  // 4, 12, 16, 24: the 4-channel kernels' main loop (8 channels) with and without the 4-channel tail.
+  const int cins[] = {1, 2, 3, 4, 12, 16, 17, 24};
   unsigned seed = 10;
   for (int cout : couts)
     for (int cin : cins) {
@@ -266,7 +268,7 @@ TEST_P(Q8GemmFast, ConvRandomShapes) {
 TEST_P(Q8GemmFast, FcTails) {
   const Isa isa = GetParam();
   const int batches[] = {1, 3, 4, 5, 9};
-  const int ins[] = {1, 7, 64, 129};
+  const int ins[] = {1, 7, 20, 64, 129};  // 20: the 4-channel kernels' 8-channel loop plus tail
   const int outs[] = {1, 10, 16, 33};
   unsigned seed = 500;
   for (int n : batches)
@@ -292,11 +294,22 @@ TEST_P(Q8GemmFast, FcUint8AndActivations) {
   check_case(c, true, isa);
 }
 
-INSTANTIATE_TEST_SUITE_P(Isas, Q8GemmFast, ::testing::ValuesIn(fast_isas()),
-                         [](const ::testing::TestParamInfo<Isa>& i) {
-                           std::string n = eb::isa_name(i.param);
-                           for (char& ch : n) ch = ch == '-' ? '_' : ch;
-                           return n;
-                         });
+// The raw-int8 4-channel kernels exist exactly where expected (the tests above then prove they run).
+TEST(Q8GemmFastKernels, DotProductKernelsPerIsa) {
+#if defined(__aarch64__)
+  EXPECT_EQ(eb::qs8_c4_kernel_for(Isa::kNeon), nullptr);  // ARMv8.0 has no SDOT
+  const eb::Qs8C4KernelInfo* k = eb::qs8_c4_kernel_for(Isa::kNeonDot);
+  ASSERT_NE(k, nullptr);
+  EXPECT_STREQ(k->conv, "conv2d_qs8_igemm_4x16c4_neondot");
+  EXPECT_STREQ(k->fc, "fully_connected_qs8_gemm_4x16c4_neondot");
+#else
+  EXPECT_EQ(eb::qs8_c4_kernel_for(Isa::kAvx2), nullptr);
+  const eb::Qs8C4KernelInfo* k = eb::qs8_c4_kernel_for(Isa::kAvx512Vnni);
+  ASSERT_NE(k, nullptr);
+  EXPECT_STREQ(k->conv, "conv2d_qs8_igemm_4x16c4_avx512vnni");
+#endif
+}
+
+INSTANTIATE_TEST_SUITE_P(Isas, Q8GemmFast, ::testing::ValuesIn(eb::testing::fast_isas()), eb::testing::isa_test_name);
 
 }  // namespace

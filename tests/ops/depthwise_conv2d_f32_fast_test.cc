@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernels/engine/cpu_features.h"
+#include "tests/support/fast_isa.h"
 #include "kernels/ops/depthwise_conv2d/dwconv_f32.h"
 #include "tests/support/op_harness.h"
 
@@ -24,16 +25,6 @@ using eb::Padding;
 using eb::testing::OpHarness;
 
 namespace {
-
-std::vector<Isa> fast_isas() {
-#if defined(__aarch64__)
-  return {Isa::kNeon, Isa::kNeonDot};
-#else
-  return {Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni};
-#endif
-}
-
-bool cpu_has(Isa isa) { return eb::cpu_supports(eb::detect_cpu_features(), isa); }
 
 struct Case {
   int n = 1, h = 6, w = 6, c = 8, kh = 3, kw = 3, sh = 1, sw = 1, dh = 1, dw = 1, multiplier = 1;
@@ -120,12 +111,7 @@ std::string isa_suffix(Isa isa) {
   return eb::isa_name(isa);
 }
 
-class DwconvF32Fast : public ::testing::TestWithParam<Isa> {
- protected:
-  void SetUp() override {
-    if (!cpu_has(GetParam())) GTEST_SKIP() << "this CPU lacks ISA " << eb::isa_name(GetParam());
-  }
-};
+class DwconvF32Fast : public eb::testing::FastIsaTest {};
 
 TEST_P(DwconvF32Fast, EveryFilterSizeStrideAndChannelTail) {
   std::mt19937 rng(7);
@@ -179,12 +165,6 @@ TEST_P(DwconvF32Fast, DepthMultiplierKeepsTheReference) {
   EXPECT_EQ(other.out, ref.out);
 }
 
-INSTANTIATE_TEST_SUITE_P(Isas, DwconvF32Fast, ::testing::ValuesIn(fast_isas()),
-                         [](const ::testing::TestParamInfo<Isa>& i) {
-                           std::string s = eb::isa_name(i.param);
-                           for (char& ch : s)
-                             if (ch == '-') ch = '_';
-                           return s;
-                         });
+INSTANTIATE_TEST_SUITE_P(Isas, DwconvF32Fast, ::testing::ValuesIn(eb::testing::fast_isas()), eb::testing::isa_test_name);
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernels/engine/cpu_features.h"
+#include "tests/support/fast_isa.h"
 #include "kernels/ops/depthwise_conv2d/dwconv_q8.h"
 #include "tests/support/op_harness.h"
 
@@ -26,16 +27,6 @@ using eb::testing::OpHarness;
 using eb::testing::qparams;
 
 namespace {
-
-std::vector<Isa> fast_isas() {
-#if defined(__aarch64__)
-  return {Isa::kNeon, Isa::kNeonDot};
-#else
-  return {Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni};
-#endif
-}
-
-bool cpu_has(Isa isa) { return eb::cpu_supports(eb::detect_cpu_features(), isa); }
 
 struct DwCase {
   int n = 1, h = 6, w = 6, c = 8, kh = 3, kw = 3, sh = 1, sw = 1, dh = 1, dw = 1;
@@ -145,12 +136,7 @@ void check_case(const DwCase& c, Isa isa) {
   }
 }
 
-class Q8DwconvFast : public ::testing::TestWithParam<Isa> {
- protected:
-  void SetUp() override {
-    if (!cpu_has(GetParam())) GTEST_SKIP() << "this CPU lacks " << eb::isa_name(GetParam());
-  }
-};
+class Q8DwconvFast : public eb::testing::FastIsaTest {};
 
 TEST_P(Q8DwconvFast, ChannelTails) {
   const int channels[] = {1, 7, 8, 9, 16, 17, 32, 40};
@@ -223,11 +209,6 @@ TEST_P(Q8DwconvFast, RandomShapes) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Isas, Q8DwconvFast, ::testing::ValuesIn(fast_isas()),
-                         [](const ::testing::TestParamInfo<Isa>& i) {
-                           std::string n = eb::isa_name(i.param);
-                           for (char& ch : n) ch = ch == '-' ? '_' : ch;
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Isas, Q8DwconvFast, ::testing::ValuesIn(eb::testing::fast_isas()), eb::testing::isa_test_name);
 
 }  // namespace

@@ -14,20 +14,13 @@
 #include <vector>
 
 #include "kernels/engine/cpu_features.h"
+#include "tests/support/fast_isa.h"
 #include "kernels/ops/activations/activations.h"
 #include "kernels/ops/elementwise/vbinary_f32.h"
 
 using eb::Isa;
 
 namespace {
-
-std::vector<Isa> fast_isas() {
-#if defined(__aarch64__)
-  return {Isa::kNeon, Isa::kNeonDot};
-#else
-  return {Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni};
-#endif
-}
 
 std::string isa_suffix(Isa isa) {
   if (isa == Isa::kAvx512Vnni) return "avx512";
@@ -42,13 +35,7 @@ eb::Tensor float_tensor(eb::Shape shape) {
   return t;
 }
 
-class VBinaryF32Fast : public ::testing::TestWithParam<Isa> {
- protected:
-  void SetUp() override {
-    if (!eb::cpu_supports(eb::detect_cpu_features(), GetParam()))
-      GTEST_SKIP() << "this CPU lacks ISA " << eb::isa_name(GetParam());
-  }
-};
+class VBinaryF32Fast : public eb::testing::FastIsaTest {};
 
 TEST_P(VBinaryF32Fast, MatchesReferenceOnEveryTailAndBroadcast) {
   std::mt19937 rng(3);
@@ -146,12 +133,6 @@ TEST_P(VBinaryF32Fast, OtherBroadcastsKeepTheReference) {
   EXPECT_FALSE(fast.value());
 }
 
-INSTANTIATE_TEST_SUITE_P(Isas, VBinaryF32Fast, ::testing::ValuesIn(fast_isas()),
-                         [](const ::testing::TestParamInfo<Isa>& i) {
-                           std::string s = eb::isa_name(i.param);
-                           for (char& ch : s)
-                             if (ch == '-') ch = '_';
-                           return s;
-                         });
+INSTANTIATE_TEST_SUITE_P(Isas, VBinaryF32Fast, ::testing::ValuesIn(eb::testing::fast_isas()), eb::testing::isa_test_name);
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <mutex>
 
-#include "kernels/common/float16.h"
+#include "kernels/engine/constant_folding.h"
 #include "kernels/engine/registry.h"
 #include "kernels/engine/xnnpack/subgraph_builder.h"
 
@@ -100,46 +100,13 @@ class XnnpackEngine final : public Engine {
   XnnpackEngine() = default;
 
   // DEQUANTIZE of a constant (float16 weights, or int8/uint8 weights dequantized in the graph) becomes
-  // a float32 constant here, as the Interpreter does: XNNPACK then packs float32 weights, which is what
-  // TFLite's delegate does with float16-weight models too.
+  // a float32 constant (constant_folding.h), as in the Interpreter: XNNPACK then packs float32 weights,
+  // which is what TFLite's delegate does with float16-weight models too.
   Status fold_constants() {
-    Graph& g = model_->graph();
-    for (const Node& n : g.nodes) {
-      if (n.op() == OpCode::kDequantize && n.inputs.size() == 1 && n.outputs.size() == 1 && n.inputs[0] >= 0) {
-        const Tensor& in = g.tensors[static_cast<size_t>(n.inputs[0])];
-        Tensor& out = g.tensors[static_cast<size_t>(n.outputs[0])];
-        const bool is_graph_output = std::find(g.outputs.begin(), g.outputs.end(), n.outputs[0]) != g.outputs.end();
-        if (in.is_constant() && out.dtype == DType::kFloat32 && !is_graph_output &&
-            (in.dtype == DType::kFloat16 || in.dtype == DType::kInt8 || in.dtype == DType::kUInt8)) {
-          if (in.dtype != DType::kFloat16 && !in.quant.present())
-            return error("node %d (DEQUANTIZE): constant input '%s' has no quantization parameters", n.index, in.name.c_str());
-          const size_t count = static_cast<size_t>(in.elements());
-          auto buf = std::make_unique<float[]>(count ? count : 1);
-          size_t inner = 1, channels = 1;
-          if (in.quant.per_channel()) {
-            channels = static_cast<size_t>(in.dim(in.quant.axis));
-            for (int d = in.quant.axis + 1; d < in.rank(); ++d) inner *= static_cast<size_t>(in.dim(d));
-          }
-          for (size_t k = 0; k < count; ++k) {
-            if (in.dtype == DType::kFloat16) {
-              buf[k] = half_to_float(in.constant_as<uint16_t>()[k]);
-              continue;
-            }
-            const size_t c = in.quant.per_channel() ? (k / inner) % channels : 0;
-            const int32_t q = in.dtype == DType::kInt8 ? in.constant_as<int8_t>()[k] : in.constant_as<uint8_t>()[k];
-            buf[k] = in.quant.scale[c] * static_cast<float>(q - static_cast<int32_t>(in.quant.zero_point[c]));
-          }
-          out.shape = in.shape;
-          out.constant = reinterpret_cast<const uint8_t*>(buf.get());
-          out.constant_bytes = count * sizeof(float);
-          out.folded = true;
-          g.folded.push_back(std::move(buf));
-          ++folded_;
-          continue;
-        }
-      }
-      active_.push_back(n.index);
-    }
+    auto active = fold_constant_dequantize(model_->graph(), options_.max_arena_bytes);
+    if (!active.ok()) return active.status();
+    active_ = std::move(active.value());
+    folded_ = static_cast<int>(model_->graph().nodes.size() - active_.size());
     return Status();
   }
 

@@ -54,7 +54,7 @@ void run_dwconv_f32(const DwconvF32Kernel& k, const float* packed, const ConvGeo
   const size_t chunk = std::max<size_t>(1, kMaxDwconvPointers / ks);  // output pixels per microkernel call
   const int64_t rows = static_cast<int64_t>(g.batches) * g.out_h;
   const int threads = pool ? pool->size() : 1;
-  const int64_t tasks = threads <= 1 ? 1 : std::min<int64_t>(rows, static_cast<int64_t>(threads) * 4);
+  const int64_t tasks = tasks_for_work(threads, rows, static_cast<int64_t>(g.out_w) * g.in_c * static_cast<int64_t>(ks));
   const size_t channels = static_cast<size_t>(g.in_c);
   parallel_for(pool, tasks, [&](int64_t task) {
     const SplitRange r = split_range(rows, tasks, 1, task);

@@ -50,11 +50,6 @@ namespace {
 // The padding row covers whole blocks of the widest microkernel.
 constexpr size_t kChannelPad = 16;
 
-int64_t tasks_for(int threads, int64_t work_items) {
-  if (threads <= 1) return 1;
-  return std::max<int64_t>(1, std::min<int64_t>(work_items, int64_t{threads} * 8));
-}
-
 class Q8DwconvOp final : public PreparedOp {
  public:
   Q8DwconvOp(const Q8DwKernelInfo& k, const Q8ConvSpec& s, int threads, int in, int out) : k_(k), in_(in), out_(out) {
@@ -68,7 +63,8 @@ class Q8DwconvOp final : public PreparedOp {
     block_bytes_ = k_.cb * 8 + taps_ * k_.cb * k_.weight_bytes;
     is_unsigned_ = s.is_unsigned;
     rq_ = make_q8_requant(s.output_zp, s.act_min, s.act_max, s.is_unsigned);
-    dw_tasks_ = tasks_for(threads, static_cast<int64_t>(out_pixels_ / 8 + 1));
+    // Tasks take whole groups of 8 output pixels (split_range grain in run()).
+    dw_tasks_ = tasks_for_work(threads, static_cast<int64_t>((out_pixels_ + 7) / 8), static_cast<int64_t>(8 * channels_ * taps_));
   }
 
   Status init(const Q8ConvSpec& s) {

@@ -30,15 +30,18 @@ AlignedFloats pack_gemm_f32_weights(const float* w, const float* bias, size_t n,
   return packed;
 }
 
-GemmF32Tiling plan_gemm_f32(const GemmF32Kernel& k, size_t m, size_t n, int threads) {
+GemmF32Tiling plan_gemm_f32(const GemmF32Kernel& k, size_t m, size_t n, size_t k_total, int threads) {
   GemmF32Tiling t;
   const size_t n_blocks = (n + k.nr - 1) / k.nr;
   t.n_per_task = n_blocks * k.nr;
   if (threads <= 1) return t;
-  // About 4 tasks per thread balance uneven tiles; split rows first (weights stay shared), channels
-  // only when there are too few row tiles (small spatial outputs, fully connected with batch 1).
-  const int64_t want = static_cast<int64_t>(threads) * 4;
+  // Up to 4 tasks per thread balance uneven tiles, none smaller than tasks_for_work allows; split rows
+  // first (weights stay shared), channels only when there are too few row tiles (small spatial outputs,
+  // fully connected with batch 1).
   const int64_t m_tiles = static_cast<int64_t>((m + k.mr - 1) / k.mr);
+  const int64_t want = tasks_for_work(threads, m_tiles * static_cast<int64_t>(n_blocks),
+                                      static_cast<int64_t>(k.mr * k.nr * k_total));
+  if (want <= 1) return t;
   t.tasks_m = std::min(m_tiles, want);
   if (t.tasks_m < want) {
     const int64_t split_n =

@@ -59,7 +59,8 @@ struct GemmF32Tiling {
   int64_t tasks_m = 1, tasks_n = 1;
   size_t n_per_task = 0;  // a multiple of NR
 };
-GemmF32Tiling plan_gemm_f32(const GemmF32Kernel& k, size_t m, size_t n, int threads);
+// k_total = ks * kc multiply-adds per output element (tasks_for_work sizes the split).
+GemmF32Tiling plan_gemm_f32(const GemmF32Kernel& k, size_t m, size_t n, size_t k_total, int threads);
 
 // C[m x n] = clamp(bias + A * B). `rows(m0, mr, scratch)` returns the ks * MR row pointers (tap-major,
 // see gemm_f32_ukernels.h) of rows [m0, m0 + mr): either `scratch` (kMaxIgemmPointers entries) filled
@@ -68,7 +69,7 @@ template <typename RowPointers>
 void run_igemm_f32(const GemmF32Kernel& k, const float* packed, size_t m, size_t n, size_t kc, size_t ks,
                    const RowPointers& rows, float* c, size_t c_stride, const GemmF32Params& params, ThreadPool* pool) {
   const int threads = pool ? pool->size() : 1;
-  const GemmF32Tiling t = plan_gemm_f32(k, m, n, threads);
+  const GemmF32Tiling t = plan_gemm_f32(k, m, n, ks * kc, threads);
   const size_t block_floats = k.nr * (1 + ks * kc);  // one packed NR block
   // Keep the weights of the n-blocks a task sweeps across its rows within ~256 KiB (L2): rows are
   // re-read per block group, weights stream once per group.

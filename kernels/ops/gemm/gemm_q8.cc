@@ -46,11 +46,6 @@ Q8Requant make_q8_requant(int32_t output_zp, int32_t act_min, int32_t act_max, b
 
 namespace {
 
-int64_t tasks_for(int threads, int64_t work_items) {
-  if (threads <= 1) return 1;
-  return std::max<int64_t>(1, std::min<int64_t>(work_items, int64_t{threads} * 8));
-}
-
 class Q8IgemmOp final : public PreparedOp {
  public:
   Q8IgemmOp(const Q8GemmKernelInfo& k, const Q8ConvSpec& s, const char* name, int threads, int in, int out)
@@ -68,8 +63,10 @@ class Q8IgemmOp final : public PreparedOp {
     is_unsigned_ = s.is_unsigned;
     input_zp_ = s.input_zp;
     rq_ = make_q8_requant(s.output_zp, s.act_min, s.act_max, s.is_unsigned);
-    center_tasks_ = tasks_for(threads, static_cast<int64_t>(in_pixels_ / 64 + 1));
-    gemm_tasks_ = tasks_for(threads, static_cast<int64_t>(m_tiles_ * n_tiles_));
+    // Centering takes whole groups of 64 pixels (split_range grain in run()).
+    center_tasks_ = tasks_for_work(threads, static_cast<int64_t>((in_pixels_ + 63) / 64), static_cast<int64_t>(64 * in_c_));
+    gemm_tasks_ = tasks_for_work(threads, static_cast<int64_t>(m_tiles_ * n_tiles_),
+                                 static_cast<int64_t>(k_.mr * k_.nr * kc_ * ks_));
   }
 
   Status init(const Q8ConvSpec& s) {

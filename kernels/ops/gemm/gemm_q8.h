@@ -58,14 +58,20 @@ struct Q8GemmKernelInfo {
 // The kernel for `isa` (gemm_q8_dispatch.cc), or nullptr when it has none.
 const Q8GemmKernelInfo* q8_gemm_kernel_for(Isa isa);
 
-// The int8 VNNI GEMM (raw int8 input, 4 channels per lane) of an ISA, or nullptr when it has none.
+// The int8 dot-product GEMM (raw int8 input, 4 channels per lane: VNNI, SDOT) of an ISA, or nullptr
+// when it has none.
 struct Qs8C4KernelInfo {
   Qs8GemmC4Ukernel fn;
   size_t mr, nr;
   const char* conv;
   const char* fc;
+  // What the kernel adds to every input byte before multiplying, folded into the packed bias:
+  // 128 where VPDPBUSD reads x with its sign bit flipped (x + 128, unsigned), 0 for SDOT (signed x).
+  int32_t input_bias;
 };
 const Qs8C4KernelInfo* qs8_c4_kernel_for(Isa isa);
+// The same family's single-row kernel (MR = 1) for GEMMs with one output row, or nullptr.
+const Qs8C4KernelInfo* qs8_c4_gemv_kernel_for(Isa isa);
 
 // Everything a quantized conv-like GEMM needs; FULLY_CONNECTED is in_h = 1, in_w = batch, 1x1 filter.
 struct Q8ConvSpec {

@@ -43,7 +43,8 @@ const Q8GemmKernelInfo* q8_gemm_kernel_for(Isa isa) {
       return nullptr;
   }
 #elif defined(__aarch64__)
-  // No SDOT kernel yet: the dotprod path uses the ARMv8.0 one (SDOT needs raw int8, not centered int16).
+  // The dotprod ISA uses this ARMv8.0 kernel for uint8 and for int8 with input channels not a multiple of
+  // 4; other int8 takes the SDOT kernel (qs8_c4_kernel_for).
   static constexpr Q8GemmKernelInfo kNeon = {gemm_q8_4x8_neon,
                                              q8_center_neon,
                                              4,
@@ -70,7 +71,24 @@ const Qs8C4KernelInfo* qs8_c4_kernel_for(Isa isa) {
 #if defined(__x86_64__)
   static constexpr Qs8C4KernelInfo kAvx512Vnni = {gemm_qs8_4x16c4_avx512vnni, 4, 16,
                                                   "conv2d_qs8_igemm_4x16c4_avx512vnni",
-                                                  "fully_connected_qs8_gemm_4x16c4_avx512vnni"};
+                                                  "fully_connected_qs8_gemm_4x16c4_avx512vnni", 128};
+  if (isa == Isa::kAvx512Vnni) return &kAvx512Vnni;
+#elif defined(__aarch64__)
+  // SDOT (ARMv8.2 dot product, Cortex-A76 / Pi 5). uint8 stays on the SMLAL kernel: SDOT is signed x
+  // signed and UDOT unsigned x unsigned, neither fits uint8 input with uint8 weights less a zero point.
+  static constexpr Qs8C4KernelInfo kNeonDot = {gemm_qs8_4x16c4_neondot, 4, 16, "conv2d_qs8_igemm_4x16c4_neondot",
+                                               "fully_connected_qs8_gemm_4x16c4_neondot", 0};
+  if (isa == Isa::kNeonDot) return &kNeonDot;
+#endif
+  (void)isa;
+  return nullptr;
+}
+
+const Qs8C4KernelInfo* qs8_c4_gemv_kernel_for(Isa isa) {
+#if defined(__x86_64__)
+  static constexpr Qs8C4KernelInfo kAvx512Vnni = {gemv_qs8_1x64c4_avx512vnni, 1, 64,
+                                                  "conv2d_qs8_gemv_1x64c4_avx512vnni",
+                                                  "fully_connected_qs8_gemv_1x64c4_avx512vnni", 128};
   if (isa == Isa::kAvx512Vnni) return &kAvx512Vnni;
 #endif
   (void)isa;

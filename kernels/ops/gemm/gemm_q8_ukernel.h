@@ -56,6 +56,8 @@ void q8_center_neon(const uint8_t* src, size_t n, int32_t zero_point, int32_t is
 // the packed bias is bias - (128 + x_zp) * sum(w) per column and padding taps read a row of x_zp.
 //   Packed block: int32 bias[NR], float scale[NR], then int8 weights [ks][kc / 4][NR][4].
 //   `offsets`: ks * MR byte offsets into `input`, [tap][row], -1 for a padding tap (reads `pad`).
+// The ARMv8.2 SDOT tile has the same contract but multiplies signed by signed: it reads the input
+// without the flip, so its packed bias is bias - x_zp * sum(w) (Qs8C4KernelInfo::input_bias = 0).
 struct Qs8GemmC4Args {
   size_t mr;
   size_t nc;
@@ -74,10 +76,12 @@ typedef void (*Qs8GemmC4Ukernel)(const Qs8GemmC4Args* args);
 
 // x86-64
 void gemm_qs8_4x16c4_avx512vnni(const Qs8GemmC4Args* args);
+void gemv_qs8_1x64c4_avx512vnni(const Qs8GemmC4Args* args);  // MR = 1, NR = 64
 void gemm_q8_4x8c2_avx2(const Q8GemmArgs* args);
 void gemm_q8_4x16c2_avx512(const Q8GemmArgs* args);
 void gemm_q8_4x16c2_avx512vnni(const Q8GemmArgs* args);
 // aarch64
 void gemm_q8_4x8_neon(const Q8GemmArgs* args);
+void gemm_qs8_4x16c4_neondot(const Qs8GemmC4Args* args);
 
 }  // namespace eb

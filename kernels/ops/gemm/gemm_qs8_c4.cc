@@ -1,6 +1,7 @@
-// The int8 GEMM op on 4-channel dot-product kernels (VNNI VPDPBUSD): raw int8 input read through byte
-// offsets (no centering pass), weights packed once as int8 with the sign-flip and input zero point
-// folded into the bias. Numerics: gemm_q8_ukernel.h (Qs8GemmC4Args); bit-identical to the reference.
+// The int8 GEMM op on 4-channel dot-product kernels (VNNI VPDPBUSD, ARMv8.2 SDOT): raw int8 input read
+// through byte offsets (no centering pass), weights packed once as int8 with the kernel's input bias
+// (VNNI's sign flip) and the input zero point folded into the bias. Numerics: gemm_q8_ukernel.h
+// (Qs8GemmC4Args); bit-identical to the reference.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -27,7 +28,7 @@ class Qs8IgemmC4Op final : public PreparedOp {
     block_bytes_ = k_.nr * 8 + ks_ * kc_ * k_.nr;
     rq_ = make_q8_requant(s.output_zp, s.act_min, s.act_max, /*is_unsigned=*/false);
     const int64_t tiles = static_cast<int64_t>(m_tiles_ * n_tiles_);
-    tasks_ = threads <= 1 ? 1 : std::max<int64_t>(1, std::min<int64_t>(tiles, int64_t{threads} * 8));
+    tasks_ = tasks_for_work(threads, tiles, static_cast<int64_t>(k_.mr * k_.nr * kc_ * ks_));
   }
 
   Status init(const Q8ConvSpec& s) {
@@ -75,7 +76,7 @@ class Qs8IgemmC4Op final : public PreparedOp {
 
   void pack_weights(const Q8ConvSpec& s) {
     const size_t nr = k_.nr;
-    const uint32_t flip_and_zp = static_cast<uint32_t>(128 + s.input_zp);
+    const uint32_t flip_and_zp = static_cast<uint32_t>(k_.input_bias + s.input_zp);
     for (size_t nt = 0; nt < n_tiles_; ++nt) {
       uint8_t* block = packed_.data() + nt * block_bytes_;
       int32_t* bias = reinterpret_cast<int32_t*>(block);
@@ -138,7 +139,10 @@ class Qs8IgemmC4Op final : public PreparedOp {
 
 Result<std::unique_ptr<PreparedOp>> make_qs8_c4_igemm_op(Isa isa, int threads, const Q8ConvSpec& spec, bool fc,
                                                          int input_tensor, int output_tensor) {
-  const Qs8C4KernelInfo* k = qs8_c4_kernel_for(isa);
+  // One output row (FULLY_CONNECTED at batch 1, a 1x1 output): the single-row kernel when there is one.
+  const bool one_row = static_cast<int64_t>(spec.out_h) * spec.out_w == 1;
+  const Qs8C4KernelInfo* k = one_row ? qs8_c4_gemv_kernel_for(isa) : nullptr;
+  if (k == nullptr) k = qs8_c4_kernel_for(isa);
   // int8 weights are symmetric (filter_zp 0) and fit the kernel's int8 operand as they are, -128 too.
   if (k == nullptr || spec.is_unsigned || spec.filter_zp != 0 || spec.in_c % 4 != 0)
     return std::unique_ptr<PreparedOp>();

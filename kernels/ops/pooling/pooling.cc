@@ -9,6 +9,7 @@
 #include "kernels/common/padding.h"
 #include "kernels/common/quantization.h"
 #include "kernels/ops/ops.h"
+#include "kernels/ops/pooling/pool_fast.h"
 #include "kernels/ops/quant_checks.h"
 
 namespace eb {
@@ -107,6 +108,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_pool(PrepareContext& ctx, PoolKind k
       return error("input '%s' is %s; supported: float32, int8, uint8", in.name.c_str(), dtype_name(in.dtype));
   }
   out.shape = {p.batch, p.out_h, p.out_w, p.channels};
+  if (ctx.isa() != Isa::kReference)
+    if (auto fast = prepare_pool2d_fast(ctx, p, in.dtype, avg)) return fast;
   return op;
 }
 

@@ -8,6 +8,7 @@
 #include "kernels/common/quantization.h"
 #include "kernels/ops/ops.h"
 #include "kernels/ops/quant_checks.h"
+#include "kernels/ops/quantize/quantize_fast.h"
 
 namespace eb {
 namespace {
@@ -74,6 +75,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantize(PrepareContext& ctx) {
     p.inv_scale = 1.0f / os;
     p.scale = static_cast<double>(os);
     p.zero_point = ozp;
+    if (ctx.isa() != Isa::kReference)
+      if (auto fast = prepare_quantize_fast(ctx, p, out.dtype, n)) return fast;
     if (out.dtype == DType::kInt8)
       return bind_unary_kernel("quantize_float_to_int8_ref", quantize_float_to_int8_ref, p, ii, io, n);
     return bind_unary_kernel("quantize_float_to_uint8_ref", quantize_float_to_uint8_ref, p, ii, io, n);
@@ -142,6 +145,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_dequantize(PrepareContext& ctx) {
                    dtype_name(dt));
     zps[c] = static_cast<int32_t>(zp);
   }
+  if (channels == 1 && ctx.isa() != Isa::kReference)
+    if (auto fast = prepare_dequantize_fast(ctx, scales[0], zps[0], dt, in.elements())) return fast;
   if (dt == DType::kInt8)
     return bind_dequantize(dequantize_int8_ref, "dequantize_int8_ref", p, std::move(scales), std::move(zps), ii, io);
   if (dt == DType::kUInt8)
