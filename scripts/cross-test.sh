@@ -6,7 +6,10 @@
 #
 # Steps: 1. arm64 sysroot (scripts/make-sysroot.sh; a no-op when up to date)
 #        2. configure build-aarch64-full (toolchains/aarch64-linux-gnu.cmake, WERROR)
-#        3. ninja -j$JOBS: every target, so the daemon and all test programs must cross-compile
+#        3. ninja -j$JOBS edgebench eb_runtime_tests: the whole program (daemon included) and the test
+#           program that runs under qemu; EDGEBENCH_CROSS_TARGETS=all also cross-compiles the daemon's
+#           test programs (CI leaves them out: they run natively, and building them for arm64 would cost
+#           CI minutes for nothing it runs)
 #        4. the binaries are aarch64 ELF; `edgebench --version` and `edgebench inspect MODEL` run
 #           under qemu-aarch64 -cpu cortex-a72 -L SYSROOT
 #        5. the runtime's tests under qemu (every test binary runs through CMAKE_CROSSCOMPILING_EMULATOR):
@@ -24,7 +27,8 @@
 # Steps 4 to 6 all run even if one fails; the exit status is non-zero if any step failed.
 #
 # Environment: JOBS (default 2), EDGEBENCH_SYSROOT (default <repo>/build-aarch64-sysroot),
-#   EDGEBENCH_CROSS_BUILD_DIR (default build-aarch64-full), EDGEBENCH_SHARED_DIR (default ../shared),
+#   EDGEBENCH_CROSS_BUILD_DIR (default build-aarch64-full), EDGEBENCH_CROSS_TARGETS (ninja targets of
+#   step 3, default "edgebench eb_runtime_tests"; "all" for every target), EDGEBENCH_SHARED_DIR (default ../shared),
 #   EDGEBENCH_SMOKE_MODEL (model file name under $EDGEBENCH_SHARED_DIR/models for step 4,
 #   default ad-toycar-int8.tflite), EDGEBENCH_DOTPROD_QEMU_CPU (qemu CPU with dotprod for step 5b,
 #   default cortex-a76), EDGEBENCH_CTEST_TIMEOUT (seconds per test that sets no TIMEOUT
@@ -88,7 +92,7 @@ rc=0
 cmake $FRESH -S . -B "$BUILD" -G Ninja \
   -DCMAKE_TOOLCHAIN_FILE="$TOOLCHAIN" -DEDGEBENCH_SYSROOT="$SYSROOT" \
   -DEDGEBENCH_SHARED_DIR="$SHARED" \
-  -DEDGEBENCH_RUNTIME_ONLY=OFF -DEDGEBENCH_WERROR=ON || rc=$?
+  -DEDGEBENCH_RUNTIME_ONLY=OFF -DEDGEBENCH_WERROR=ON -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON || rc=$?
 must $rc
 # What the toolchain file chose (CMAKE_CROSSCOMPILING_EMULATOR is qemu -cpu CPU -L SYSROOT).
 EMULATOR="$(cache_get EDGEBENCH_QEMU_AARCH64) -cpu $(cache_get EDGEBENCH_QEMU_CPU) -L $(cache_get EDGEBENCH_SYSROOT)"
@@ -97,8 +101,14 @@ echo "cross-test: compiler $(sed -n 's/^set(CMAKE_CXX_COMPILER "\(.*\)")$/\1/p' 
 echo "cross-test: emulator '$EMULATOR'"
 
 # --- 3. build ---------------------------------------------------------------------------------------
-step "build: ninja -C $BUILD -j$JOBS"
-rc=0; ninja -C "$BUILD" -j "$JOBS" || rc=$?
+TARGETS=${EDGEBENCH_CROSS_TARGETS:-edgebench eb_runtime_tests}
+# The man page of the package (help2man runs the binary under qemu), when help2man is there.
+if [ -z "${EDGEBENCH_CROSS_TARGETS:-}" ] && command -v help2man >/dev/null; then TARGETS="$TARGETS edgebench_man"; fi
+[ "$TARGETS" = all ] && TARGETS=""
+step "build: ninja -C $BUILD -j$JOBS $TARGETS"
+# cpack (step 6) installs edgebench only: CMAKE_SKIP_INSTALL_ALL_DEPENDENCY keeps it from building all.
+# shellcheck disable=SC2086
+rc=0; ninja -C "$BUILD" -j "$JOBS" $TARGETS || rc=$?
 must $rc
 
 # --- 4. the binaries are aarch64 and run under qemu -------------------------------------------------
