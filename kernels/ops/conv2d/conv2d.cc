@@ -254,6 +254,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_conv2d(PrepareContext& ctx) {
   }
 
   out.shape = {g.batches, g.out_h, g.out_w, g.out_c};
+  if (ctx.isa() != Isa::kReference && mode == ConvMode::kHybrid)
+    if (auto fast = prepare_conv2d_fast_hybrid(ctx, p)) return fast;
   if (ctx.isa() != Isa::kReference && mode != ConvMode::kHybrid) {
     auto fast = mode == ConvMode::kFloat32 ? prepare_conv2d_fast_f32(ctx, p) : prepare_conv2d_fast_quant(ctx, mode, p);
     if (!fast.ok()) return fast.status();

@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "kernels/common/quantization.h"
@@ -98,6 +99,10 @@ void conv2d_uint8_ref(const Conv2DParams& p, const uint8_t* input, const uint8_t
 // `quantized_input` is scratch for one batch item (in_h * in_w * in_c int8 values).
 void conv2d_hybrid_ref(const Conv2DParams& p, const float* input, const int8_t* filter, const float* bias,
                        float* output, int8_t* quantized_input);
+
+// Hybrid on the int8 dot-product microkernel of ctx.isa() (conv2d_fast_hybrid.cc), bit-identical to
+// conv2d_hybrid_ref; nullptr when none fits (grouped convolutions, a non-constant filter, no kernel).
+std::unique_ptr<PreparedOp> prepare_conv2d_fast_hybrid(PrepareContext& ctx, const Conv2DParams& p);
 
 // Prepare-time checks shared with DEPTHWISE_CONV_2D (defined in conv2d.cc). `role` names the tensor in
 // messages ("input", "filter", ...).

@@ -241,9 +241,12 @@ Result<std::unique_ptr<PreparedOp>> prepare_hybrid(PrepareContext& ctx, const Fu
   const int8_t* wd = w.constant_as<int8_t>();
   for (int32_t o = 0; o < p.out; ++o)
     for (int32_t i = 0; i < p.in; ++i) row_sums[static_cast<size_t>(o)] += wd[static_cast<int64_t>(o) * p.in + i];
-  return std::unique_ptr<PreparedOp>(new FullyConnectedHybridOp(
-      p, std::move(channel_scale), std::move(row_sums), ctx.input_index(kInput), ctx.input_index(kWeights),
-      ctx.has_input(kBias) ? ctx.input_index(kBias) : -1, ctx.output_index(0)));
+  const int in = ctx.input_index(kInput), wi = ctx.input_index(kWeights);
+  const int bi = ctx.has_input(kBias) ? ctx.input_index(kBias) : -1, oi = ctx.output_index(0);
+  if (ctx.isa() != Isa::kReference)
+    if (auto fast = prepare_fully_connected_fast_hybrid(ctx, p, channel_scale, row_sums, in, wi, bi, oi)) return fast;
+  return std::unique_ptr<PreparedOp>(
+      new FullyConnectedHybridOp(p, std::move(channel_scale), std::move(row_sums), in, wi, bi, oi));
 }
 
 }  // namespace

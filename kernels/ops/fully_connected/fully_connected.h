@@ -90,5 +90,12 @@ Result<std::unique_ptr<PreparedOp>> prepare_fully_connected_fast_f32(PrepareCont
 Result<std::unique_ptr<PreparedOp>> prepare_fully_connected_fast_quant(PrepareContext& ctx,
                                                                        const FullyConnectedQuantParams& p,
                                                                        const std::vector<float>& scale);
+// Hybrid: the int8 dot products on an ISA microkernel, the rest as the reference (bit-identical);
+// takes the op's tensors and owned tables like the reference op (fully_connected_fast_hybrid.cc).
+std::unique_ptr<PreparedOp> prepare_fully_connected_fast_hybrid(PrepareContext& ctx,
+                                                                const FullyConnectedHybridParams& p,
+                                                                std::vector<float> channel_scale,
+                                                                std::vector<int32_t> row_sums, int in, int w, int b,
+                                                                int out);
 
 }  // namespace eb

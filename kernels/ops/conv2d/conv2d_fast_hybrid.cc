@@ -1,0 +1,128 @@
+// The hybrid (dynamic-range) CONV_2D fast path, groups == 1: each batch item's input quantized exactly
+// as the reference does (hybrid_quantize_*_ref), then per output pixel and tap inside the input one call
+// of the int8 dot-product microkernel (hybrid_dot.h) over the tap's input channels for every output
+// channel, summed in int32 with wrapping adds. The reference sums w * (x - offset); here sum(w * x) -
+// offset * sum(w) over the same taps, equal modulo 2^32 (the reference's own wrapping), so the int32 is
+// the reference's and the float epilogue below is its operations in its order: bit-identical.
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/common/thread_pool.h"
+#include "kernels/ops/conv2d/conv2d.h"
+#include "kernels/ops/gemm/hybrid_dot.h"
+
+namespace eb {
+namespace {
+
+uint32_t wrap(int32_t v) { return static_cast<uint32_t>(v); }
+
+class Conv2DHybridFastOp final : public PreparedOp {
+ public:
+  Conv2DHybridFastOp(const HybridDotKernel& k, Conv2DParams p, const int8_t* filter, int threads, int in, int bias,
+                     int out)
+      : k_(k), p_(std::move(p)), filter_(filter), in_(in), bias_(bias), out_(out) {
+    const ConvGeometry& g = p_.geom;
+    ks_ = static_cast<size_t>(g.filter_h) * static_cast<size_t>(g.filter_w);
+    oc_ = static_cast<size_t>(g.out_c);
+    ic_ = static_cast<size_t>(g.in_c);
+    rows_ = static_cast<int64_t>(g.out_h);
+    tasks_ = tasks_for_work(threads, rows_, static_cast<int64_t>(g.out_w) * g.out_c * g.in_c * static_cast<int64_t>(ks_));
+    quantized_.resize(static_cast<size_t>(g.in_h) * static_cast<size_t>(g.in_w) * ic_);
+    // Per task: the pixel's accumulators, one tap's dot products, and the pixel's weight sums.
+    scratch_.resize(static_cast<size_t>(tasks_) * oc_ * 3);
+    // Sum of each output channel's weights per tap: the input offset's share, for asymmetric inputs.
+    tap_sums_.assign(ks_ * oc_, 0);
+    for (size_t o = 0; o < oc_; ++o)
+      for (size_t t = 0; t < ks_; ++t)
+        for (size_t c = 0; c < ic_; ++c) tap_sums_[t * oc_ + o] += filter_[(o * ks_ + t) * ic_ + c];
+  }
+
+  void run(const RunContext& ctx) override {
+    const ConvGeometry& g = p_.geom;
+    const float* input = ctx.in<float>(in_);
+    const float* bias = bias_ >= 0 ? ctx.in<float>(bias_) : nullptr;
+    float* output = ctx.out<float>(out_);
+    const int64_t batch_elems = static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
+    const bool symmetric = p_.hybrid.input_quant == HybridInputQuant::kSymmetric;
+    for (int32_t b = 0; b < g.batches; ++b) {
+      float input_scale = 1.0f;
+      int32_t offset = 0;
+      if (symmetric)
+        hybrid_quantize_symmetric_ref(input + b * batch_elems, batch_elems, quantized_.data(), &input_scale);
+      else
+        hybrid_quantize_asymmetric_ref(input + b * batch_elems, batch_elems, quantized_.data(), &input_scale, &offset);
+      float* out_b = output + static_cast<int64_t>(b) * g.out_h * g.out_w * g.out_c;
+      parallel_for(ctx.pool, tasks_, [&](int64_t t) {
+        const SplitRange r = split_range(rows_, tasks_, 1, t);
+        int32_t* acc = scratch_.data() + static_cast<size_t>(t) * oc_ * 3;
+        int32_t* dots = acc + oc_;
+        int32_t* wsum = dots + oc_;
+        for (int64_t oy = r.begin; oy < r.end; ++oy)
+          for (int32_t ox = 0; ox < g.out_w; ++ox)
+            pixel(static_cast<int32_t>(oy), ox, offset, input_scale, symmetric, bias, acc, dots, wsum,
+                  out_b + (oy * g.out_w + ox) * g.out_c);
+      });
+    }
+  }
+
+  const char* kernel_name() const override { return k_.conv_name; }
+
+ private:
+  void pixel(int32_t oy, int32_t ox, int32_t offset, float input_scale, bool symmetric, const float* bias,
+             int32_t* acc, int32_t* dots, int32_t* wsum, float* out) const {
+    const ConvGeometry& g = p_.geom;
+    std::fill(acc, acc + oc_, 0);
+    std::fill(wsum, wsum + oc_, 0);
+    const int32_t iy0 = oy * g.stride_h - g.pad_top, ix0 = ox * g.stride_w - g.pad_left;
+    for (int32_t ky = 0; ky < g.filter_h; ++ky) {
+      const int32_t iy = iy0 + ky * g.dilation_h;
+      if (iy < 0 || iy >= g.in_h) continue;  // padding taps are skipped, as in the reference
+      for (int32_t kx = 0; kx < g.filter_w; ++kx) {
+        const int32_t ix = ix0 + kx * g.dilation_w;
+        if (ix < 0 || ix >= g.in_w) continue;
+        const size_t t = static_cast<size_t>(ky) * static_cast<size_t>(g.filter_w) + static_cast<size_t>(kx);
+        const int8_t* x = quantized_.data() + (static_cast<size_t>(iy) * static_cast<size_t>(g.in_w) + static_cast<size_t>(ix)) * ic_;
+        k_.fn(ic_, x, filter_ + t * ic_, ks_ * ic_, oc_, dots);
+        const int32_t* ts = tap_sums_.data() + t * oc_;
+        for (size_t o = 0; o < oc_; ++o) {
+          acc[o] = static_cast<int32_t>(wrap(acc[o]) + wrap(dots[o]));
+          wsum[o] = static_cast<int32_t>(wrap(wsum[o]) + wrap(ts[o]));
+        }
+      }
+    }
+    for (size_t o = 0; o < oc_; ++o) {
+      const int32_t a = static_cast<int32_t>(wrap(acc[o]) - wrap(offset) * wrap(wsum[o]));
+      // The reference's epilogue (conv2d_hybrid_ref), the same operations in the same order.
+      const float scale = symmetric ? input_scale * p_.hybrid.filter_scale[0] : p_.hybrid.filter_scale[o] * input_scale;
+      float v = static_cast<float>(a) * scale;
+      if (bias) v += bias[o];
+      out[o] = std::min(std::max(v, p_.act_min), p_.act_max);
+    }
+  }
+
+  HybridDotKernel k_;
+  Conv2DParams p_;
+  const int8_t* filter_;
+  int in_, bias_, out_;
+  size_t ks_ = 0, oc_ = 0, ic_ = 0;
+  int64_t rows_ = 0, tasks_ = 1;
+  std::vector<int8_t> quantized_;
+  std::vector<int32_t> scratch_;
+  std::vector<int32_t> tap_sums_;
+};
+
+}  // namespace
+
+std::unique_ptr<PreparedOp> prepare_conv2d_fast_hybrid(PrepareContext& ctx, const Conv2DParams& p) {
+  const HybridDotKernel* k = hybrid_dot_kernel_for(ctx.isa());
+  const Tensor& w = ctx.input(1);
+  if (k == nullptr || p.groups != 1 || !w.is_constant() || p.geom.in_c != p.filter_c || p.geom.out_c <= 0)
+    return nullptr;
+  return std::make_unique<Conv2DHybridFastOp>(*k, p, w.constant_as<int8_t>(), ctx.threads(), ctx.input_index(0),
+                                              ctx.num_inputs() > 2 && ctx.has_input(2) ? ctx.input_index(2) : -1,
+                                              ctx.output_index(0));
+}
+
+}  // namespace eb
