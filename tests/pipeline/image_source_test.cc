@@ -443,6 +443,26 @@ TEST(ImageDir, ReadImageFileKeepsGrayAndBgr) {
   EXPECT_NE(big.status().message().find("too large"), std::string::npos);
 }
 
+// A valid PNM header followed by "DICM" at byte 128 (OpenCV's DICOM signature) must not reach a decoder:
+// OpenCV chose its DICOM decoder for such a file, and libgdcm aborted the process (fuzz_image finding 5).
+TEST(ImageDir, DicomSignatureIsRefusedWhateverTheFileStartsWith) {
+  TempDir t;
+  std::string bytes = "P4\n8 8\n";
+  bytes.resize(128, '\x9a');
+  bytes += "DICM";
+  bytes.resize(200, '\0');
+  std::ofstream(t.str("x.pbm"), std::ios::binary) << bytes;
+  auto r = read_image_file(t.str("x.pbm"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("DICOM"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("x.pbm"), std::string::npos) << r.status().message();
+  // The same header without the marker still decodes (8x8 bits, all ones and zeros as written).
+  bytes.replace(128, 4, "\x9a\x9a\x9a\x9a");
+  std::ofstream(t.str("y.pbm"), std::ios::binary) << bytes;
+  auto ok = read_image_file(t.str("y.pbm"));
+  EXPECT_TRUE(ok.ok()) << ok.status().message();
+}
+
 TEST(ImageSourceChoice, LooksLikeCapture) {
   EXPECT_TRUE(looks_like_capture("0"));
   EXPECT_TRUE(looks_like_capture("/dev/video2"));
