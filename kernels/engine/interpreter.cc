@@ -11,7 +11,10 @@
 
 namespace eb {
 
-Interpreter::~Interpreter() { std::free(arena_); }
+Interpreter::~Interpreter() {
+  std::free(arena_);
+  std::free(scratch_);
+}
 
 Result<std::unique_ptr<Interpreter>> Interpreter::create(std::unique_ptr<Model> model, const EngineOptions& options) {
   std::unique_ptr<Interpreter> it(new Interpreter());
@@ -111,6 +114,16 @@ Status Interpreter::prepare_and_plan() {
   arena_ = static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, align_up(std::max<size_t>(plan_.arena_bytes, 1), kArenaAlignment)));
   if (!arena_) return error("cannot allocate an arena of %zu bytes", plan_.arena_bytes);
   std::memset(arena_, 0, plan_.arena_bytes);
+  size_t scratch_bytes = 0;
+  for (const auto& op : ops_) scratch_bytes = std::max(scratch_bytes, op->scratch_bytes());
+  if (scratch_bytes > options_.max_arena_bytes)
+    return error("operator scratch needs %zu bytes, above the limit of %zu", scratch_bytes, options_.max_arena_bytes);
+  std::free(scratch_);
+  scratch_ = nullptr;
+  if (scratch_bytes > 0) {
+    scratch_ = static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, align_up(scratch_bytes, kArenaAlignment)));
+    if (!scratch_) return error("cannot allocate %zu bytes of operator scratch", scratch_bytes);
+  }
   data_.assign(g.tensors.size(), nullptr);
   for (size_t t = 0; t < g.tensors.size(); ++t)
     if (g.tensors[t].is_constant()) data_[t] = const_cast<uint8_t*>(g.tensors[t].constant);
@@ -147,6 +160,7 @@ Status Interpreter::invoke() {
   RunContext ctx;
   ctx.data = data_.data();
   ctx.pool = pool_.get();
+  ctx.scratch = scratch_;
   ++invocations_;
   if (!options_.profile_ops) {
     for (auto& op : ops_) op->run(ctx);

@@ -61,6 +61,7 @@ class Interpreter final : public Engine {
   std::vector<std::unique_ptr<PreparedOp>> ops_;   // parallel to active_
   MemoryPlan plan_;
   uint8_t* arena_ = nullptr;
+  uint8_t* scratch_ = nullptr;                     // RunContext::scratch: the largest op's scratch_bytes()
   std::vector<uint8_t*> data_;                     // per tensor
 };
 

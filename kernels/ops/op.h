@@ -7,6 +7,7 @@
 // checks made in prepare and never allocates.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -24,6 +25,10 @@ namespace eb {
 struct RunContext {
   uint8_t* const* data = nullptr;
   ThreadPool* pool = nullptr;  // split work with parallel_for(pool, ...); null = one thread
+  // The running op's scratch: PreparedOp::scratch_bytes() bytes, 64-byte aligned, contents undefined
+  // on entry. One buffer shared by all ops of the engine (they run one after another), so temporary
+  // copies (e.g. a centered input) cost the largest op's size, not the sum over ops.
+  uint8_t* scratch = nullptr;
   template <typename T>
   T* out(int tensor) const {
     return reinterpret_cast<T*>(data[tensor]);
@@ -40,6 +45,8 @@ class PreparedOp {
   virtual void run(const RunContext& ctx) = 0;
   // Which kernel runs, e.g. "conv2d_int8_per_channel_ref": reported by inspect and profiles.
   virtual const char* kernel_name() const = 0;
+  // Bytes of RunContext::scratch run() needs (fixed at prepare).
+  virtual size_t scratch_bytes() const { return 0; }
 };
 
 // A PreparedOp whose run() is a callable bound at prepare time: the kernel, its params struct and the

@@ -221,6 +221,31 @@ TEST_P(Q8GemmFast, ConvGeometryInt8) {
   }
 }
 
+// The drivers' three tilings (gemm_q8.cc, gemm_qs8_c4.cc): output widths that are a multiple of the
+// kernels' 4 rows take per-row tiles with one cached row of offsets moved to each input row (rows at
+// the top and bottom padding built per tile), other widths a table of every tile, 1x1 stride 1 the
+// pointwise path. Taps left, right, above and below the input, strides, dilation and batches must all
+// read the right pixel (or the padding) in each.
+TEST_P(Q8GemmFast, ConvIndirectionTilings) {
+  const Isa isa = GetParam();
+  unsigned seed = 700;
+  for (const bool uint8 : {false, true})
+    for (const int cin : {3, 8})  // int8 with 8 channels: the 4-channel dot-product kernels
+      for (const int w : {8, 16, 7, 10}) {
+        ConvCase c;
+        c.uint8 = uint8;
+        c.n = 2, c.h = 9, c.w = w, c.cin = cin, c.cout = 20, c.kh = c.kw = 3, c.pad = Padding::kSame;
+        c.seed = seed++;
+        check_case(c, false, isa);  // stride 1: out_w == w
+        c.h = 11, c.w = 2 * w, c.sh = c.sw = 2, c.seed = seed++;
+        check_case(c, false, isa);  // stride 2: out_w == w
+        c.sh = c.sw = 1, c.h = 9, c.w = w, c.dh = c.dw = 2, c.kh = 3, c.kw = 5, c.seed = seed++;
+        check_case(c, false, isa);  // dilation, taps far outside the input
+        c.dh = c.dw = 1, c.kh = c.kw = 3, c.pad = Padding::kValid, c.w = w + 2, c.seed = seed++;
+        check_case(c, false, isa);  // VALID: every row inside
+      }
+}
+
 TEST_P(Q8GemmFast, ConvUint8WithZeroPoints) {
   const Isa isa = GetParam();
   ConvCase c;

@@ -9,6 +9,7 @@
 //   std::vector<float> y = h.output<float>(out);
 #pragma once
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -86,9 +87,14 @@ class OpHarness {
       if (data_[i].size() != t.bytes() && is_output(static_cast<int>(i))) data_[i].assign(t.bytes(), 0xA5);
       ptrs_[i] = data_[i].data();
     }
+    // Scratch as the engine gives it: 64-byte aligned, and here filled with garbage (its contents are
+    // undefined on entry, so an op that reads before writing shows up as a mismatch).
+    const size_t scratch = op_->scratch_bytes();
+    scratch_.assign(scratch + 64, 0x5A);
     RunContext ctx;
     ctx.data = ptrs_.data();
     ctx.pool = pool_.get();
+    ctx.scratch = scratch > 0 ? scratch_.data() + (64 - reinterpret_cast<uintptr_t>(scratch_.data()) % 64) % 64 : nullptr;
     op_->run(ctx);
   }
 
@@ -138,6 +144,7 @@ class OpHarness {
   std::vector<std::vector<uint8_t>> data_;
   std::vector<std::vector<uint8_t>> constants_;
   std::vector<uint8_t*> ptrs_;
+  std::vector<uint8_t> scratch_;
   std::unique_ptr<PreparedOp> op_;
   Isa isa_ = Isa::kReference;
   std::unique_ptr<ThreadPool> pool_;

@@ -21,9 +21,15 @@ namespace eb {
 //   input widened to int32 then yields the exact product); NEON: int16.
 //   `offsets` holds pixels * taps byte offsets into `input` ([pixel][tap]) of the tap's pixel, or -1
 //   for a padding tap (reads `pad`, at least `channels` rounded up to 16 bytes of x_zp).
+// All `pixels` of one call are consecutive output pixels of one output row. When tap_shift > 0,
+// pixel px + 1's tap (ky, kx - tap_shift) reads the same input pixel (or the padding row) as pixel
+// px's tap (ky, kx) for every kx >= tap_shift (stride_w == tap_shift * dilation_w): kernels may load
+// such a pixel once for neighbouring outputs. 0: no such relation.
 struct Q8DwArgs {
   size_t channels;
-  size_t taps;
+  size_t taps;      // filter_h * filter_w, tap t = ky * filter_w + kx
+  size_t filter_w;
+  size_t tap_shift;
   size_t pixels;
   const int64_t* offsets;
   const uint8_t* input;

@@ -46,18 +46,43 @@ Q8Requant make_q8_requant(int32_t output_zp, int32_t act_min, int32_t act_max, b
 
 namespace {
 
+// Indirection without a per-pixel table for large layers (out_h * out_w * taps * 8 bytes per
+// convolution was the largest memory cost after the weights). Three tilings of the output pixels:
+//  - kPointwise (1x1, stride 1, no padding: most GEMMs): row m reads centered pixel m, MR pointers
+//    built per row tile;
+//  - kRows (out_w a multiple of MR): tiles never cross output rows. A row whose window rows all lie
+//    inside the input reads the same pointers relative to its first input row, so the op keeps ONE
+//    row of tiles ([tiles per row][taps][MR], addresses relative to that row, the padding row where a
+//    tap falls left or right of the input) and passes the row's address as Q8GemmArgs::a_offset. Rows
+//    touching the top or bottom padding (a few per layer) are built per tile into a stack array of at
+//    most kMaxIgemmPointers;
+//  - kTable (other widths, narrow layers): a table of every tile relative to the centered input.
+constexpr size_t kMaxIgemmPointers = 2048;
+
 class Q8IgemmOp final : public PreparedOp {
  public:
   Q8IgemmOp(const Q8GemmKernelInfo& k, const Q8ConvSpec& s, const char* name, int threads, int in, int out)
       : k_(k), name_(name), in_(in), out_(out) {
     batches_ = s.batches;
+    geom_ = s;
+    geom_.filter = nullptr;  // only the geometry is kept: the filter is packed below
+    geom_.bias = nullptr;
+    geom_.scale = nullptr;
+    const bool pointwise = s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 &&
+                           s.pad_top == 0 && s.pad_left == 0 && s.out_h == s.in_h && s.out_w == s.in_w;
+    // Row tiles waste nothing when out_w is a multiple of MR; otherwise a table of every tile (small:
+    // such layers are narrow) keeps the flat tiling.
+    tiling_ = pointwise ? Tiling::kPointwise
+                        : static_cast<size_t>(s.out_w) % k_.mr == 0 ? Tiling::kRows : Tiling::kTable;
+    span_h_ = (s.filter_h - 1) * s.dilation_h;
     in_pixels_ = static_cast<size_t>(s.in_h) * static_cast<size_t>(s.in_w);
     in_c_ = static_cast<size_t>(s.in_c);
     kc_ = (in_c_ + 1) / 2 * 2;
     ks_ = static_cast<size_t>(s.filter_h) * static_cast<size_t>(s.filter_w);
     m_ = static_cast<size_t>(s.out_h) * static_cast<size_t>(s.out_w);
     n_ = static_cast<size_t>(s.out_c);
-    m_tiles_ = (m_ + k_.mr - 1) / k_.mr;
+    tiles_per_row_ = (static_cast<size_t>(s.out_w) + k_.mr - 1) / k_.mr;
+    m_tiles_ = tiling_ == Tiling::kRows ? static_cast<size_t>(s.out_h) * tiles_per_row_ : (m_ + k_.mr - 1) / k_.mr;
     n_tiles_ = (n_ + k_.nr - 1) / k_.nr;
     block_bytes_ = k_.nr * 8 + ks_ * kc_ * k_.nr * 2;
     is_unsigned_ = s.is_unsigned;
@@ -71,17 +96,19 @@ class Q8IgemmOp final : public PreparedOp {
 
   Status init(const Q8ConvSpec& s) {
     EB_RETURN_IF_ERROR(packed_.allocate(n_tiles_ * block_bytes_));
-    EB_RETURN_IF_ERROR(centered_.allocate(in_pixels_ * kc_ * sizeof(int16_t)));
     EB_RETURN_IF_ERROR(zeros_.allocate(kc_ * sizeof(int16_t)));
     pack_weights(s);
-    build_indirection(s);
+    build_table(s);
     return Status();
   }
+
+  // The centered input lives in the engine's shared scratch (rewritten by every run).
+  size_t scratch_bytes() const override { return in_pixels_ * kc_ * sizeof(int16_t); }
 
   void run(const RunContext& ctx) override {
     const uint8_t* in = ctx.data[in_];
     uint8_t* out = ctx.data[out_];
-    int16_t* centered = centered_.as<int16_t>();
+    int16_t* centered = reinterpret_cast<int16_t*>(ctx.scratch);
     for (int32_t b = 0; b < batches_; ++b) {
       const uint8_t* in_b = in + static_cast<size_t>(b) * in_pixels_ * in_c_;
       uint8_t* out_b = out + static_cast<size_t>(b) * m_ * n_;
@@ -94,7 +121,23 @@ class Q8IgemmOp final : public PreparedOp {
       });
       parallel_for(ctx.pool, gemm_tasks_, [&](int64_t t) {
         const SplitRange r = split_range(static_cast<int64_t>(m_tiles_ * n_tiles_), gemm_tasks_, 1, t);
-        for (int64_t tile = r.begin; tile < r.end; ++tile) run_tile(static_cast<size_t>(tile), out_b);
+        const int16_t* ptrs[kMaxIgemmPointers];
+        size_t ptrs_mt = m_tiles_;  // the row tile `a` points at (none yet)
+        uint8_t* c_row = nullptr;
+        Q8GemmArgs a;
+        a.kc = kc_;
+        a.ks = ks_;
+        a.zero = zeros_.as<int16_t>();
+        a.c_stride = n_;
+        a.rq = &rq_;
+        for (int64_t tile = r.begin; tile < r.end; ++tile) {
+          const size_t mt = static_cast<size_t>(tile) / n_tiles_, nt = static_cast<size_t>(tile) % n_tiles_;
+          if (mt != ptrs_mt) set_row_tile(mt, centered, ptrs, out_b, a, c_row), ptrs_mt = mt;
+          a.nc = std::min(k_.nr, n_ - nt * k_.nr);
+          a.w = packed_.data() + nt * block_bytes_;
+          a.c = c_row + nt * k_.nr;
+          k_.fn(&a);
+        }
       });
     }
   }
@@ -102,22 +145,6 @@ class Q8IgemmOp final : public PreparedOp {
   const char* kernel_name() const override { return name_; }
 
  private:
-  // Tiles are numbered row-block major, so a task's consecutive tiles reuse the same input rows.
-  void run_tile(size_t tile, uint8_t* out) const {
-    const size_t mt = tile / n_tiles_, nt = tile % n_tiles_;
-    Q8GemmArgs a;
-    a.mr = std::min(k_.mr, m_ - mt * k_.mr);
-    a.nc = std::min(k_.nr, n_ - nt * k_.nr);
-    a.kc = kc_;
-    a.ks = ks_;
-    a.a = indirection_.data() + mt * ks_ * k_.mr;
-    a.w = packed_.data() + nt * block_bytes_;
-    a.c = out + mt * k_.mr * n_ + nt * k_.nr;
-    a.c_stride = n_;
-    a.rq = &rq_;
-    k_.fn(&a);
-  }
-
   void pack_weights(const Q8ConvSpec& s) {
     const size_t nr = k_.nr;
     for (size_t nt = 0; nt < n_tiles_; ++nt) {
@@ -143,30 +170,73 @@ class Q8IgemmOp final : public PreparedOp {
     }
   }
 
-  // [row tile][tap][row]: where each tap of each output pixel reads its kc centered channels. Rows past
-  // the last pixel repeat it; taps in the padding read the zero row.
-  void build_indirection(const Q8ConvSpec& s) {
+  // Points `a` at row tile mt (tiles are numbered row-block major, so a task's consecutive tiles share
+  // it): its pointers, rows to store and output (c_row). Rows past the last pixel repeat it.
+  void set_row_tile(size_t mt, const int16_t* centered, const int16_t** ptrs, uint8_t* out, Q8GemmArgs& a,
+                    uint8_t*& c_row) const {
+    const Q8ConvSpec& s = geom_;
     const size_t mr = k_.mr;
-    indirection_.assign(m_tiles_ * ks_ * mr, nullptr);
-    const int16_t* centered = centered_.as<int16_t>();
-    for (size_t mt = 0; mt < m_tiles_; ++mt) {
-      for (size_t r = 0; r < mr; ++r) {
-        const size_t m = std::min(mt * mr + r, m_ - 1);
-        const int32_t oy = static_cast<int32_t>(m / static_cast<size_t>(s.out_w));
-        const int32_t ox = static_cast<int32_t>(m % static_cast<size_t>(s.out_w));
-        for (int32_t ky = 0; ky < s.filter_h; ++ky) {
-          for (int32_t kx = 0; kx < s.filter_w; ++kx) {
-            const int32_t iy = oy * s.stride_h - s.pad_top + ky * s.dilation_h;
-            const int32_t ix = ox * s.stride_w - s.pad_left + kx * s.dilation_w;
-            const size_t t = static_cast<size_t>(ky * s.filter_w + kx);
-            const bool inside = iy >= 0 && iy < s.in_h && ix >= 0 && ix < s.in_w;
-            indirection_[(mt * ks_ + t) * mr + r] =
-                inside
-                    ? centered + (static_cast<size_t>(iy) * static_cast<size_t>(s.in_w) + static_cast<size_t>(ix)) * kc_
-                    : zeros_.as<int16_t>();
-          }
-        }
+    a.a_offset = 0;
+    a.a = ptrs;
+    if (tiling_ != Tiling::kRows) {
+      a.mr = std::min(mr, m_ - mt * mr);
+      c_row = out + mt * mr * n_;
+      if (tiling_ == Tiling::kTable) {
+        a.a = table_.data() + mt * ks_ * mr;
+        a.a_offset = reinterpret_cast<uintptr_t>(centered);
+      } else {  // pointwise: output pixel m reads centered pixel m
+        for (size_t r = 0; r < mr; ++r) ptrs[r] = centered + std::min(mt * mr + r, m_ - 1) * kc_;
       }
+      return;
+    }
+    const int32_t oy = static_cast<int32_t>(mt / tiles_per_row_);
+    const size_t xt = mt % tiles_per_row_, ox0 = xt * mr;
+    a.mr = mr;  // out_w is a multiple of MR
+    c_row = out + (static_cast<size_t>(oy) * static_cast<size_t>(s.out_w) + ox0) * n_;
+    const int32_t iy0 = oy * s.stride_h - s.pad_top;
+    if (iy0 >= 0 && iy0 + span_h_ < s.in_h) {  // the cached row, moved to input row iy0
+      a.a = table_.data() + xt * ks_ * mr;
+      a.a_offset = reinterpret_cast<uintptr_t>(centered + static_cast<size_t>(iy0) * static_cast<size_t>(s.in_w) * kc_);
+      return;
+    }
+    for (size_t r = 0; r < mr; ++r) fill_row(oy, static_cast<int32_t>(ox0 + r), /*clip_rows=*/true, centered, ptrs, r);
+  }
+
+  // Row r of a tile ([tap][row] in `ptrs`) for output pixel (oy, ox): the pixel each tap reads, as an
+  // address relative to `base`, or the padding row outside the input. clip_rows false builds the
+  // cached row table: rows are never outside, and addresses are relative to the window's first row.
+  void fill_row(int32_t oy, int32_t ox, bool clip_rows, const int16_t* base, const int16_t** ptrs, size_t r) const {
+    const Q8ConvSpec& s = geom_;
+    const int32_t iy0 = clip_rows ? oy * s.stride_h - s.pad_top : 0, ix0 = ox * s.stride_w - s.pad_left;
+    for (int32_t ky = 0; ky < s.filter_h; ++ky) {
+      for (int32_t kx = 0; kx < s.filter_w; ++kx) {
+        const int32_t iy = iy0 + ky * s.dilation_h, ix = ix0 + kx * s.dilation_w;
+        const size_t t = static_cast<size_t>(ky * s.filter_w + kx);
+        const bool inside = (!clip_rows || (iy >= 0 && iy < s.in_h)) && ix >= 0 && ix < s.in_w;
+        const size_t bytes = (static_cast<size_t>(iy) * static_cast<size_t>(s.in_w) + static_cast<size_t>(ix)) * kc_ * 2;
+        ptrs[t * k_.mr + r] =
+            inside ? reinterpret_cast<const int16_t*>(reinterpret_cast<uintptr_t>(base) + bytes) : zeros_.as<int16_t>();
+      }
+    }
+  }
+
+  // The cached tables, as addresses relative to 0 (runs add the real base through a_offset). They never
+  // equal the padding row's address (a heap address far above any offset into an input).
+  void build_table(const Q8ConvSpec& s) {
+    const size_t mr = k_.mr;
+    if (tiling_ == Tiling::kRows) {  // one output row's tiles
+      table_.resize(tiles_per_row_ * ks_ * mr);
+      for (size_t xt = 0; xt < tiles_per_row_; ++xt)
+        for (size_t r = 0; r < mr; ++r)
+          fill_row(0, static_cast<int32_t>(xt * mr + r), /*clip_rows=*/false, nullptr, table_.data() + xt * ks_ * mr, r);
+    } else if (tiling_ == Tiling::kTable) {  // every tile
+      table_.resize(m_tiles_ * ks_ * mr);
+      for (size_t mt = 0; mt < m_tiles_; ++mt)
+        for (size_t r = 0; r < mr; ++r) {
+          const size_t m = std::min(mt * mr + r, m_ - 1);
+          fill_row(static_cast<int32_t>(m / static_cast<size_t>(s.out_w)), static_cast<int32_t>(m % static_cast<size_t>(s.out_w)),
+                   /*clip_rows=*/true, nullptr, table_.data() + mt * ks_ * mr, r);
+        }
     }
   }
 
@@ -174,13 +244,19 @@ class Q8IgemmOp final : public PreparedOp {
   const char* name_;
   int in_, out_;
   int32_t batches_ = 1;
+  Q8ConvSpec geom_;
+  // How rows of output pixels are tiled and where their pointers come from (see kMaxIgemmPointers).
+  enum class Tiling { kPointwise, kRows, kTable };
+  Tiling tiling_ = Tiling::kTable;
+  int32_t span_h_ = 0;  // extent of the dilated window below its first row
+  std::vector<const int16_t*> table_;  // kRows: one output row's tiles; kTable: every tile
+  size_t tiles_per_row_ = 0;
   size_t in_pixels_ = 0, in_c_ = 0, kc_ = 0, ks_ = 0, m_ = 0, n_ = 0, m_tiles_ = 0, n_tiles_ = 0, block_bytes_ = 0;
   bool is_unsigned_ = false;
   int32_t input_zp_ = 0;
   Q8Requant rq_{};
   int64_t center_tasks_ = 1, gemm_tasks_ = 1;
-  Q8Buffer packed_, centered_, zeros_;
-  std::vector<const int16_t*> indirection_;
+  Q8Buffer packed_, zeros_;
 };
 
 }  // namespace
@@ -190,7 +266,8 @@ Result<std::unique_ptr<PreparedOp>> make_q8_igemm_op(Isa isa, int threads, const
   auto c4 = make_qs8_c4_igemm_op(isa, threads, spec, fc, input_tensor, output_tensor);
   if (!c4.ok() || c4.value()) return c4;
   const Q8GemmKernelInfo* k = q8_gemm_kernel_for(isa);
-  if (k == nullptr) return std::unique_ptr<PreparedOp>();
+  const size_t taps = static_cast<size_t>(spec.filter_h) * static_cast<size_t>(spec.filter_w);
+  if (k == nullptr || taps * k->mr > kMaxIgemmPointers) return std::unique_ptr<PreparedOp>();
   const char* name = fc ? (spec.is_unsigned ? k->fc_qu8 : k->fc_qs8) : (spec.is_unsigned ? k->conv_qu8 : k->conv_qs8);
   auto op = std::make_unique<Q8IgemmOp>(*k, spec, name, threads, input_tensor, output_tensor);
   EB_RETURN_IF_ERROR(op->init(spec));

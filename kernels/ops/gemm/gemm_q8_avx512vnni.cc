@@ -27,6 +27,11 @@ static inline __m512i broadcast_pair(const int16_t* a) {
   return _mm512_set1_epi32(v);
 }
 
+// A row pointer of the indirection table, moved by a_offset unless it is the padding row.
+static inline const int16_t* row_ptr(const int16_t* a, const Q8GemmArgs* p) {
+  return a == p->zero ? a : reinterpret_cast<const int16_t*>(reinterpret_cast<uintptr_t>(a) + p->a_offset);
+}
+
 }  // namespace
 
 void gemm_q8_4x16c2_avx512vnni(const Q8GemmArgs* p) {
@@ -37,10 +42,10 @@ void gemm_q8_4x16c2_avx512vnni(const Q8GemmArgs* p) {
   __m512i acc1 = acc0, acc2 = acc0, acc3 = acc0;
   const int16_t* const* a = p->a;
   for (size_t t = 0; t < p->ks; ++t, a += kMr) {
-    const int16_t* a0 = a[0];
-    const int16_t* a1 = a[1];
-    const int16_t* a2 = a[2];
-    const int16_t* a3 = a[3];
+    const int16_t* a0 = row_ptr(a[0], p);
+    const int16_t* a1 = row_ptr(a[1], p);
+    const int16_t* a2 = row_ptr(a[2], p);
+    const int16_t* a3 = row_ptr(a[3], p);
     for (size_t k = 0; k < p->kc; k += 2, w += 2 * kNr) {
       const __m512i wv = _mm512_loadu_si512(w);
       acc0 = _mm512_dpwssd_epi32(acc0, broadcast_pair(a0 + k), wv);

@@ -15,6 +15,11 @@ namespace {
 constexpr size_t kMr = 4;
 constexpr size_t kNr = 8;
 
+// A row pointer of the indirection table, moved by a_offset unless it is the padding row.
+static inline const int16_t* row_ptr(const int16_t* a, const Q8GemmArgs* p) {
+  return a == p->zero ? a : reinterpret_cast<const int16_t*>(reinterpret_cast<uintptr_t>(a) + p->a_offset);
+}
+
 }  // namespace
 
 // One k step of all four rows: the 8 weights of channel k (wv) times lane L of each row's inputs.
@@ -40,7 +45,7 @@ void gemm_q8_4x8_neon(const Q8GemmArgs* p) {
   const int16_t* const* a = p->a;
   const size_t kc = p->kc;
   for (size_t t = 0; t < p->ks; ++t, a += kMr) {
-    const int16_t *a0 = a[0], *a1 = a[1], *a2 = a[2], *a3 = a[3];
+    const int16_t *a0 = row_ptr(a[0], p), *a1 = row_ptr(a[1], p), *a2 = row_ptr(a[2], p), *a3 = row_ptr(a[3], p);
     size_t k = kc;
     for (; k >= 8; k -= 8, w += 8 * kNr) {
       const int16x8_t x0 = vld1q_s16(a0), x1 = vld1q_s16(a1), x2 = vld1q_s16(a2), x3 = vld1q_s16(a3);

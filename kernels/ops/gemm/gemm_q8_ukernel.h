@@ -31,12 +31,16 @@ struct Q8Requant {
 //   weights of ks taps x kc channels, in the layout of the kernel family:
 //     kc2 ("c2", x86 PMADDWD): [ks][kc / 2][NR][2]     k-major (NEON SMLAL): [ks][kc][NR]
 //   `a` holds ks * MR row pointers, [tap][row]; rows past `mr` repeat a valid row (read, never stored).
+//   A pointer other than `zero` (the padding row) is read at its address plus `a_offset` bytes: a
+//   table cached at prepare relative to an input row serves every output row inside the input.
 struct Q8GemmArgs {
   size_t mr;  // rows to store, 1..MR
   size_t nc;  // columns to store, 1..NR
   size_t kc;  // int16 channels per tap, even
   size_t ks;  // taps
   const int16_t* const* a;
+  const int16_t* zero;
+  size_t a_offset;
   const void* w;
   uint8_t* c;       // output of row 0, column 0 of the tile
   size_t c_stride;  // bytes between output rows
