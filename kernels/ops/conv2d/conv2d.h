@@ -89,6 +89,17 @@ void hybrid_quantize_symmetric_ref(const float* values, int64_t n, int8_t* quant
 void hybrid_quantize_asymmetric_ref(const float* values, int64_t n, int8_t* quantized, float* scaling_factor,
                                     int32_t* offset);
 
+// One output channel of the hybrid kernels from its int32 accumulator (TFLite's hybrid conv epilogue,
+// its float operations in its order). The reference and the fast path both call it: bit-identical by
+// construction.
+inline float conv2d_hybrid_output(const Conv2DParams& p, bool symmetric, int32_t acc, float input_scale,
+                                  const float* bias, size_t oc) {
+  const float scale = symmetric ? input_scale * p.hybrid.filter_scale[0] : p.hybrid.filter_scale[oc] * input_scale;
+  float v = static_cast<float>(acc) * scale;
+  if (bias) v += bias[oc];
+  return std::min(std::max(v, p.act_min), p.act_max);
+}
+
 // Reference kernels. `bias` may be null (no bias input). Tensors are dense NHWC.
 void conv2d_float32_ref(const Conv2DParams& p, const float* input, const float* filter, const float* bias,
                         float* output);

@@ -29,14 +29,21 @@ class Conv2DHybridFastOp final : public PreparedOp {
     ic_ = static_cast<size_t>(g.in_c);
     rows_ = static_cast<int64_t>(g.out_h);
     tasks_ = tasks_for_work(threads, rows_, static_cast<int64_t>(g.out_w) * g.out_c * g.in_c * static_cast<int64_t>(ks_));
-    quantized_.resize(static_cast<size_t>(g.in_h) * static_cast<size_t>(g.in_w) * ic_);
-    // Per task: the pixel's accumulators, one tap's dot products, and the pixel's weight sums.
-    scratch_.resize(static_cast<size_t>(tasks_) * oc_ * 3);
-    // Sum of each output channel's weights per tap: the input offset's share, for asymmetric inputs.
-    tap_sums_.assign(ks_ * oc_, 0);
-    for (size_t o = 0; o < oc_; ++o)
-      for (size_t t = 0; t < ks_; ++t)
-        for (size_t c = 0; c < ic_; ++c) tap_sums_[t * oc_ + o] += filter_[(o * ks_ + t) * ic_ + c];
+    // Shared scratch (RunContext::scratch): the quantized batch item, then per task the pixel's
+    // accumulators, one tap's dot products and the pixel's weight sums.
+    quantized_bytes_ = (static_cast<size_t>(g.in_h) * static_cast<size_t>(g.in_w) * ic_ + 63) / 64 * 64;
+    symmetric_ = p_.hybrid.input_quant == HybridInputQuant::kSymmetric;
+    // Sum of each output channel's weights per tap: the input offset's share (asymmetric inputs only).
+    if (!symmetric_) {
+      tap_sums_.assign(ks_ * oc_, 0);
+      for (size_t o = 0; o < oc_; ++o)
+        for (size_t t = 0; t < ks_; ++t)
+          for (size_t c = 0; c < ic_; ++c) tap_sums_[t * oc_ + o] += filter_[(o * ks_ + t) * ic_ + c];
+    }
+  }
+
+  size_t scratch_bytes() const override {
+    return quantized_bytes_ + static_cast<size_t>(tasks_) * oc_ * 3 * sizeof(int32_t);
   }
 
   void run(const RunContext& ctx) override {
@@ -45,23 +52,25 @@ class Conv2DHybridFastOp final : public PreparedOp {
     const float* bias = bias_ >= 0 ? ctx.in<float>(bias_) : nullptr;
     float* output = ctx.out<float>(out_);
     const int64_t batch_elems = static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
-    const bool symmetric = p_.hybrid.input_quant == HybridInputQuant::kSymmetric;
+    const bool symmetric = symmetric_;
+    int8_t* quantized = reinterpret_cast<int8_t*>(ctx.scratch);
+    int32_t* task_scratch = reinterpret_cast<int32_t*>(ctx.scratch + quantized_bytes_);
     for (int32_t b = 0; b < g.batches; ++b) {
       float input_scale = 1.0f;
       int32_t offset = 0;
       if (symmetric)
-        hybrid_quantize_symmetric_ref(input + b * batch_elems, batch_elems, quantized_.data(), &input_scale);
+        hybrid_quantize_symmetric_ref(input + b * batch_elems, batch_elems, quantized, &input_scale);
       else
-        hybrid_quantize_asymmetric_ref(input + b * batch_elems, batch_elems, quantized_.data(), &input_scale, &offset);
+        hybrid_quantize_asymmetric_ref(input + b * batch_elems, batch_elems, quantized, &input_scale, &offset);
       float* out_b = output + static_cast<int64_t>(b) * g.out_h * g.out_w * g.out_c;
       parallel_for(ctx.pool, tasks_, [&](int64_t t) {
         const SplitRange r = split_range(rows_, tasks_, 1, t);
-        int32_t* acc = scratch_.data() + static_cast<size_t>(t) * oc_ * 3;
+        int32_t* acc = task_scratch + static_cast<size_t>(t) * oc_ * 3;
         int32_t* dots = acc + oc_;
         int32_t* wsum = dots + oc_;
         for (int64_t oy = r.begin; oy < r.end; ++oy)
           for (int32_t ox = 0; ox < g.out_w; ++ox)
-            pixel(static_cast<int32_t>(oy), ox, offset, input_scale, symmetric, bias, acc, dots, wsum,
+            pixel(static_cast<int32_t>(oy), ox, quantized, offset, input_scale, bias, acc, dots, wsum,
                   out_b + (oy * g.out_w + ox) * g.out_c);
       });
     }
@@ -70,7 +79,7 @@ class Conv2DHybridFastOp final : public PreparedOp {
   const char* kernel_name() const override { return k_.conv_name; }
 
  private:
-  void pixel(int32_t oy, int32_t ox, int32_t offset, float input_scale, bool symmetric, const float* bias,
+  void pixel(int32_t oy, int32_t ox, const int8_t* quantized, int32_t offset, float input_scale, const float* bias,
              int32_t* acc, int32_t* dots, int32_t* wsum, float* out) const {
     const ConvGeometry& g = p_.geom;
     std::fill(acc, acc + oc_, 0);
@@ -83,22 +92,17 @@ class Conv2DHybridFastOp final : public PreparedOp {
         const int32_t ix = ix0 + kx * g.dilation_w;
         if (ix < 0 || ix >= g.in_w) continue;
         const size_t t = static_cast<size_t>(ky) * static_cast<size_t>(g.filter_w) + static_cast<size_t>(kx);
-        const int8_t* x = quantized_.data() + (static_cast<size_t>(iy) * static_cast<size_t>(g.in_w) + static_cast<size_t>(ix)) * ic_;
+        const int8_t* x = quantized + (static_cast<size_t>(iy) * static_cast<size_t>(g.in_w) + static_cast<size_t>(ix)) * ic_;
         k_.fn(ic_, x, filter_ + t * ic_, ks_ * ic_, oc_, dots);
+        for (size_t o = 0; o < oc_; ++o) acc[o] = static_cast<int32_t>(wrap(acc[o]) + wrap(dots[o]));
+        if (symmetric_) continue;  // offset 0: the weight sums are not needed
         const int32_t* ts = tap_sums_.data() + t * oc_;
-        for (size_t o = 0; o < oc_; ++o) {
-          acc[o] = static_cast<int32_t>(wrap(acc[o]) + wrap(dots[o]));
-          wsum[o] = static_cast<int32_t>(wrap(wsum[o]) + wrap(ts[o]));
-        }
+        for (size_t o = 0; o < oc_; ++o) wsum[o] = static_cast<int32_t>(wrap(wsum[o]) + wrap(ts[o]));
       }
     }
     for (size_t o = 0; o < oc_; ++o) {
       const int32_t a = static_cast<int32_t>(wrap(acc[o]) - wrap(offset) * wrap(wsum[o]));
-      // The reference's epilogue (conv2d_hybrid_ref), the same operations in the same order.
-      const float scale = symmetric ? input_scale * p_.hybrid.filter_scale[0] : p_.hybrid.filter_scale[o] * input_scale;
-      float v = static_cast<float>(a) * scale;
-      if (bias) v += bias[o];
-      out[o] = std::min(std::max(v, p_.act_min), p_.act_max);
+      out[o] = conv2d_hybrid_output(p_, symmetric_, a, input_scale, bias, o);
     }
   }
 
@@ -108,9 +112,9 @@ class Conv2DHybridFastOp final : public PreparedOp {
   int in_, bias_, out_;
   size_t ks_ = 0, oc_ = 0, ic_ = 0;
   int64_t rows_ = 0, tasks_ = 1;
-  std::vector<int8_t> quantized_;
-  std::vector<int32_t> scratch_;
-  std::vector<int32_t> tap_sums_;
+  size_t quantized_bytes_ = 0;  // the quantized batch item's share of the scratch, 64-byte rounded
+  bool symmetric_ = false;
+  std::vector<int32_t> tap_sums_;  // [tap][out channel], asymmetric inputs only
 };
 
 }  // namespace

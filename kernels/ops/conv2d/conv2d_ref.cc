@@ -187,11 +187,7 @@ void conv2d_hybrid_ref(const Conv2DParams& p, const float* input, const int8_t* 
             for (int32_t ic = 0; ic < p.filter_c; ++ic)
               acc = wrapping_add_i32(acc, static_cast<int32_t>(w[ic]) * (static_cast<int32_t>(x[ic]) - offset));
           });
-          const float scale = symmetric ? input_scale * p.hybrid.filter_scale[0]
-                                        : p.hybrid.filter_scale[static_cast<size_t>(oc)] * input_scale;
-          float v = static_cast<float>(acc) * scale;
-          if (bias) v += bias[oc];
-          out[oc] = std::min(std::max(v, p.act_min), p.act_max);
+          out[oc] = conv2d_hybrid_output(p, symmetric, acc, input_scale, bias, static_cast<size_t>(oc));
         }
       }
     }

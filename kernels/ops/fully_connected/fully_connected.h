@@ -16,6 +16,7 @@
 //    scaled back to float with row_scale * weight_scale and added to the bias.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include <memory>
@@ -59,6 +60,19 @@ struct FullyConnectedHybridParams {
   // Sum of each weights row; read only when asymmetric (the input zero point's contribution).
   const int32_t* row_sums = nullptr;
 };
+
+// One output of the hybrid kernels (TFLite's EvalHybrid epilogue): the input offset's share for
+// asymmetric rows, the row scale times the channel's scale for per-channel weights (a per-tensor
+// weight scale is already folded into row_scale), the bias first, then the scaled dot product, clamp.
+// The reference and the fast path both call it: bit-identical by construction.
+inline float fully_connected_hybrid_output(const FullyConnectedHybridParams& p, int32_t dot, int32_t offset,
+                                           float row_scale, const float* bias, int32_t o) {
+  if (p.asymmetric) dot -= p.row_sums[o] * offset;
+  const float scale = p.channel_scale ? row_scale * p.channel_scale[o] : row_scale;
+  float acc = bias ? bias[o] : 0.0f;
+  acc += static_cast<float>(dot) * scale;
+  return std::min(std::max(acc, p.act_min), p.act_max);
+}
 
 void fully_connected_float32_ref(const FullyConnectedFloatParams& p, const float* input, const float* weights,
                                  const float* bias /* nullable */, float* output);

@@ -56,15 +56,9 @@ class FullyConnectedHybridFastOp final : public PreparedOp {
         const int64_t o0 = r.begin * 4, o1 = std::min<int64_t>(r.end * 4, p_.out);
         if (o1 <= o0) return;
         k_.fn(n, quantized_row_.data(), weights + o0 * p_.in, n, static_cast<size_t>(o1 - o0), dots_.data() + o0);
-        // The reference's epilogue, the same operations in the same order.
-        for (int64_t o = o0; o < o1; ++o) {
-          int32_t dot = dots_[static_cast<size_t>(o)];
-          if (p_.asymmetric) dot -= p_.row_sums[o] * offset;
-          const float scale = p_.channel_scale ? row_scale * p_.channel_scale[o] : row_scale;
-          float acc = bias ? bias[o] : 0.0f;
-          acc += static_cast<float>(dot) * scale;
-          y[o] = std::min(std::max(acc, p_.act_min), p_.act_max);
-        }
+        for (int64_t o = o0; o < o1; ++o)
+          y[o] = fully_connected_hybrid_output(p_, dots_[static_cast<size_t>(o)], offset, row_scale, bias,
+                                               static_cast<int32_t>(o));
       });
     }
   }

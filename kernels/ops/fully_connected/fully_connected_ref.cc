@@ -139,11 +139,7 @@ void fully_connected_hybrid_ref(const FullyConnectedHybridParams& p, const float
       const int8_t* w = weights + static_cast<int64_t>(o) * p.in;
       int32_t dot = 0;
       for (int32_t i = 0; i < p.in; ++i) dot += static_cast<int32_t>(w[i]) * static_cast<int32_t>(quantized_row[i]);
-      if (p.asymmetric) dot -= p.row_sums[o] * offset;
-      const float scale = p.channel_scale ? row_scale * p.channel_scale[o] : row_scale;
-      float acc = bias ? bias[o] : 0.0f;
-      acc += static_cast<float>(dot) * scale;
-      y[o] = std::min(std::max(acc, p.act_min), p.act_max);
+      y[o] = fully_connected_hybrid_output(p, dot, offset, row_scale, bias, o);
     }
   }
 }
