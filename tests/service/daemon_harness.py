@@ -1,6 +1,8 @@
-"""Shared pieces of the daemon's end-to-end tests (test_daemon.py, test_faults.py): a fake systemd notify
-socket, a configuration writer, a daemon process with its log, and database helpers. Python 3 stdlib only.
+"""Shared pieces of the daemon's end-to-end tests (test_daemon.py, test_faults.py, test_camera_loss.py):
+their common start (arguments and skip checks), a fake systemd notify socket, a configuration writer, a
+daemon process with its log, and database helpers. Python 3 stdlib only.
 """
+import argparse
 import os
 import shutil
 import signal
@@ -122,6 +124,30 @@ def write_config(path, images, models_dir, limit=200, debounce=0.5, extra_servic
 
 
 MODELS = {}
+
+SKIP = 77  # CTest's SKIP_RETURN_CODE for these tests
+
+
+def start(add_arguments=None):
+    """The tests' common start: --edgebench, --images-cache and --shared (plus the test's own arguments,
+    added by add_arguments(parser)), then the skip checks. Returns (args, images); images is None when
+    the test must be skipped (the reason is printed: the caller returns SKIP)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--edgebench', required=True)
+    ap.add_argument('--images-cache', required=True)
+    ap.add_argument('--shared', default=os.path.join(HERE, '..', '..', '..', 'shared'))
+    if add_arguments:
+        add_arguments(ap)
+    args = ap.parse_args()
+    if not os.path.isfile(os.path.join(args.shared, 'models', 'fmnist-cnn-int8.tflite')):
+        print('SKIPPED: shared models not found at %s' % args.shared)
+        return args, None
+    images = make_images(args.images_cache)
+    if not images:
+        print('SKIPPED: cannot make the Fashion-MNIST images (dataset-fashion-mnist missing?)')
+        return args, None
+    set_shared(args.shared)
+    return args, images
 
 
 def set_shared(shared):

@@ -9,7 +9,6 @@ passed, M failed'; exit 77 when ../shared or the Fashion-MNIST images are missin
 
   test_camera_loss.py --edgebench PATH --make-video PATH --images-cache DIR [--shared ../shared]
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -135,20 +134,12 @@ def test_daemon(d, images, jpegs):
 
 def main():
     global ARGS
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--edgebench', required=True)
-    ap.add_argument('--make-video', required=True, help='tests/support/make_test_video binary')
-    ap.add_argument('--images-cache', required=True)
-    ap.add_argument('--shared', default=os.path.join(h.HERE, '..', '..', '..', 'shared'))
-    ARGS = ap.parse_args()
-    if not os.path.isfile(os.path.join(ARGS.shared, 'models', 'fmnist-cnn-int8.tflite')):
-        print('SKIPPED: shared models not found at %s' % ARGS.shared)
-        return 77
-    images = h.make_images(ARGS.images_cache)
-    if not images:
-        print('SKIPPED: cannot make the Fashion-MNIST images (dataset-fashion-mnist missing?)')
-        return 77
-    h.set_shared(ARGS.shared)
+    def add_arguments(ap):
+        ap.add_argument('--make-video', required=True, help='tests/support/make_test_video binary')
+
+    ARGS, images = h.start(add_arguments)
+    if images is None:
+        return h.SKIP
     with tempfile.TemporaryDirectory(prefix='ebcamloss_') as d:
         video = os.path.join(d, 'frames.avi')
         mk = subprocess.run([ARGS.make_video, video, '10', '64', '48'], capture_output=True, text=True)

@@ -8,7 +8,6 @@ restart. Prints 'N passed, M failed'; exit 77 when ../shared or the Fashion-MNIS
 
   test_daemon.py --edgebench PATH --images-cache DIR [--shared ../shared]
 """
-import argparse
 import datetime
 import os
 import shutil
@@ -37,19 +36,9 @@ def runs_with_variant(db, variant, status=None):
 
 def main():
     global ARGS
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--edgebench', required=True)
-    ap.add_argument('--images-cache', required=True)
-    ap.add_argument('--shared', default=os.path.join(h.HERE, '..', '..', '..', 'shared'))
-    ARGS = ap.parse_args()
-    if not os.path.isfile(os.path.join(ARGS.shared, 'models', 'fmnist-cnn-int8.tflite')):
-        print('SKIPPED: shared models not found at %s' % ARGS.shared)
-        return 77
-    images = h.make_images(ARGS.images_cache)
-    if not images:
-        print('SKIPPED: cannot make the Fashion-MNIST images (dataset-fashion-mnist missing?)')
-        return 77
-    h.set_shared(ARGS.shared)
+    ARGS, images = h.start()
+    if images is None:
+        return h.SKIP
     with tempfile.TemporaryDirectory(prefix='ebdaemon_') as d:
         run_all(d, images)
     return h.summary()

@@ -7,7 +7,6 @@ when ../shared or the Fashion-MNIST images are missing.
 
   test_faults.py --edgebench PATH --images-cache DIR [--shared ../shared] [--kills 50] [--seed N]
 """
-import argparse
 import os
 import random
 import resource
@@ -208,21 +207,13 @@ def test_disk_full(d, images):
 
 def main():
     global ARGS
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--edgebench', required=True)
-    ap.add_argument('--images-cache', required=True)
-    ap.add_argument('--shared', default=os.path.join(h.HERE, '..', '..', '..', 'shared'))
-    ap.add_argument('--kills', type=int, default=50)
-    ap.add_argument('--seed', type=int, default=int(time.time()))
-    ARGS = ap.parse_args()
-    if not os.path.isfile(os.path.join(ARGS.shared, 'models', 'fmnist-cnn-int8.tflite')):
-        print('SKIPPED: shared models not found at %s' % ARGS.shared)
-        return 77
-    images = h.make_images(ARGS.images_cache)
-    if not images:
-        print('SKIPPED: cannot make the Fashion-MNIST images (dataset-fashion-mnist missing?)')
-        return 77
-    h.set_shared(ARGS.shared)
+    def add_arguments(ap):
+        ap.add_argument('--kills', type=int, default=50)
+        ap.add_argument('--seed', type=int, default=int(time.time()))
+
+    ARGS, images = h.start(add_arguments)
+    if images is None:
+        return h.SKIP
     print('seed %d' % ARGS.seed, flush=True)
     with tempfile.TemporaryDirectory(prefix='ebfaults_') as d:
         test_replaced_and_broken_models(d, images)
