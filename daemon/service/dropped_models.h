@@ -10,10 +10,11 @@
 //     reference is the file whose name contains "float32", else the first by name.
 //   models_dir/*.tflite: each file alone, as a group named by its stem, on service.default_source.
 //
-// Why snapshots: the runtime memory-maps a model. A file replaced in place while mapped changes under
-// the benchmark or, truncated, kills the process with SIGBUS. Copying it first (into the daemon's state
-// directory, through a temporary name and rename) means the daemon measures exactly the bytes it hashed,
-// and whoever writes models_dir cannot crash it.
+// Why snapshots: a variant is loaded more than once (once per engine and thread count, again after a
+// restart), and the stored model_path must still hold what was measured. Copying it first (into the
+// daemon's state directory, through a temporary name and rename) means the daemon measures exactly the
+// bytes it hashed, whatever is written to models_dir meanwhile. (The loader reads files, never maps
+// them, so a file truncated mid-load is an error, not a SIGBUS.)
 #pragma once
 
 #include <cstdint>

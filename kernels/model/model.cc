@@ -1,7 +1,6 @@
 #include "kernels/model/model.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -139,9 +138,7 @@ Status read_options(const tflite::Operator* op, int32_t code, size_t max_rank, N
 
 }  // namespace
 
-Model::~Model() {
-  if (mapped_ && data_) munmap(const_cast<uint8_t*>(data_), size_);
-}
+Model::~Model() = default;
 
 Result<std::unique_ptr<Model>> Model::load_file(const std::string& path, const LoadLimits& limits) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -160,14 +157,26 @@ Result<std::unique_ptr<Model>> Model::load_file(const std::string& path, const L
     close(fd);
     return error("model '%s' is %zu bytes, above the limit of %zu", path.c_str(), size, limits.max_file_bytes);
   }
-  void* p = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  close(fd);
-  if (p == MAP_FAILED) return error("cannot map model '%s': %s", path.c_str(), std::strerror(errno));
+  // Read, not memory-mapped: a file truncated or rewritten while a benchmark runs would change under
+  // the engine or kill the process with SIGBUS; a private copy makes the loaded model what was read.
   std::unique_ptr<Model> m(new Model());
   m->path_ = path;
-  m->data_ = static_cast<const uint8_t*>(p);
+  m->owned_.resize(size);
+  size_t got = 0;
+  while (got < size) {
+    const ssize_t n = pread(fd, m->owned_.data() + got, size - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : 0;
+      close(fd);
+      if (err != 0) return error("cannot read model '%s': %s", path.c_str(), std::strerror(err));
+      return error("model '%s' shrank while being read (%zu of %zu bytes)", path.c_str(), got, size);
+    }
+    got += static_cast<size_t>(n);
+  }
+  close(fd);
+  m->data_ = m->owned_.data();
   m->size_ = size;
-  m->mapped_ = true;
   Status s = m->parse(limits);
   if (!s.ok()) return s.with_context("model '" + path + "': ");
   return m;

@@ -1,4 +1,4 @@
-// A .tflite file, memory-mapped, verified and turned into a Graph. Every index, shape, type, buffer size
+// A .tflite file, read into memory (never mapped: see load_file), verified and turned into a Graph. Every index, shape, type, buffer size
 // and quantization array is checked here, so later stages can trust the Graph.
 #pragma once
 
@@ -55,8 +55,7 @@ class Model {
   std::string path_;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
-  bool mapped_ = false;
-  std::vector<uint8_t> owned_;  // load_bytes keeps its copy here (aligned by the allocator)
+  std::vector<uint8_t> owned_;  // the model's bytes (read from the file or copied), aligned by the allocator
   std::string description_;
   Graph graph_;
 };

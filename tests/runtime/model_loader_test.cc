@@ -104,6 +104,31 @@ TEST(ModelLoader, BitFlipsNeverCrash) {
   EXPECT_GT(refused, 0);
 }
 
+// The model is read, not mapped: truncating or rewriting the file after loading (a user replacing a
+// variant while `edgebench run` measures it) changes nothing and cannot raise SIGBUS. The reference
+// engine reads the weights from the model's bytes on every invocation, so it would touch the file.
+TEST(ModelLoader, FileTruncatedAfterLoadingChangesNothing) {
+  REQUIRE_SHARED();
+  const std::string path = ::testing::TempDir() + "eb_truncate_me.tflite";
+  std::filesystem::copy_file(kModels + "fmnist-cnn-float32.tflite", path,
+                             std::filesystem::copy_options::overwrite_existing);
+  auto m = Model::load_file(path);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  auto it = Interpreter::create(std::move(m.value()));
+  ASSERT_TRUE(it.ok()) << it.status().message();
+  Interpreter& in = *it.value();
+  const Tensor& x = in.graph().tensors[static_cast<size_t>(in.graph().inputs[0])];
+  for (size_t k = 0; k < x.bytes() / sizeof(float); ++k) reinterpret_cast<float*>(in.input_data(0))[k] = 0.25f;
+  const Tensor& y = in.graph().tensors[static_cast<size_t>(in.graph().outputs[0])];
+  ASSERT_TRUE(in.invoke().ok());
+  const std::vector<uint8_t> before(in.output_data(0), in.output_data(0) + y.bytes());
+  std::filesystem::resize_file(path, 16);  // a mapped model would now fault on its weights
+  { std::ofstream(path, std::ios::binary | std::ios::app) << std::string(64, 'x'); }
+  ASSERT_TRUE(in.invoke().ok());
+  EXPECT_EQ(std::vector<uint8_t>(in.output_data(0), in.output_data(0) + y.bytes()), before);
+  std::filesystem::remove(path);
+}
+
 TEST(ModelLoader, MissingFileNamesThePath) {
   auto m = Model::load_file("/nonexistent/dir/model.tflite");
   ASSERT_FALSE(m.ok());
