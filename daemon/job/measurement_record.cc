@@ -68,6 +68,7 @@ store::Measurement to_measurement(const MeasurementKey& key, const VariantResult
     d.max_abs_diff = r.max_abs;
     m.drift = d;
   }
+  m.throttled = r.throttled;
   for (const auto& s : r.device_samples)
     m.device_samples.push_back({s.elapsed_ms, store::utc_now_iso8601(), s.reading.cpu_temp_c, s.reading.cpu_freq_mhz});
   // Nodes that never ran in the timed part (e.g. no timed inference at all) carry nothing worth storing.

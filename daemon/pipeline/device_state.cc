@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <string>
 #include <thread>
 
 namespace eb {
@@ -40,8 +42,14 @@ std::string cpu_model_name() {
   return !hardware.empty() ? hardware : model;
 }
 
-// `vcgencmd get_throttled` prints "throttled=0x50005"; any bit set means throttling now or since boot.
-std::optional<bool> firmware_throttled() {
+// The Raspberry Pi firmware's throttling flags: the kernel's sysfs file when it has one (Raspberry Pi
+// OS kernels; cheap), else `vcgencmd get_throttled`, which prints "throttled=0x50005".
+std::optional<uint32_t> firmware_throttle_flags() {
+  if (auto line = read_first_line("/sys/devices/platform/soc/soc:firmware/get_throttled")) {
+    char* end = nullptr;
+    const unsigned long v = std::strtoul(line->c_str(), &end, 16);
+    if (end != line->c_str()) return static_cast<uint32_t>(v);
+  }
   if (access("/usr/bin/vcgencmd", X_OK) != 0) return std::nullopt;
   FILE* p = popen("/usr/bin/vcgencmd get_throttled 2>/dev/null", "r");
   if (!p) return std::nullopt;
@@ -52,7 +60,26 @@ std::optional<bool> firmware_throttled() {
   const std::string s(buf);
   const auto eq = s.find('=');
   if (eq == std::string::npos) return std::nullopt;
-  return std::strtoul(s.c_str() + eq + 1, nullptr, 16) != 0;
+  return static_cast<uint32_t>(std::strtoul(s.c_str() + eq + 1, nullptr, 16));
+}
+
+std::optional<bool> firmware_throttled() {
+  auto flags = firmware_throttle_flags();
+  if (!flags) return std::nullopt;
+  return *flags != 0;  // throttling now or since boot
+}
+
+// Sum of the x86 thermal throttling counters of every CPU (core and package), or nullopt without any.
+std::optional<uint64_t> thermal_throttle_events() {
+  std::optional<uint64_t> sum;
+  for (int cpu = 0; cpu < 4096; ++cpu) {
+    const std::string dir = "/sys/devices/system/cpu/cpu" + std::to_string(cpu);
+    if (access(dir.c_str(), F_OK) != 0) break;
+    for (const char* name : {"/thermal_throttle/core_throttle_count", "/thermal_throttle/package_throttle_count"}) {
+      if (auto v = read_number((dir + name).c_str(), 1.0)) sum = sum.value_or(0) + static_cast<uint64_t>(*v);
+    }
+  }
+  return sum;
 }
 
 }  // namespace
@@ -68,6 +95,25 @@ DeviceInfo read_device_info() {
   d.governor = read_first_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor").value_or("");
   d.throttled = firmware_throttled();
   return d;
+}
+
+ThrottleState read_throttle_state() {
+  ThrottleState t;
+  t.firmware_flags = firmware_throttle_flags();
+  t.throttle_events = thermal_throttle_events();
+  return t;
+}
+
+std::optional<bool> throttled_between(const ThrottleState& start, const ThrottleState& end) {
+  std::optional<bool> r;
+  if (start.firmware_flags && end.firmware_flags) {
+    const uint32_t now_bits = 0xFu, since_boot_bits = 0xF0000u;
+    r = ((*start.firmware_flags | *end.firmware_flags) & now_bits) != 0 ||
+        ((*end.firmware_flags & ~*start.firmware_flags) & since_boot_bits) != 0;
+  }
+  if (start.throttle_events && end.throttle_events)
+    r = r.value_or(false) || *end.throttle_events > *start.throttle_events;
+  return r;
 }
 
 DeviceReading read_device_sample() {

@@ -22,7 +22,20 @@ struct DeviceReading {
   std::optional<double> cpu_freq_mhz;  // cpu0 scaling_cur_freq
 };
 
+// Throttling counters read at the start and the end of a measurement. Either may be absent.
+struct ThrottleState {
+  // Raspberry Pi firmware flags (`get_throttled`): bits 0-3 "now" (under-voltage, frequency capped,
+  // throttled, soft temperature limit), bits 16-19 the same "has occurred since boot".
+  std::optional<uint32_t> firmware_flags;
+  // x86 Linux: thermal throttling events so far (sum of cpu*/thermal_throttle/*_throttle_count).
+  std::optional<uint64_t> throttle_events;
+};
+
 DeviceInfo read_device_info();
 DeviceReading read_device_sample();
+ThrottleState read_throttle_state();
+// Whether the CPU was throttled between two readings: firmware flags throttled now at either end or a
+// "since boot" flag newly set, or throttle events counted meanwhile. nullopt when neither source exists.
+std::optional<bool> throttled_between(const ThrottleState& start, const ThrottleState& end);
 
 }  // namespace eb

@@ -105,6 +105,7 @@ VariantResult run_variant(const std::string& model_path,
   const std::optional<int64_t> total = source.value()->size();
 
   std::vector<float> out;
+  const ThrottleState throttle_start = read_throttle_state();
   const auto t_start = Clock::now();
   auto next_sample = t_start;
   bool first = true;
@@ -188,6 +189,7 @@ VariantResult run_variant(const std::string& model_path,
     if (options.progress) options.progress(r.items + r.item_errors, total);
   }
   if (options.engine.profile_ops) r.node_times = timed_only(it.node_times(), profile_base);
+  r.throttled = throttled_between(throttle_start, read_throttle_state());
   r.peak_rss_bytes = peak_rss_bytes();
   r.rss_increase_bytes = r.peak_rss_bytes > rss_before ? r.peak_rss_bytes - rss_before : 0;
   if (r.items == 0 && r.error.empty())

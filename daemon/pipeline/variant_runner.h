@@ -65,6 +65,9 @@ struct VariantResult {
   double sum_sq = 0, sum_abs = 0, max_abs = 0;
   ItemOutputs outputs;
   std::vector<DeviceSampleAt> device_samples;
+  // The CPU was throttled while this variant ran (throttled_between() over the measurement); nullopt
+  // when the device reports no throttling state (most VMs).
+  std::optional<bool> throttled;
 };
 
 // `open_source` is called once: each variant reads the source from the start.
