@@ -87,10 +87,11 @@ class OpHarness {
       if (data_[i].size() != t.bytes() && is_output(static_cast<int>(i))) data_[i].assign(t.bytes(), 0xA5);
       ptrs_[i] = data_[i].data();
     }
-    // Scratch as the engine gives it: 64-byte aligned, and here filled with garbage (its contents are
-    // undefined on entry, so an op that reads before writing shows up as a mismatch).
+    // Scratch as the engine gives it: 64-byte aligned, first filled with garbage (its contents are
+    // undefined on entry, so an op that reads before writing shows up as a mismatch), later holding
+    // what the previous run left (not refilled: benchmarks run this in their timed loop).
     const size_t scratch = op_->scratch_bytes();
-    scratch_.assign(scratch + 64, 0x5A);
+    if (scratch_.size() != scratch + 64) scratch_.assign(scratch + 64, 0x5A);
     RunContext ctx;
     ctx.data = ptrs_.data();
     ctx.pool = pool_.get();
