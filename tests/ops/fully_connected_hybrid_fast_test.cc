@@ -66,13 +66,13 @@ class HybridFcFast : public eb::testing::FastIsaTest {};
 TEST_P(HybridFcFast, MatchesReferenceBitForBit) {
   std::mt19937 rng(21);
   std::uniform_real_distribution<float> d(-2.0f, 2.0f);
-  const int ins[] = {1, 3, 15, 16, 17, 31, 33, 64, 100};
+  const int ins[] = {1, 3, 15, 16, 17, 31, 33, 64, 100, 128, 131};  // 64-wide VNNI steps and tails
   const int outs[] = {1, 3, 4, 5, 8, 13, 130};
   const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6};
 #if defined(__aarch64__)
   const std::string want = "fully_connected_hybrid_dot_neon";
 #else
-  const std::string want = "fully_connected_hybrid_dot_avx2";
+  const std::string want = GetParam() == Isa::kAvx512Vnni ? "fully_connected_hybrid_dot_avx512vnni" : "fully_connected_hybrid_dot_avx2";
 #endif
   int trial = 0;
   for (int in : ins)
@@ -84,7 +84,7 @@ TEST_P(HybridFcFast, MatchesReferenceBitForBit) {
       if (c.batch > 1) std::fill(x.begin(), x.begin() + in, 0.0f);  // an all-zero row
       if (c.batch > 2) x[static_cast<size_t>(2 * in)] = std::numeric_limits<float>::quiet_NaN();
       std::vector<int8_t> w(static_cast<size_t>(out * in));
-      for (int8_t& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+      for (int8_t& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % 256) - 128);  // -128 too (hostile files)
       std::vector<float> b(static_cast<size_t>(out));
       for (float& v : b) v = d(rng);
       const Result ref = run_case(c, x, w, b, Isa::kReference, 1);

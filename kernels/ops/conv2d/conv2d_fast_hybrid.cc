@@ -93,7 +93,7 @@ class Conv2DHybridFastOp final : public PreparedOp {
         if (ix < 0 || ix >= g.in_w) continue;
         const size_t t = static_cast<size_t>(ky) * static_cast<size_t>(g.filter_w) + static_cast<size_t>(kx);
         const int8_t* x = quantized + (static_cast<size_t>(iy) * static_cast<size_t>(g.in_w) + static_cast<size_t>(ix)) * ic_;
-        k_.fn(ic_, x, filter_ + t * ic_, ks_ * ic_, oc_, dots);
+        k_.conv_fn(ic_, x, filter_ + t * ic_, ks_ * ic_, oc_, dots);
         for (size_t o = 0; o < oc_; ++o) acc[o] = static_cast<int32_t>(wrap(acc[o]) + wrap(dots[o]));
         if (symmetric_) continue;  // offset 0: the weight sums are not needed
         const int32_t* ts = tap_sums_.data() + t * oc_;

@@ -55,7 +55,7 @@ class FullyConnectedHybridFastOp final : public PreparedOp {
         const SplitRange r = split_range(blocks_, tasks_, 1, t);
         const int64_t o0 = r.begin * 4, o1 = std::min<int64_t>(r.end * 4, p_.out);
         if (o1 <= o0) return;
-        k_.fn(n, quantized_row_.data(), weights + o0 * p_.in, n, static_cast<size_t>(o1 - o0), dots_.data() + o0);
+        k_.fc_fn(n, quantized_row_.data(), weights + o0 * p_.in, n, static_cast<size_t>(o1 - o0), dots_.data() + o0);
         for (int64_t o = o0; o < o1; ++o)
           y[o] = fully_connected_hybrid_output(p_, dots_[static_cast<size_t>(o)], offset, row_scale, bias,
                                                static_cast<int32_t>(o));

@@ -7,9 +7,13 @@
 
 namespace eb {
 
+// FULLY_CONNECTED rows are long (the layer's whole input); CONV_2D calls the kernel once per tap with
+// rows of the input channels only (often 64 or fewer), where a wide kernel's horizontal sums cost more
+// than they save: each op gets the kernel that suits its rows.
 struct HybridDotKernel {
-  HybridDotUkernel fn;
-  const char* fc_name;    // "fully_connected_hybrid_dot_avx2"
+  HybridDotUkernel fc_fn;
+  HybridDotUkernel conv_fn;
+  const char* fc_name;    // "fully_connected_hybrid_dot_avx512vnni"
   const char* conv_name;  // "conv2d_hybrid_dot_avx2"
 };
 

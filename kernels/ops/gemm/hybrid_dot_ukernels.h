@@ -15,6 +15,8 @@ namespace eb {
 using HybridDotUkernel = void (*)(size_t n, const int8_t* x, const int8_t* w, size_t w_stride, size_t rows,
                                   int32_t* out);
 
+void hybrid_dot_s8_avx512vnni(size_t n, const int8_t* x, const int8_t* w, size_t w_stride, size_t rows,
+                              int32_t* out);
 void hybrid_dot_s8_avx2(size_t n, const int8_t* x, const int8_t* w, size_t w_stride, size_t rows, int32_t* out);
 void hybrid_dot_s8_neon(size_t n, const int8_t* x, const int8_t* w, size_t w_stride, size_t rows, int32_t* out);
 
