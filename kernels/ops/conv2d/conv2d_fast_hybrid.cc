@@ -1,10 +1,13 @@
 // The hybrid (dynamic-range) CONV_2D fast path, groups == 1: each batch item's input quantized exactly
-// as the reference does (hybrid_quantize_*_ref), then per output pixel and tap inside the input one call
-// of the int8 dot-product microkernel (hybrid_dot.h) over the tap's input channels for every output
-// channel, summed in int32 with wrapping adds. The reference sums w * (x - offset); here sum(w * x) -
-// offset * sum(w) over the same taps, equal modulo 2^32 (the reference's own wrapping), so the int32 is
-// the reference's and the float epilogue below is its operations in its order: bit-identical.
+// as the reference does (hybrid_quantize_*_ref), then per output pixel its window gathered into one row
+// (ks * ic values, the filter's own [tap][channel] order) and one call of the int8 dot-product
+// microkernel (hybrid_dot.h) over that row for every output channel: long rows, even for layers with
+// one input channel (kws-dscnn's first layer: 40 taps of 1 value). The reference sums w * (x - offset)
+// over the taps inside the input; here padding taps hold `offset` and the row's sum(w * x) loses
+// offset * sum(w) over all taps, equal modulo 2^32 (the reference's own wrapping), so the int32 is the
+// reference's and the shared epilogue (conv2d_hybrid_output) makes the output bit-identical.
 #include <algorithm>
+#include <cstring>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -29,22 +32,21 @@ class Conv2DHybridFastOp final : public PreparedOp {
     ic_ = static_cast<size_t>(g.in_c);
     rows_ = static_cast<int64_t>(g.out_h);
     tasks_ = tasks_for_work(threads, rows_, static_cast<int64_t>(g.out_w) * g.out_c * g.in_c * static_cast<int64_t>(ks_));
-    // Shared scratch (RunContext::scratch): the quantized batch item, then per task the pixel's
-    // accumulators, one tap's dot products and the pixel's weight sums.
-    quantized_bytes_ = (static_cast<size_t>(g.in_h) * static_cast<size_t>(g.in_w) * ic_ + 63) / 64 * 64;
+    // Shared scratch (RunContext::scratch): the quantized batch item, then per task one pixel's window
+    // (ks * ic values) and its dot products.
+    quantized_bytes_ = round64(static_cast<size_t>(g.in_h) * static_cast<size_t>(g.in_w) * ic_);
+    task_bytes_ = round64(ks_ * ic_) + round64(oc_ * sizeof(int32_t));
     symmetric_ = p_.hybrid.input_quant == HybridInputQuant::kSymmetric;
-    // Sum of each output channel's weights per tap: the input offset's share (asymmetric inputs only).
+    // Sum of each output channel's weights over all taps: the input offset's share (asymmetric only).
     if (!symmetric_) {
-      tap_sums_.assign(ks_ * oc_, 0);
+      weight_sums_.assign(oc_, 0);
       for (size_t o = 0; o < oc_; ++o)
-        for (size_t t = 0; t < ks_; ++t)
-          for (size_t c = 0; c < ic_; ++c) tap_sums_[t * oc_ + o] += filter_[(o * ks_ + t) * ic_ + c];
+        for (size_t i = 0; i < ks_ * ic_; ++i)
+          weight_sums_[o] = static_cast<int32_t>(wrap(weight_sums_[o]) + wrap(filter_[o * ks_ * ic_ + i]));
     }
   }
 
-  size_t scratch_bytes() const override {
-    return quantized_bytes_ + static_cast<size_t>(tasks_) * oc_ * 3 * sizeof(int32_t);
-  }
+  size_t scratch_bytes() const override { return quantized_bytes_ + static_cast<size_t>(tasks_) * task_bytes_; }
 
   void run(const RunContext& ctx) override {
     const ConvGeometry& g = p_.geom;
@@ -52,25 +54,22 @@ class Conv2DHybridFastOp final : public PreparedOp {
     const float* bias = bias_ >= 0 ? ctx.in<float>(bias_) : nullptr;
     float* output = ctx.out<float>(out_);
     const int64_t batch_elems = static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
-    const bool symmetric = symmetric_;
     int8_t* quantized = reinterpret_cast<int8_t*>(ctx.scratch);
-    int32_t* task_scratch = reinterpret_cast<int32_t*>(ctx.scratch + quantized_bytes_);
     for (int32_t b = 0; b < g.batches; ++b) {
       float input_scale = 1.0f;
       int32_t offset = 0;
-      if (symmetric)
+      if (symmetric_)
         hybrid_quantize_symmetric_ref(input + b * batch_elems, batch_elems, quantized, &input_scale);
       else
         hybrid_quantize_asymmetric_ref(input + b * batch_elems, batch_elems, quantized, &input_scale, &offset);
       float* out_b = output + static_cast<int64_t>(b) * g.out_h * g.out_w * g.out_c;
       parallel_for(ctx.pool, tasks_, [&](int64_t t) {
         const SplitRange r = split_range(rows_, tasks_, 1, t);
-        int32_t* acc = task_scratch + static_cast<size_t>(t) * oc_ * 3;
-        int32_t* dots = acc + oc_;
-        int32_t* wsum = dots + oc_;
+        int8_t* window = reinterpret_cast<int8_t*>(ctx.scratch + quantized_bytes_ + static_cast<size_t>(t) * task_bytes_);
+        int32_t* dots = reinterpret_cast<int32_t*>(window + round64(ks_ * ic_));
         for (int64_t oy = r.begin; oy < r.end; ++oy)
           for (int32_t ox = 0; ox < g.out_w; ++ox)
-            pixel(static_cast<int32_t>(oy), ox, quantized, offset, input_scale, bias, acc, dots, wsum,
+            pixel(static_cast<int32_t>(oy), ox, quantized, offset, input_scale, bias, window, dots,
                   out_b + (oy * g.out_w + ox) * g.out_c);
       });
     }
@@ -79,29 +78,36 @@ class Conv2DHybridFastOp final : public PreparedOp {
   const char* kernel_name() const override { return k_.conv_name; }
 
  private:
+  static size_t round64(size_t n) { return (n + 63) / 64 * 64; }
+
+  // One output pixel: its window gathered into one row of ks * ic values in the filter's [tap][channel]
+  // order (padding taps hold `offset`), one dot product per output channel over the whole row.
   void pixel(int32_t oy, int32_t ox, const int8_t* quantized, int32_t offset, float input_scale, const float* bias,
-             int32_t* acc, int32_t* dots, int32_t* wsum, float* out) const {
+             int8_t* window, int32_t* dots, float* out) const {
     const ConvGeometry& g = p_.geom;
-    std::fill(acc, acc + oc_, 0);
-    std::fill(wsum, wsum + oc_, 0);
     const int32_t iy0 = oy * g.stride_h - g.pad_top, ix0 = ox * g.stride_w - g.pad_left;
-    for (int32_t ky = 0; ky < g.filter_h; ++ky) {
-      const int32_t iy = iy0 + ky * g.dilation_h;
-      if (iy < 0 || iy >= g.in_h) continue;  // padding taps are skipped, as in the reference
-      for (int32_t kx = 0; kx < g.filter_w; ++kx) {
-        const int32_t ix = ix0 + kx * g.dilation_w;
-        if (ix < 0 || ix >= g.in_w) continue;
-        const size_t t = static_cast<size_t>(ky) * static_cast<size_t>(g.filter_w) + static_cast<size_t>(kx);
-        const int8_t* x = quantized + (static_cast<size_t>(iy) * static_cast<size_t>(g.in_w) + static_cast<size_t>(ix)) * ic_;
-        k_.conv_fn(ic_, x, filter_ + t * ic_, ks_ * ic_, oc_, dots);
-        for (size_t o = 0; o < oc_; ++o) acc[o] = static_cast<int32_t>(wrap(acc[o]) + wrap(dots[o]));
-        if (symmetric_) continue;  // offset 0: the weight sums are not needed
-        const int32_t* ts = tap_sums_.data() + t * oc_;
-        for (size_t o = 0; o < oc_; ++o) wsum[o] = static_cast<int32_t>(wrap(wsum[o]) + wrap(ts[o]));
+    const int8_t* row = window;
+    const auto at = [&](int32_t iy, int32_t ix) {
+      return quantized + (static_cast<size_t>(iy) * static_cast<size_t>(g.in_w) + static_cast<size_t>(ix)) * ic_;
+    };
+    if (ks_ == 1 && iy0 >= 0 && iy0 < g.in_h && ix0 >= 0 && ix0 < g.in_w) {
+      row = at(iy0, ix0);  // 1x1 inside the input: the pixel itself
+    } else {
+      int8_t* w = window;
+      for (int32_t ky = 0; ky < g.filter_h; ++ky) {
+        const int32_t iy = iy0 + ky * g.dilation_h;
+        for (int32_t kx = 0; kx < g.filter_w; ++kx, w += ic_) {
+          const int32_t ix = ix0 + kx * g.dilation_w;
+          if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w)
+            std::memset(w, offset, ic_);  // (offset - offset) = 0: as the reference skipping the tap
+          else
+            std::memcpy(w, at(iy, ix), ic_);
+        }
       }
     }
+    k_.conv_fn(ks_ * ic_, row, filter_, ks_ * ic_, oc_, dots);
     for (size_t o = 0; o < oc_; ++o) {
-      const int32_t a = static_cast<int32_t>(wrap(acc[o]) - wrap(offset) * wrap(wsum[o]));
+      const int32_t a = symmetric_ ? dots[o] : static_cast<int32_t>(wrap(dots[o]) - wrap(offset) * wrap(weight_sums_[o]));
       out[o] = conv2d_hybrid_output(p_, symmetric_, a, input_scale, bias, o);
     }
   }
@@ -112,9 +118,9 @@ class Conv2DHybridFastOp final : public PreparedOp {
   int in_, bias_, out_;
   size_t ks_ = 0, oc_ = 0, ic_ = 0;
   int64_t rows_ = 0, tasks_ = 1;
-  size_t quantized_bytes_ = 0;  // the quantized batch item's share of the scratch, 64-byte rounded
+  size_t quantized_bytes_ = 0, task_bytes_ = 0;  // scratch layout, 64-byte rounded
   bool symmetric_ = false;
-  std::vector<int32_t> tap_sums_;  // [tap][out channel], asymmetric inputs only
+  std::vector<int32_t> weight_sums_;  // per output channel over all taps (wrapping), asymmetric inputs only
 };
 
 }  // namespace

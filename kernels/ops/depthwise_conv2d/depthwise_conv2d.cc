@@ -83,9 +83,10 @@ Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d(PrepareContext& ctx
   }
 
   out.shape = {g.batches, g.out_h, g.out_w, g.out_c};
-  if (ctx.isa() != Isa::kReference && mode != ConvMode::kHybrid) {
-    auto fast = mode == ConvMode::kFloat32 ? prepare_depthwise_conv2d_fast_f32(ctx, p)
-                                           : prepare_depthwise_conv2d_fast_quant(ctx, mode, p);
+  if (ctx.isa() != Isa::kReference) {
+    auto fast = mode == ConvMode::kFloat32  ? prepare_depthwise_conv2d_fast_f32(ctx, p)
+                : mode == ConvMode::kHybrid ? prepare_depthwise_conv2d_fast_hybrid(ctx, p)
+                                            : prepare_depthwise_conv2d_fast_quant(ctx, mode, p);
     if (!fast.ok()) return fast.status();
     if (fast.value()) return std::move(fast.value());
   }

@@ -31,6 +31,18 @@ struct DepthwiseConv2DParams {
 Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d_fast_f32(PrepareContext& ctx, const DepthwiseConv2DParams& p);
 Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d_fast_quant(PrepareContext& ctx, ConvMode mode,
                                                                        const DepthwiseConv2DParams& p);
+Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d_fast_hybrid(PrepareContext& ctx,
+                                                                        const DepthwiseConv2DParams& p);
+
+// One output channel of the hybrid kernels from its int32 sum over the taps inside the input:
+// ((float)acc * input_scale) * filter_scale[oc] (+ bias), clamped — TFLite's order. The reference and the
+// fast path both call it: bit-identical by construction.
+inline float depthwise_conv2d_hybrid_output(const DepthwiseConv2DParams& p, int32_t acc, float input_scale,
+                                            const float* bias, size_t oc) {
+  float v = static_cast<float>(acc) * input_scale * p.hybrid_filter_scale[oc];
+  if (bias) v += bias[oc];
+  return std::min(std::max(v, p.act_min), p.act_max);
+}
 
 // Reference kernels. `bias` may be null. Filter layout [1, KH, KW, out_c].
 void depthwise_conv2d_float32_ref(const DepthwiseConv2DParams& p, const float* input, const float* filter,

@@ -104,9 +104,7 @@ void depthwise_conv2d_hybrid_ref(const DepthwiseConv2DParams& p, const float* in
             acc = wrapping_add_i32(
                 acc, static_cast<int32_t>(filter[wi + oc]) * (static_cast<int32_t>(quantized_input[xi + ic]) - offset));
           });
-          float v = static_cast<float>(acc) * input_scale * p.hybrid_filter_scale[static_cast<size_t>(oc)];
-          if (bias) v += bias[oc];
-          out[oc] = std::min(std::max(v, p.act_min), p.act_max);
+          out[oc] = depthwise_conv2d_hybrid_output(p, acc, input_scale, bias, static_cast<size_t>(oc));
         }
       }
     }
