@@ -41,7 +41,7 @@ void gemm(benchmark::State& state, eb::Isa isa, size_t m, size_t k, size_t n) {
 
 // A depthwise convolution over an h x w x c input, kernel kk x kk, SAME padding, stride s, one thread.
 void dwconv(benchmark::State& state, eb::Isa isa, int h, int w, int c, int kk, int s) {
-  const eb::DwconvF32Kernel* kern = eb::dwconv_f32_kernel_for(isa, kk, kk);
+  const eb::DwconvF32Kernel* kern = eb::dwconv_f32_kernel_for(isa, kk, kk, s, 1);
   if (!kern || !eb::cpu_supports(eb::detect_cpu_features(), isa)) {
     state.SkipWithError("ISA not available on this CPU");
     return;

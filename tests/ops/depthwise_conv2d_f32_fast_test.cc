@@ -111,6 +111,16 @@ std::string isa_suffix(Isa isa) {
   return eb::isa_name(isa);
 }
 
+// The kernel the dispatch must pick (forced-path check): aarch64 has stride-1 kernels for 3x3 / 5x5.
+std::string expected_kernel(const Case& c, Isa isa) {
+  const bool sq = c.kh == c.kw && (c.kh == 3 || c.kh == 5);
+  std::string shape = !sq ? "any" : c.kh == 3 ? "3x3" : "5x5";
+#if defined(__aarch64__)
+  if (sq && c.sw == 1 && c.dw == 1) shape += "s1";
+#endif
+  return "depthwise_conv2d_f32_dwconv_" + shape + "_" + isa_suffix(isa);
+}
+
 class DwconvF32Fast : public eb::testing::FastIsaTest {};
 
 TEST_P(DwconvF32Fast, EveryFilterSizeStrideAndChannelTail) {
@@ -132,9 +142,28 @@ TEST_P(DwconvF32Fast, EveryFilterSizeStrideAndChannelTail) {
                                       Activation::kReluN1To1}[static_cast<size_t>(pick(0, 3))];
       c.bias = pick(0, 3) != 0;
       c.seed = seed++;
-      const std::string shape = k == 3 ? "3x3" : k == 5 ? "5x5" : "any";
-      check_case(c, GetParam(), "depthwise_conv2d_f32_dwconv_" + shape + "_" + isa_suffix(GetParam()));
+      check_case(c, GetParam(), expected_kernel(c, GetParam()));
     }
+}
+
+// Stride-1 rows in steps of 8 pixels (the NEON 3x3s1 / 5x5s1 kernels): widths below, at and past
+// multiples of 8, channel tails past the 4-channel tiles, padding columns inside a step, the pointer
+// chunks of the driver (5x5: 40 pixels per call) ending mid-row.
+TEST_P(DwconvF32Fast, StrideOneRowsInStepsOfEight) {
+  unsigned seed = 300;
+  for (int k : {3, 5})
+    for (int w : {7, 8, 9, 16, 17, 23, 45})
+      for (int channels : {1, 4, 5, 12}) {
+        Case c;
+        c.kh = c.kw = k;
+        c.c = channels;
+        c.h = 6;
+        c.w = w;
+        c.pad = w % 2 ? Padding::kSame : Padding::kValid;
+        c.act = Activation::kRelu6;
+        c.seed = seed++;
+        check_case(c, GetParam(), expected_kernel(c, GetParam()));
+      }
 }
 
 TEST_P(DwconvF32Fast, NonSquareFilterAndWideRows) {

@@ -12,7 +12,7 @@ namespace eb {
 Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d_fast_f32(PrepareContext& ctx,
                                                                       const DepthwiseConv2DParams& p) {
   const ConvGeometry g = p.geom;
-  const DwconvF32Kernel* k = dwconv_f32_kernel_for(ctx.isa(), g.filter_h, g.filter_w);
+  const DwconvF32Kernel* k = dwconv_f32_kernel_for(ctx.isa(), g.filter_h, g.filter_w, g.stride_w, g.dilation_w);
   const bool has_bias = ctx.has_input(2);
   if (k == nullptr || p.depth_multiplier != 1 || !ctx.input(1).is_constant() ||
       (has_bias && !ctx.input(2).is_constant()))

@@ -22,8 +22,9 @@ struct DwconvF32Kernel {
   const char* name;  // kernel_name() of the op, e.g. "depthwise_conv2d_f32_dwconv_3x3_avx512"
 };
 
-// The microkernel for `isa` and a filter of kh x kw taps, or nullptr (reference runs).
-const DwconvF32Kernel* dwconv_f32_kernel_for(Isa isa, int kh, int kw);
+// The microkernel for `isa` and a filter of kh x kw taps with that horizontal stride and dilation, or
+// nullptr (reference runs). run_dwconv_f32 calls kernels one output row (or part of one) at a time.
+const DwconvF32Kernel* dwconv_f32_kernel_for(Isa isa, int kh, int kw, int stride_w, int dilation_w);
 
 // Most taps a filter may have: the driver's pointer array holds at least one pixel's taps.
 constexpr size_t kMaxDwconvPointers = 1024;

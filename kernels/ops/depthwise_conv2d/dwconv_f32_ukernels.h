@@ -43,6 +43,12 @@ void dwconv_f32_3x3_neon(size_t pixels, size_t channels, size_t ks, const float*
                          float* output, const DwconvF32Params* params);
 void dwconv_f32_5x5_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
                          float* output, const DwconvF32Params* params);
+// Stride 1, dilation 1 along the row only (input reuse across 8 neighbouring pixels, see the .cc): the
+// call's pixels must be consecutive pixels of one output row.
+void dwconv_f32_3x3s1_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
+                           float* output, const DwconvF32Params* params);
+void dwconv_f32_5x5s1_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
+                           float* output, const DwconvF32Params* params);
 void dwconv_f32_any_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
                          float* output, const DwconvF32Params* params);
 

@@ -1,0 +1,195 @@
+// Float32 depthwise microkernels for NEON at horizontal stride 1 (dilation 1): 3x3 and 5x5 filters,
+// one channel tile of 4 at a time, 8 pixels of one output row per step. Pixel px + 1's tap (ky, kx) is
+// pixel px's tap (ky, kx + 1), so each input vector of a filter row is loaded once and used by every
+// output of the step that reads it: 8 + KW - 1 loads for 8 * KW FMLAs per filter row, instead of one
+// load per FMLA, which took the per-pixel kernels (dwconv_f32_neon.cc) off the A72's single load pipe
+// (llvm-mca, bench/mca.sh: 3x3 60% -> 78%, 5x5 57% -> 92% of the FMLA rate; RESULTS.md).
+//  - What bounds 3x3 at 78%: each output vector costs 9 FMLAs and 2 clamp ops on the same two pipes
+//    (82% at best), and its 9 FMLAs are one dependent chain (the order of the per-pixel kernels, so the
+//    same bits); with 8 chains per step the FMLA latency shows. Ten pixels made GCC shuffle registers
+//    (77%), holding the 9 weight vectors made it spill (76%).
+//  - Registers are named and the steps written out: GCC -O2 keeps arrays indexed in loops on the stack.
+//    Weight vectors are loaded per filter row (loads have room; registers do not).
+//  - Accumulators start from bias loads at eight addresses the compiler cannot prove equal (copies of
+//    one load would cost a vector MOV each).
+// Pixels past the last multiple of 8 go to dwconv_f32_3x3_neon / _5x5_neon; channels past the last
+// multiple of 4 are done lane by lane here, in the per-pixel kernels' order.
+// Contract: dwconv_f32_ukernels.h (the call's pixels are consecutive pixels of one output row).
+#include <arm_neon.h>
+
+#include <cstddef>
+
+#include "kernels/ops/depthwise_conv2d/dwconv_f32_ukernels.h"
+
+namespace eb {
+namespace {
+
+constexpr size_t kTile = 4, kPx = 8;
+
+#define EB_FMA8(WV, X0, X1, X2, X3, X4, X5, X6, X7) \
+  {                                                 \
+    const float32x4_t wv = WV;                      \
+    a0 = vfmaq_f32(a0, X0, wv);                     \
+    a1 = vfmaq_f32(a1, X1, wv);                     \
+    a2 = vfmaq_f32(a2, X2, wv);                     \
+    a3 = vfmaq_f32(a3, X3, wv);                     \
+    a4 = vfmaq_f32(a4, X4, wv);                     \
+    a5 = vfmaq_f32(a5, X5, wv);                     \
+    a6 = vfmaq_f32(a6, X6, wv);                     \
+    a7 = vfmaq_f32(a7, X7, wv);                     \
+  }
+#define EB_S1_BEGIN(TAPS)                                                                          \
+  const float32x4_t vmin = vdupq_n_f32(params->min);                                               \
+  const float32x4_t vmax = vdupq_n_f32(params->max);                                               \
+  const size_t steps = pixels / kPx;                                                               \
+  for (size_t c = 0; c + kTile <= channels; c += kTile, w += kTile * (1 + (TAPS))) {               \
+    const float *b0 = w, *b1 = w, *b2 = w, *b3 = w, *b4 = w, *b5 = w, *b6 = w, *b7 = w;            \
+    asm("" : "+r"(b0), "+r"(b1), "+r"(b2), "+r"(b3), "+r"(b4), "+r"(b5), "+r"(b6), "+r"(b7));      \
+    const float* const* in = input;                                                                \
+    float* out = output + c;                                                                       \
+    for (size_t s = 0; s < steps; ++s, in += kPx * (TAPS), out += kPx * channels) {                \
+      float32x4_t a0 = vld1q_f32(b0), a1 = vld1q_f32(b1), a2 = vld1q_f32(b2), a3 = vld1q_f32(b3); \
+      float32x4_t a4 = vld1q_f32(b4), a5 = vld1q_f32(b5), a6 = vld1q_f32(b6), a7 = vld1q_f32(b7);
+#define EB_S1_END                                                      \
+  vst1q_f32(out, vminq_f32(vmaxq_f32(a0, vmin), vmax));                \
+  vst1q_f32(out + channels, vminq_f32(vmaxq_f32(a1, vmin), vmax));     \
+  vst1q_f32(out + 2 * channels, vminq_f32(vmaxq_f32(a2, vmin), vmax)); \
+  vst1q_f32(out + 3 * channels, vminq_f32(vmaxq_f32(a3, vmin), vmax)); \
+  vst1q_f32(out + 4 * channels, vminq_f32(vmaxq_f32(a4, vmin), vmax)); \
+  vst1q_f32(out + 5 * channels, vminq_f32(vmaxq_f32(a5, vmin), vmax)); \
+  vst1q_f32(out + 6 * channels, vminq_f32(vmaxq_f32(a6, vmin), vmax)); \
+  vst1q_f32(out + 7 * channels, vminq_f32(vmaxq_f32(a7, vmin), vmax)); \
+  }                                                                    \
+  }
+
+// Steps of 8 pixels over the full channel tiles.
+void steps_3x3(size_t pixels, size_t channels, const float* const* input, const float* w, float* output,
+               const DwconvF32Params* params) {
+  EB_S1_BEGIN(9)
+      {
+        const float32x4_t x0 = vld1q_f32(in[0] + c), x1 = vld1q_f32(in[1] + c), x2 = vld1q_f32(in[2] + c);
+        const float32x4_t x3 = vld1q_f32(in[11] + c), x4 = vld1q_f32(in[20] + c), x5 = vld1q_f32(in[29] + c);
+        const float32x4_t x6 = vld1q_f32(in[38] + c), x7 = vld1q_f32(in[47] + c), x8 = vld1q_f32(in[56] + c);
+        const float32x4_t x9 = vld1q_f32(in[65] + c);
+        EB_FMA8(vld1q_f32(w + 4), x0, x1, x2, x3, x4, x5, x6, x7)
+        EB_FMA8(vld1q_f32(w + 8), x1, x2, x3, x4, x5, x6, x7, x8)
+        EB_FMA8(vld1q_f32(w + 12), x2, x3, x4, x5, x6, x7, x8, x9)
+      }
+      {
+        const float32x4_t x0 = vld1q_f32(in[3] + c), x1 = vld1q_f32(in[4] + c), x2 = vld1q_f32(in[5] + c);
+        const float32x4_t x3 = vld1q_f32(in[14] + c), x4 = vld1q_f32(in[23] + c), x5 = vld1q_f32(in[32] + c);
+        const float32x4_t x6 = vld1q_f32(in[41] + c), x7 = vld1q_f32(in[50] + c), x8 = vld1q_f32(in[59] + c);
+        const float32x4_t x9 = vld1q_f32(in[68] + c);
+        EB_FMA8(vld1q_f32(w + 16), x0, x1, x2, x3, x4, x5, x6, x7)
+        EB_FMA8(vld1q_f32(w + 20), x1, x2, x3, x4, x5, x6, x7, x8)
+        EB_FMA8(vld1q_f32(w + 24), x2, x3, x4, x5, x6, x7, x8, x9)
+      }
+      {
+        const float32x4_t x0 = vld1q_f32(in[6] + c), x1 = vld1q_f32(in[7] + c), x2 = vld1q_f32(in[8] + c);
+        const float32x4_t x3 = vld1q_f32(in[17] + c), x4 = vld1q_f32(in[26] + c), x5 = vld1q_f32(in[35] + c);
+        const float32x4_t x6 = vld1q_f32(in[44] + c), x7 = vld1q_f32(in[53] + c), x8 = vld1q_f32(in[62] + c);
+        const float32x4_t x9 = vld1q_f32(in[71] + c);
+        EB_FMA8(vld1q_f32(w + 28), x0, x1, x2, x3, x4, x5, x6, x7)
+        EB_FMA8(vld1q_f32(w + 32), x1, x2, x3, x4, x5, x6, x7, x8)
+        EB_FMA8(vld1q_f32(w + 36), x2, x3, x4, x5, x6, x7, x8, x9)
+      }
+  EB_S1_END
+}
+
+void steps_5x5(size_t pixels, size_t channels, const float* const* input, const float* w, float* output,
+               const DwconvF32Params* params) {
+  EB_S1_BEGIN(25)
+      {
+        const float32x4_t x0 = vld1q_f32(in[0] + c), x1 = vld1q_f32(in[1] + c), x2 = vld1q_f32(in[2] + c);
+        const float32x4_t x3 = vld1q_f32(in[3] + c), x4 = vld1q_f32(in[4] + c), x5 = vld1q_f32(in[29] + c);
+        const float32x4_t x6 = vld1q_f32(in[54] + c), x7 = vld1q_f32(in[79] + c), x8 = vld1q_f32(in[104] + c);
+        const float32x4_t x9 = vld1q_f32(in[129] + c), x10 = vld1q_f32(in[154] + c), x11 = vld1q_f32(in[179] + c);
+        EB_FMA8(vld1q_f32(w + 4), x0, x1, x2, x3, x4, x5, x6, x7)
+        EB_FMA8(vld1q_f32(w + 8), x1, x2, x3, x4, x5, x6, x7, x8)
+        EB_FMA8(vld1q_f32(w + 12), x2, x3, x4, x5, x6, x7, x8, x9)
+        EB_FMA8(vld1q_f32(w + 16), x3, x4, x5, x6, x7, x8, x9, x10)
+        EB_FMA8(vld1q_f32(w + 20), x4, x5, x6, x7, x8, x9, x10, x11)
+      }
+      {
+        const float32x4_t x0 = vld1q_f32(in[5] + c), x1 = vld1q_f32(in[6] + c), x2 = vld1q_f32(in[7] + c);
+        const float32x4_t x3 = vld1q_f32(in[8] + c), x4 = vld1q_f32(in[9] + c), x5 = vld1q_f32(in[34] + c);
+        const float32x4_t x6 = vld1q_f32(in[59] + c), x7 = vld1q_f32(in[84] + c), x8 = vld1q_f32(in[109] + c);
+        const float32x4_t x9 = vld1q_f32(in[134] + c), x10 = vld1q_f32(in[159] + c), x11 = vld1q_f32(in[184] + c);
+        EB_FMA8(vld1q_f32(w + 24), x0, x1, x2, x3, x4, x5, x6, x7)
+        EB_FMA8(vld1q_f32(w + 28), x1, x2, x3, x4, x5, x6, x7, x8)
+        EB_FMA8(vld1q_f32(w + 32), x2, x3, x4, x5, x6, x7, x8, x9)
+        EB_FMA8(vld1q_f32(w + 36), x3, x4, x5, x6, x7, x8, x9, x10)
+        EB_FMA8(vld1q_f32(w + 40), x4, x5, x6, x7, x8, x9, x10, x11)
+      }
+      {
+        const float32x4_t x0 = vld1q_f32(in[10] + c), x1 = vld1q_f32(in[11] + c), x2 = vld1q_f32(in[12] + c);
+        const float32x4_t x3 = vld1q_f32(in[13] + c), x4 = vld1q_f32(in[14] + c), x5 = vld1q_f32(in[39] + c);
+        const float32x4_t x6 = vld1q_f32(in[64] + c), x7 = vld1q_f32(in[89] + c), x8 = vld1q_f32(in[114] + c);
+        const float32x4_t x9 = vld1q_f32(in[139] + c), x10 = vld1q_f32(in[164] + c), x11 = vld1q_f32(in[189] + c);
+        EB_FMA8(vld1q_f32(w + 44), x0, x1, x2, x3, x4, x5, x6, x7)
+        EB_FMA8(vld1q_f32(w + 48), x1, x2, x3, x4, x5, x6, x7, x8)
+        EB_FMA8(vld1q_f32(w + 52), x2, x3, x4, x5, x6, x7, x8, x9)
+        EB_FMA8(vld1q_f32(w + 56), x3, x4, x5, x6, x7, x8, x9, x10)
+        EB_FMA8(vld1q_f32(w + 60), x4, x5, x6, x7, x8, x9, x10, x11)
+      }
+      {
+        const float32x4_t x0 = vld1q_f32(in[15] + c), x1 = vld1q_f32(in[16] + c), x2 = vld1q_f32(in[17] + c);
+        const float32x4_t x3 = vld1q_f32(in[18] + c), x4 = vld1q_f32(in[19] + c), x5 = vld1q_f32(in[44] + c);
+        const float32x4_t x6 = vld1q_f32(in[69] + c), x7 = vld1q_f32(in[94] + c), x8 = vld1q_f32(in[119] + c);
+        const float32x4_t x9 = vld1q_f32(in[144] + c), x10 = vld1q_f32(in[169] + c), x11 = vld1q_f32(in[194] + c);
+        EB_FMA8(vld1q_f32(w + 64), x0, x1, x2, x3, x4, x5, x6, x7)
+        EB_FMA8(vld1q_f32(w + 68), x1, x2, x3, x4, x5, x6, x7, x8)
+        EB_FMA8(vld1q_f32(w + 72), x2, x3, x4, x5, x6, x7, x8, x9)
+        EB_FMA8(vld1q_f32(w + 76), x3, x4, x5, x6, x7, x8, x9, x10)
+        EB_FMA8(vld1q_f32(w + 80), x4, x5, x6, x7, x8, x9, x10, x11)
+      }
+      {
+        const float32x4_t x0 = vld1q_f32(in[20] + c), x1 = vld1q_f32(in[21] + c), x2 = vld1q_f32(in[22] + c);
+        const float32x4_t x3 = vld1q_f32(in[23] + c), x4 = vld1q_f32(in[24] + c), x5 = vld1q_f32(in[49] + c);
+        const float32x4_t x6 = vld1q_f32(in[74] + c), x7 = vld1q_f32(in[99] + c), x8 = vld1q_f32(in[124] + c);
+        const float32x4_t x9 = vld1q_f32(in[149] + c), x10 = vld1q_f32(in[174] + c), x11 = vld1q_f32(in[199] + c);
+        EB_FMA8(vld1q_f32(w + 84), x0, x1, x2, x3, x4, x5, x6, x7)
+        EB_FMA8(vld1q_f32(w + 88), x1, x2, x3, x4, x5, x6, x7, x8)
+        EB_FMA8(vld1q_f32(w + 92), x2, x3, x4, x5, x6, x7, x8, x9)
+        EB_FMA8(vld1q_f32(w + 96), x3, x4, x5, x6, x7, x8, x9, x10)
+        EB_FMA8(vld1q_f32(w + 100), x4, x5, x6, x7, x8, x9, x10, x11)
+      }
+  EB_S1_END
+}
+#undef EB_FMA8
+#undef EB_S1_BEGIN
+#undef EB_S1_END
+
+// Channels [from, channels) of `pixels` pixels, lane by lane: bias, then the taps in order (fused), as
+// the per-pixel kernels' scalar tail.
+void channel_tail(size_t pixels, size_t channels, size_t from, size_t ks, const float* const* input, const float* w,
+                  float* output, const DwconvF32Params* params) {
+  const float* wt = w + from * (1 + ks);  // the partial tile
+  for (size_t px = 0; px < pixels; ++px, input += ks, output += channels)
+    for (size_t j = 0; from + j < channels; ++j) {
+      float acc = wt[j];
+      for (size_t t = 0; t < ks; ++t) acc = __builtin_fmaf(input[t][from + j], wt[kTile * (t + 1) + j], acc);
+      acc = acc < params->min ? params->min : acc;
+      output[from + j] = acc > params->max ? params->max : acc;
+    }
+}
+
+}  // namespace
+
+void dwconv_f32_3x3s1_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
+                           float* output, const DwconvF32Params* params) {
+  const size_t done = pixels / kPx * kPx, full4 = channels / kTile * kTile;
+  if (full4 != 0) steps_3x3(pixels, channels, input, w, output, params);
+  if (full4 != channels) channel_tail(done, channels, full4, 9, input, w, output, params);
+  if (done < pixels) dwconv_f32_3x3_neon(pixels - done, channels, ks, input + done * 9, w, output + done * channels, params);
+}
+
+void dwconv_f32_5x5s1_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
+                           float* output, const DwconvF32Params* params) {
+  const size_t done = pixels / kPx * kPx, full4 = channels / kTile * kTile;
+  if (full4 != 0) steps_5x5(pixels, channels, input, w, output, params);
+  if (full4 != channels) channel_tail(done, channels, full4, 25, input, w, output, params);
+  if (done < pixels) dwconv_f32_5x5_neon(pixels - done, channels, ks, input + done * 25, w, output + done * channels, params);
+}
+
+}  // namespace eb
