@@ -49,8 +49,10 @@ KERNELS = [
      'dwconv_f32_3x3s1_neon', [], 'cortex-a72', 'fmla'),
     ('f32 depthwise 5x5 stride 1 (8px x 4c)', 'kernels/ops/depthwise_conv2d/dwconv_f32_s1_neon.cc',
      'dwconv_f32_5x5s1_neon', [], 'cortex-a72', 'fmla'),
-    ('int8 depthwise 3x3 (16c)', 'kernels/ops/depthwise_conv2d/dwconv_q8_neon.cc', 'dwconv_q8_8c_neon', [],
+    ('int8 depthwise 3x3 (16c)', 'kernels/ops/depthwise_conv2d/dwconv_q8_neon.cc', 'dwconv_q8_3x3_block_pairs', [],
      'cortex-a72', 'smlal'),
+    ('int8 depthwise 3x3 stride 1 (4px x 8c)', 'kernels/ops/depthwise_conv2d/dwconv_q8_s1_neon.cc',
+     'dwconv_q8_3x3s1_steps_neon', [], 'cortex-a72', 'smlal'),
     ('int8 GEMM 4x16c4 (SDOT)', 'kernels/ops/gemm/gemm_qs8_c4_neondot.cc', 'gemm_qs8_4x16c4_neondot', DOT,
      'cortex-a76', 'sdot'),
 ]

@@ -122,9 +122,8 @@ static void dwconv_q8_3x3_block_pairs(const Q8DwArgs* p, size_t pairs) {
   }
 }
 
-}  // namespace
-
-void dwconv_q8_8c_neon(const Q8DwArgs* p) {
+// Blocks [first_block, ...) of every pixel, one pixel at a time (any filter, any tail).
+void blocks_from(const Q8DwArgs* p, size_t first_block) {
   const size_t blocks = (p->channels + kCb - 1) / kCb;
   const size_t block_bytes = kCb * 8 + p->taps * kCb * 2;
   const float32x4_t vmin = vdupq_n_f32(p->rq->min_less_zp);
@@ -132,17 +131,6 @@ void dwconv_q8_8c_neon(const Q8DwArgs* p) {
   const int32x4_t vzp = vdupq_n_s32(p->rq->zero_point);
   const bool out_unsigned = p->rq->out_unsigned != 0;
   const bool is_unsigned = p->in_unsigned != 0;
-  size_t first_block = 0;  // blocks before it are done
-  // Depthwise ops keep the input's type (int8 -> int8, uint8 -> uint8); a mix takes the general loop.
-  if (p->taps == 9 && is_unsigned == out_unsigned) {
-    const size_t pairs = p->channels / (2 * kCb);
-    if (is_unsigned)
-      dwconv_q8_3x3_block_pairs<true>(p, pairs);
-    else
-      dwconv_q8_3x3_block_pairs<false>(p, pairs);
-    first_block = 2 * pairs;
-    if (first_block == blocks) return;
-  }
   const int64_t* offsets = p->offsets;
   uint8_t* c = p->c;
   for (size_t px = 0; px < p->pixels; ++px, offsets += p->taps, c += p->c_stride) {
@@ -171,6 +159,48 @@ void dwconv_q8_8c_neon(const Q8DwArgs* p) {
       }
     }
   }
+}
+
+// Pixel by pixel: 3x3 filters take 16-channel pairs with weights in registers, the rest blocks_from.
+void per_pixel(const Q8DwArgs* p) {
+  const size_t blocks = (p->channels + kCb - 1) / kCb;
+  size_t first_block = 0;  // blocks before it are done
+  // Depthwise ops keep the input's type (int8 -> int8, uint8 -> uint8); a mix takes the general loop.
+  if (p->taps == 9 && (p->in_unsigned != 0) == (p->rq->out_unsigned != 0)) {
+    const size_t pairs = p->channels / (2 * kCb);
+    if (p->in_unsigned)
+      dwconv_q8_3x3_block_pairs<true>(p, pairs);
+    else
+      dwconv_q8_3x3_block_pairs<false>(p, pairs);
+    first_block = 2 * pairs;
+    if (first_block == blocks) return;
+  }
+  blocks_from(p, first_block);
+}
+
+}  // namespace
+
+void dwconv_q8_8c_neon(const Q8DwArgs* p) {
+  // 3x3 at stride 1 within one output row: 4 pixels per step over the full 8-channel blocks
+  // (dwconv_q8_s1_neon.cc), then the channel tail of those pixels and the pixels left, pixel by pixel.
+  if (p->tap_shift == 1 && p->filter_w == 3 && p->taps == 9 && p->channels >= kCb &&
+      (p->in_unsigned != 0) == (p->rq->out_unsigned != 0)) {
+    const size_t done = dwconv_q8_3x3s1_steps_neon(p);
+    const size_t full = p->channels / kCb;
+    if (done != 0 && full * kCb != p->channels) {
+      Q8DwArgs head = *p;
+      head.pixels = done;
+      blocks_from(&head, full);
+    }
+    if (done == p->pixels) return;
+    Q8DwArgs rest = *p;
+    rest.pixels -= done;
+    rest.offsets += done * p->taps;
+    rest.c += done * p->c_stride;
+    per_pixel(&rest);
+    return;
+  }
+  per_pixel(p);
 }
 
 }  // namespace eb

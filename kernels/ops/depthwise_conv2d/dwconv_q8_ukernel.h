@@ -49,5 +49,8 @@ void dwconv_q8_16c_avx512(const Q8DwArgs* args);
 void dwconv_q8_16c_avx512vnni(const Q8DwArgs* args);
 // aarch64
 void dwconv_q8_8c_neon(const Q8DwArgs* args);
+// dwconv_q8_8c_neon's stride-1 3x3 steps (dwconv_q8_s1_neon.cc): full 8-channel blocks of the first
+// pixels / 4 * 4 pixels; returns that pixel count.
+size_t dwconv_q8_3x3s1_steps_neon(const Q8DwArgs* args);
 
 }  // namespace eb
