@@ -4,42 +4,39 @@
 // (Qs8GemmC4Args); bit-identical to the reference.
 #include <algorithm>
 #include <cstring>
-#include <vector>
 
 #include "kernels/common/thread_pool.h"
 #include "kernels/ops/gemm/gemm_q8.h"
+#include "kernels/ops/gemm/igemm_indirection.h"
 
 namespace eb {
 
 namespace {
 
-// Indirection as in gemm_q8.cc (kPointwise, kRows, kTable; no per-pixel table for wide layers): here
-// the kernel reads byte offsets from `input`, so the cached row of kRows is relative to the row's
-// first input row and `input` moves to that row; rows touching the top or bottom padding are built per
-// tile into a stack array of at most kMaxC4Offsets.
-constexpr size_t kMaxC4Offsets = 2048;
+// Byte offsets into the raw input, relative to an input row (see igemm_indirection.h): the op moves
+// Qs8GemmC4Args::input to that row; -1 reads the padding row.
+struct C4Offset {
+  int64_t row_bytes, kc;  // in_w * kc, kc
+  int64_t operator()(bool inside, int32_t iy, int32_t ix) const { return inside ? iy * row_bytes + ix * kc : -1; }
+};
+using C4Indirection = IgemmIndirection<int64_t, C4Offset>;
 
 class Qs8IgemmC4Op final : public PreparedOp {
  public:
   Qs8IgemmC4Op(const Qs8C4KernelInfo& k, const Q8ConvSpec& s, const char* name, int threads, int in, int out)
-      : k_(k), name_(name), in_(in), out_(out) {
+      : k_(k),
+        name_(name),
+        in_(in),
+        out_(out),
+        ind_(s, k.mr, C4Offset{static_cast<int64_t>(s.in_w) * s.in_c, static_cast<int64_t>(s.in_c)}) {
     batches_ = s.batches;
-    geom_ = s;
-    geom_.filter = nullptr;  // only the geometry is kept: the filter is packed below
-    geom_.bias = nullptr;
-    geom_.scale = nullptr;
-    const bool pointwise = s.filter_h == 1 && s.filter_w == 1 && s.stride_h == 1 && s.stride_w == 1 &&
-                           s.pad_top == 0 && s.pad_left == 0 && s.out_h == s.in_h && s.out_w == s.in_w;
-    tiling_ = pointwise ? Tiling::kPointwise
-                        : static_cast<size_t>(s.out_w) % k_.mr == 0 ? Tiling::kRows : Tiling::kTable;
-    span_h_ = (s.filter_h - 1) * s.dilation_h;
     in_pixels_ = static_cast<size_t>(s.in_h) * static_cast<size_t>(s.in_w);
     kc_ = static_cast<size_t>(s.in_c);
     ks_ = static_cast<size_t>(s.filter_h) * static_cast<size_t>(s.filter_w);
     m_ = static_cast<size_t>(s.out_h) * static_cast<size_t>(s.out_w);
     n_ = static_cast<size_t>(s.out_c);
-    tiles_per_row_ = (static_cast<size_t>(s.out_w) + k_.mr - 1) / k_.mr;
-    m_tiles_ = tiling_ == Tiling::kRows ? static_cast<size_t>(s.out_h) * tiles_per_row_ : (m_ + k_.mr - 1) / k_.mr;
+    in_w_ = static_cast<size_t>(s.in_w);
+    m_tiles_ = ind_.m_tiles();
     n_tiles_ = (n_ + k_.nr - 1) / k_.nr;
     block_bytes_ = k_.nr * 8 + ks_ * kc_ * k_.nr;
     rq_ = make_q8_requant(s.output_zp, s.act_min, s.act_max, /*is_unsigned=*/false);
@@ -53,7 +50,6 @@ class Qs8IgemmC4Op final : public PreparedOp {
     // Padding taps read the input zero point: its (x - x_zp) is 0, as the reference skips them.
     std::memset(pad_row_.data(), static_cast<int>(static_cast<uint8_t>(s.input_zp)), kc_);
     pack_weights(s);
-    build_table();
     return Status();
   }
 
@@ -65,7 +61,7 @@ class Qs8IgemmC4Op final : public PreparedOp {
       uint8_t* out_b = out + static_cast<size_t>(b) * m_ * n_;
       parallel_for(ctx.pool, tasks_, [&](int64_t t) {
         const SplitRange r = split_range(static_cast<int64_t>(m_tiles_ * n_tiles_), tasks_, 1, t);
-        int64_t offsets[kMaxC4Offsets];
+        int64_t offsets[kMaxIgemmEntries];
         size_t offsets_mt = m_tiles_;  // the row tile `a` points at (none yet)
         uint8_t* c_row = nullptr;
         Qs8GemmC4Args a;
@@ -76,7 +72,14 @@ class Qs8IgemmC4Op final : public PreparedOp {
         a.rq = &rq_;
         for (int64_t tile = r.begin; tile < r.end; ++tile) {
           const size_t mt = static_cast<size_t>(tile) / n_tiles_, nt = static_cast<size_t>(tile) % n_tiles_;
-          if (mt != offsets_mt) set_row_tile(mt, in_b, offsets, out_b, a, c_row), offsets_mt = mt;
+          if (mt != offsets_mt) {
+            const C4Indirection::Tile row_tile = ind_.tile(mt, offsets);
+            a.offsets = row_tile.entries;
+            a.mr = row_tile.mr;
+            a.input = in_b + static_cast<size_t>(row_tile.base_row) * in_w_ * kc_;
+            c_row = out_b + row_tile.first_pixel * n_;
+            offsets_mt = mt;
+          }
           a.nc = std::min(k_.nr, n_ - nt * k_.nr);
           a.w = packed_.data() + nt * block_bytes_;
           a.c = c_row + nt * k_.nr;
@@ -89,36 +92,6 @@ class Qs8IgemmC4Op final : public PreparedOp {
   const char* kernel_name() const override { return name_; }
 
  private:
-  // Points `a` at row tile mt (tiles are numbered row-block major, so a task's consecutive tiles share
-  // it): its offsets, input base, rows to store and output (c_row). Rows past the last pixel repeat it.
-  void set_row_tile(size_t mt, const uint8_t* in, int64_t* offsets, uint8_t* out, Qs8GemmC4Args& a,
-                    uint8_t*& c_row) const {
-    const Q8ConvSpec& s = geom_;
-    const size_t mr = k_.mr;
-    a.input = in;
-    a.offsets = offsets;
-    if (tiling_ != Tiling::kRows) {
-      a.mr = std::min(mr, m_ - mt * mr);
-      c_row = out + mt * mr * n_;
-      if (tiling_ == Tiling::kTable)
-        a.offsets = table_.data() + mt * ks_ * mr;
-      else  // pointwise: output pixel m reads input pixel m
-        for (size_t r = 0; r < mr; ++r) offsets[r] = static_cast<int64_t>(std::min(mt * mr + r, m_ - 1) * kc_);
-      return;
-    }
-    const int32_t oy = static_cast<int32_t>(mt / tiles_per_row_);
-    const size_t xt = mt % tiles_per_row_, ox0 = xt * mr;
-    a.mr = mr;  // out_w is a multiple of MR
-    c_row = out + (static_cast<size_t>(oy) * static_cast<size_t>(s.out_w) + ox0) * n_;
-    const int32_t iy0 = oy * s.stride_h - s.pad_top;
-    if (iy0 >= 0 && iy0 + span_h_ < s.in_h) {  // the cached row, moved to input row iy0
-      a.offsets = table_.data() + xt * ks_ * mr;
-      a.input = in + static_cast<size_t>(iy0) * static_cast<size_t>(s.in_w) * kc_;
-      return;
-    }
-    for (size_t r = 0; r < mr; ++r) fill_row(oy, static_cast<int32_t>(ox0 + r), /*clip_rows=*/true, offsets, r);
-  }
-
   void pack_weights(const Q8ConvSpec& s) {
     const size_t nr = k_.nr;
     const uint32_t flip_and_zp = static_cast<uint32_t>(k_.input_bias + s.input_zp);
@@ -146,51 +119,12 @@ class Qs8IgemmC4Op final : public PreparedOp {
     }
   }
 
-  // Row r of a tile ([tap][row] in `offsets`) for output pixel (oy, ox): byte offset of the pixel each
-  // tap reads, -1 outside the input. clip_rows false builds the cached row table: rows are never
-  // outside, and offsets are relative to the window's first row.
-  void fill_row(int32_t oy, int32_t ox, bool clip_rows, int64_t* offsets, size_t r) const {
-    const Q8ConvSpec& s = geom_;
-    const int32_t iy0 = clip_rows ? oy * s.stride_h - s.pad_top : 0, ix0 = ox * s.stride_w - s.pad_left;
-    for (int32_t ky = 0; ky < s.filter_h; ++ky) {
-      for (int32_t kx = 0; kx < s.filter_w; ++kx) {
-        const int32_t iy = iy0 + ky * s.dilation_h, ix = ix0 + kx * s.dilation_w;
-        const size_t t = static_cast<size_t>(ky * s.filter_w + kx);
-        const bool inside = (!clip_rows || (iy >= 0 && iy < s.in_h)) && ix >= 0 && ix < s.in_w;
-        offsets[t * k_.mr + r] = inside ? (static_cast<int64_t>(iy) * s.in_w + ix) * static_cast<int64_t>(kc_) : -1;
-      }
-    }
-  }
-
-  void build_table() {
-    const Q8ConvSpec& s = geom_;
-    const size_t mr = k_.mr;
-    if (tiling_ == Tiling::kRows) {  // one output row's tiles
-      table_.resize(tiles_per_row_ * ks_ * mr);
-      for (size_t xt = 0; xt < tiles_per_row_; ++xt)
-        for (size_t r = 0; r < mr; ++r)
-          fill_row(0, static_cast<int32_t>(xt * mr + r), /*clip_rows=*/false, table_.data() + xt * ks_ * mr, r);
-    } else if (tiling_ == Tiling::kTable) {  // every tile
-      table_.resize(m_tiles_ * ks_ * mr);
-      for (size_t mt = 0; mt < m_tiles_; ++mt)
-        for (size_t r = 0; r < mr; ++r) {
-          const size_t m = std::min(mt * mr + r, m_ - 1);
-          fill_row(static_cast<int32_t>(m / static_cast<size_t>(s.out_w)), static_cast<int32_t>(m % static_cast<size_t>(s.out_w)),
-                   /*clip_rows=*/true, table_.data() + mt * ks_ * mr, r);
-        }
-    }
-  }
-
   Qs8C4KernelInfo k_;
   const char* name_;
   int in_, out_;
+  C4Indirection ind_;
   int32_t batches_ = 1;
-  Q8ConvSpec geom_;
-  enum class Tiling { kPointwise, kRows, kTable };  // see gemm_q8.cc
-  Tiling tiling_ = Tiling::kTable;
-  int32_t span_h_ = 0;  // extent of the dilated window below its first row
-  std::vector<int64_t> table_;  // kRows: one output row's tiles; kTable: every tile
-  size_t tiles_per_row_ = 0;
+  size_t in_w_ = 0;
   size_t in_pixels_ = 0, kc_ = 0, ks_ = 0, m_ = 0, n_ = 0, m_tiles_ = 0, n_tiles_ = 0, block_bytes_ = 0;
   Q8Requant rq_{};
   int64_t tasks_ = 1;
@@ -206,8 +140,7 @@ Result<std::unique_ptr<PreparedOp>> make_qs8_c4_igemm_op(Isa isa, int threads, c
   const Qs8C4KernelInfo* k = one_row ? qs8_c4_gemv_kernel_for(isa) : nullptr;
   if (k == nullptr) k = qs8_c4_kernel_for(isa);
   // int8 weights are symmetric (filter_zp 0) and fit the kernel's int8 operand as they are, -128 too.
-  const size_t taps = static_cast<size_t>(spec.filter_h) * static_cast<size_t>(spec.filter_w);
-  if (k == nullptr || spec.is_unsigned || spec.filter_zp != 0 || spec.in_c % 4 != 0 || taps * k->mr > kMaxC4Offsets)
+  if (k == nullptr || spec.is_unsigned || spec.filter_zp != 0 || spec.in_c % 4 != 0 || !C4Indirection::fits(spec, k->mr))
     return std::unique_ptr<PreparedOp>();
   auto op = std::make_unique<Qs8IgemmC4Op>(*k, spec, fc ? k->fc : k->conv, threads, input_tensor, output_tensor);
   EB_RETURN_IF_ERROR(op->init(spec));
