@@ -37,33 +37,23 @@ void hybrid_dot_s8_avx512vnni(size_t n, const int8_t* x, const int8_t* w, size_t
     const int8_t* w2 = w1 + w_stride;
     const int8_t* w3 = w2 + w_stride;
     __m512i d0 = _mm512_setzero_si512(), d1 = d0, d2 = d0, d3 = d0, s0 = d0, s1 = d0, s2 = d0, s3 = d0;
+    // One step of 64 values (a full load, or the masked tail).
+    const auto step = [&](size_t i, __mmask64 m) {
+      const __m512i u = _mm512_xor_si512(load_masked(x + i, m), bias);
+      const __m512i v0 = load_masked(w0 + i, m), v1 = load_masked(w1 + i, m);
+      const __m512i v2 = load_masked(w2 + i, m), v3 = load_masked(w3 + i, m);
+      d0 = _mm512_dpbusd_epi32(d0, u, v0);
+      d1 = _mm512_dpbusd_epi32(d1, u, v1);
+      d2 = _mm512_dpbusd_epi32(d2, u, v2);
+      d3 = _mm512_dpbusd_epi32(d3, u, v3);
+      s0 = _mm512_dpbusd_epi32(s0, ones, v0);
+      s1 = _mm512_dpbusd_epi32(s1, ones, v1);
+      s2 = _mm512_dpbusd_epi32(s2, ones, v2);
+      s3 = _mm512_dpbusd_epi32(s3, ones, v3);
+    };
     size_t i = 0;
-    for (; i < n64; i += 64) {
-      const __m512i u = _mm512_xor_si512(_mm512_loadu_si512(x + i), bias);
-      const __m512i v0 = _mm512_loadu_si512(w0 + i), v1 = _mm512_loadu_si512(w1 + i);
-      const __m512i v2 = _mm512_loadu_si512(w2 + i), v3 = _mm512_loadu_si512(w3 + i);
-      d0 = _mm512_dpbusd_epi32(d0, u, v0);
-      d1 = _mm512_dpbusd_epi32(d1, u, v1);
-      d2 = _mm512_dpbusd_epi32(d2, u, v2);
-      d3 = _mm512_dpbusd_epi32(d3, u, v3);
-      s0 = _mm512_dpbusd_epi32(s0, ones, v0);
-      s1 = _mm512_dpbusd_epi32(s1, ones, v1);
-      s2 = _mm512_dpbusd_epi32(s2, ones, v2);
-      s3 = _mm512_dpbusd_epi32(s3, ones, v3);
-    }
-    if (tail) {
-      const __m512i u = _mm512_xor_si512(load_masked(x + i, tail), bias);
-      const __m512i v0 = load_masked(w0 + i, tail), v1 = load_masked(w1 + i, tail);
-      const __m512i v2 = load_masked(w2 + i, tail), v3 = load_masked(w3 + i, tail);
-      d0 = _mm512_dpbusd_epi32(d0, u, v0);
-      d1 = _mm512_dpbusd_epi32(d1, u, v1);
-      d2 = _mm512_dpbusd_epi32(d2, u, v2);
-      d3 = _mm512_dpbusd_epi32(d3, u, v3);
-      s0 = _mm512_dpbusd_epi32(s0, ones, v0);
-      s1 = _mm512_dpbusd_epi32(s1, ones, v1);
-      s2 = _mm512_dpbusd_epi32(s2, ones, v2);
-      s3 = _mm512_dpbusd_epi32(s3, ones, v3);
-    }
+    for (; i < n64; i += 64) step(i, ~__mmask64{0});
+    if (tail) step(i, tail);
     out[r] = finish(d0, s0);
     out[r + 1] = finish(d1, s1);
     out[r + 2] = finish(d2, s2);
