@@ -58,8 +58,8 @@ struct Q8GemmKernelInfo {
 // The kernel for `isa` (gemm_q8_dispatch.cc), or nullptr when it has none.
 const Q8GemmKernelInfo* q8_gemm_kernel_for(Isa isa);
 
-// The int8 dot-product GEMM (raw int8 input, 4 channels per lane: VNNI, SDOT) of an ISA, or nullptr
-// when it has none.
+// The int8 GEMM on 4-channel groups (raw int8 input, weights [ks][kc / 4][NR][4]: VNNI, SDOT, ARMv8.0
+// 8-bit multiplies) of an ISA, or nullptr when it has none.
 struct Qs8C4KernelInfo {
   Qs8GemmC4Ukernel fn;
   size_t mr, nr;
@@ -68,6 +68,9 @@ struct Qs8C4KernelInfo {
   // What the kernel adds to every input byte before multiplying, folded into the packed bias:
   // 128 where VPDPBUSD reads x with its sign bit flipped (x + 128, unsigned), 0 for SDOT (signed x).
   int32_t input_bias;
+  // The kernel sums two int8 x int8 products in int16 (ARMv8.0 SMULL/SMLAL .8b): exact only for
+  // weights in [-127, 127], so a filter holding -128 takes the 16-bit kernel instead.
+  bool int16_pairs = false;
 };
 const Qs8C4KernelInfo* qs8_c4_kernel_for(Isa isa);
 // The same family's single-row kernel (MR = 1) for GEMMs with one output row, or nullptr.

@@ -43,8 +43,9 @@ const Q8GemmKernelInfo* q8_gemm_kernel_for(Isa isa) {
       return nullptr;
   }
 #elif defined(__aarch64__)
-  // The dotprod ISA uses this ARMv8.0 kernel for uint8 and for int8 with input channels not a multiple of
-  // 4; other int8 takes the SDOT kernel (qs8_c4_kernel_for).
+  // The 16-bit SMLAL kernel: uint8, and int8 with input channels not a multiple of 4 (or, on ARMv8.0, a
+  // filter holding -128); other int8 takes the 4-channel kernel of qs8_c4_kernel_for (SDOT on the
+  // dotprod ISA, 8-bit multiplies on ARMv8.0).
   static constexpr Q8GemmKernelInfo kNeon = {gemm_q8_4x8_neon,
                                              q8_center_neon,
                                              4,
@@ -78,7 +79,12 @@ const Qs8C4KernelInfo* qs8_c4_kernel_for(Isa isa) {
   // signed and UDOT unsigned x unsigned, neither fits uint8 input with uint8 weights less a zero point.
   static constexpr Qs8C4KernelInfo kNeonDot = {gemm_qs8_4x16c4_neondot, 4, 16, "conv2d_qs8_igemm_4x16c4_neondot",
                                                "fully_connected_qs8_gemm_4x16c4_neondot", 0};
+  // ARMv8.0 (Cortex-A72 / Pi 4): 8-bit multiplies with int16 pair sums, twice the 16-bit SMLAL
+  // kernel's multiply rate (gemm_qs8_c4_neon.cc).
+  static constexpr Qs8C4KernelInfo kNeon = {gemm_qs8_4x8c4_neon, 4, 8, "conv2d_qs8_igemm_4x8c4_neon",
+                                            "fully_connected_qs8_gemm_4x8c4_neon", 0, true};
   if (isa == Isa::kNeonDot) return &kNeonDot;
+  if (isa == Isa::kNeon) return &kNeon;
 #endif
   (void)isa;
   return nullptr;

@@ -87,5 +87,7 @@ void gemm_q8_4x16c2_avx512vnni(const Q8GemmArgs* args);
 // aarch64
 void gemm_q8_4x8_neon(const Q8GemmArgs* args);
 void gemm_qs8_4x16c4_neondot(const Qs8GemmC4Args* args);
+// ARMv8.0: 8-bit multiplies, two products summed in int16 (weights of -128 excluded, see the .cc)
+void gemm_qs8_4x8c4_neon(const Qs8GemmC4Args* args);
 
 }  // namespace eb

@@ -131,6 +131,15 @@ class Qs8IgemmC4Op final : public PreparedOp {
   Q8Buffer packed_, pad_row_;
 };
 
+// Whether any int8 weight is -128 (see Qs8C4KernelInfo::int16_pairs).
+bool filter_holds_minus_128(const Q8ConvSpec& s) {
+  const size_t n = static_cast<size_t>(s.out_c) * static_cast<size_t>(s.filter_h) * static_cast<size_t>(s.filter_w) *
+                   static_cast<size_t>(s.in_c);
+  for (size_t i = 0; i < n; ++i)
+    if (s.filter[i] == 0x80) return true;
+  return false;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PreparedOp>> make_qs8_c4_igemm_op(Isa isa, int threads, const Q8ConvSpec& spec, bool fc,
@@ -142,6 +151,7 @@ Result<std::unique_ptr<PreparedOp>> make_qs8_c4_igemm_op(Isa isa, int threads, c
   // int8 weights are symmetric (filter_zp 0) and fit the kernel's int8 operand as they are, -128 too.
   if (k == nullptr || spec.is_unsigned || spec.filter_zp != 0 || spec.in_c % 4 != 0 || !C4Indirection::fits(spec, k->mr))
     return std::unique_ptr<PreparedOp>();
+  if (k->int16_pairs && filter_holds_minus_128(spec)) return std::unique_ptr<PreparedOp>();
   auto op = std::make_unique<Qs8IgemmC4Op>(*k, spec, fc ? k->fc : k->conv, threads, input_tensor, output_tensor);
   EB_RETURN_IF_ERROR(op->init(spec));
   return std::unique_ptr<PreparedOp>(std::move(op));
