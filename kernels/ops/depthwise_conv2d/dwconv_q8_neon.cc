@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/ops/depthwise_conv2d/dwconv_q8_neon_requant.h"
 #include "kernels/ops/depthwise_conv2d/dwconv_q8_ukernel.h"
 
 namespace eb {
@@ -38,39 +39,18 @@ static inline uint8x8_t requantize8(int32x4_t lo, int32x4_t hi, float32x4_t s_lo
   return out_unsigned ? vqmovun_s16(q16) : vreinterpret_u8_s8(vqmovn_s16(q16));
 }
 
-// 16 requantized bytes, the activation clamp done on the bytes: round-to-nearest-even, the saturating
-// adds and narrowings are monotonic and leave integers in range unchanged, and the clamp bounds are
-// integers inside the output type, so clamp(round(v) + zp) == round(clamp(v - zp)) + zp, the
-// reference's order, bit for bit; it saves 8 of the 128-bit float min/max per 16 outputs.
-template <bool kUnsigned>
-static inline uint8x16_t requantize16(int32x4_t a0, int32x4_t a1, int32x4_t a2, int32x4_t a3, const float* s0,
-                                      const float* s1, int32x4_t vzp, uint8x16_t qmin, uint8x16_t qmax) {
-  const int32x4_t q0 = vqaddq_s32(vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a0), vld1q_f32(s0))), vzp);
-  const int32x4_t q1 = vqaddq_s32(vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a1), vld1q_f32(s0 + 4))), vzp);
-  const int32x4_t q2 = vqaddq_s32(vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a2), vld1q_f32(s1))), vzp);
-  const int32x4_t q3 = vqaddq_s32(vcvtnq_s32_f32(vmulq_f32(vcvtq_f32_s32(a3), vld1q_f32(s1 + 4))), vzp);
-  const int16x8_t lo = vcombine_s16(vqmovn_s32(q0), vqmovn_s32(q1));
-  const int16x8_t hi = vcombine_s16(vqmovn_s32(q2), vqmovn_s32(q3));
-  if (kUnsigned) return vminq_u8(vmaxq_u8(vcombine_u8(vqmovun_s16(lo), vqmovun_s16(hi)), qmin), qmax);
-  const int8x16_t b = vcombine_s8(vqmovn_s16(lo), vqmovn_s16(hi));
-  return vreinterpretq_u8_s8(vminq_s8(vmaxq_s8(b, vreinterpretq_s8_u8(qmin)), vreinterpretq_s8_u8(qmax)));
-}
-
 // 3x3 filters, pairs of full 8-channel blocks (16 channels), int8 -> int8 or uint8 -> uint8:
 // block-outer, pixel-inner, the first block's 9 weight vectors held in registers (all 18 would
 // spill). The pixel-outer loop below reloads the weights for every tap and widens behind a branch
 // (llvm-mca: 30% of the A72's SMLAL rate); here a tap costs its offset, a select of the padding row,
 // one 16-byte load, two widenings and four SMLALs, shared by 16 channels (bench/mca.sh, RESULTS.md).
+// noinline (here and below): one call per microkernel call costs nothing, and bench/mca.sh finds the
+// loop by the function's name.
 template <bool kUnsigned>
-static void dwconv_q8_3x3_block_pairs(const Q8DwArgs* p, size_t pairs) {
+[[gnu::noinline]] static void dwconv_q8_3x3_block_pairs(const Q8DwArgs* p, size_t pairs) {
   constexpr size_t kTaps = 9;
   const size_t block_bytes = kCb * 8 + kTaps * kCb * 2;
-  const int32x4_t vzp = vdupq_n_s32(p->rq->zero_point);
-  // The activation bounds as output bytes (min_less_zp + zp is the integer act_min).
-  const int32_t act_min = static_cast<int32_t>(p->rq->min_less_zp) + p->rq->zero_point;
-  const int32_t act_max = static_cast<int32_t>(p->rq->max_less_zp) + p->rq->zero_point;
-  const uint8x16_t qmin = vdupq_n_u8(static_cast<uint8_t>(act_min));
-  const uint8x16_t qmax = vdupq_n_u8(static_cast<uint8_t>(act_max));
+  const dwconv_q8_neon::ByteBounds q = dwconv_q8_neon::byte_bounds(p->rq);
   const size_t pixels = p->pixels, c_stride = p->c_stride;
   const uint8_t* block = static_cast<const uint8_t*>(p->w);
   for (size_t b = 0; b < pairs; ++b, block += 2 * block_bytes) {
@@ -117,7 +97,69 @@ static void dwconv_q8_3x3_block_pairs(const Q8DwArgs* p, size_t pairs) {
 #undef EB_DW_TAP
       const float* s0 = reinterpret_cast<const float*>(block + kCb * 4);
       const float* s1 = reinterpret_cast<const float*>(block1 + kCb * 4);
-      vst1q_u8(c, requantize16<kUnsigned>(a0, a1, a2, a3, s0, s1, vzp, qmin, qmax));
+      vst1q_u8(c, dwconv_q8_neon::requantize16<kUnsigned>(a0, a1, a2, a3, s0, s1, q));
+    }
+  }
+}
+
+// The int8 pairs of dwconv_q8_3x3_block_pairs on 8-bit multiplies (Q8DwArgs::int8_pairs: int8 input,
+// weights in [-127, 127]): both blocks' weights narrowed to one int8x16 per tap, all 9 in registers;
+// taps summed two at a time in int16 (exact: |x * w| <= 16256) by SMULL/SMLAL .8b, then added to the
+// int32 accumulators (SADDW). Per pixel and 16 channels: 18 multiplies and 20 adds where the 16-bit
+// loop issues 36 SMLALs and 18 widenings; the multiplies share the A72's one multiply pipe (F0), the
+// adds go to either pipe. Integer sums are exact: the same bytes as the 16-bit loop.
+[[gnu::noinline]] static void dwconv_q8_3x3_block_pairs_int8(const Q8DwArgs* p, size_t pairs) {
+  constexpr size_t kTaps = 9;
+  const size_t block_bytes = kCb * 8 + kTaps * kCb * 2;
+  const dwconv_q8_neon::ByteBounds q = dwconv_q8_neon::byte_bounds(p->rq);
+  const size_t pixels = p->pixels, c_stride = p->c_stride;
+  const uint8_t* block = static_cast<const uint8_t*>(p->w);
+  for (size_t b = 0; b < pairs; ++b, block += 2 * block_bytes) {
+    const uint8_t* block1 = block + block_bytes;
+    const int16_t* w = reinterpret_cast<const int16_t*>(block + kCb * 8);
+    const int16_t* v = reinterpret_cast<const int16_t*>(block1 + kCb * 8);
+#define EB_W8(T) vcombine_s8(vmovn_s16(vld1q_s16(w + 8 * (T))), vmovn_s16(vld1q_s16(v + 8 * (T))))
+    const int8x16_t w0 = EB_W8(0), w1 = EB_W8(1), w2 = EB_W8(2), w3 = EB_W8(3), w4 = EB_W8(4);
+    const int8x16_t w5 = EB_W8(5), w6 = EB_W8(6), w7 = EB_W8(7), w8 = EB_W8(8);
+#undef EB_W8
+    const uint8_t* in = p->input + b * 2 * kCb;
+    const int64_t pad_delta = (p->pad + b * 2 * kCb) - in;
+    const int64_t* off = p->offsets;
+    uint8_t* c = p->c + b * 2 * kCb;
+    for (size_t px = 0; px < pixels; ++px, off += kTaps, c += c_stride) {
+      int32x4_t a0 = vld1q_s32(reinterpret_cast<const int32_t*>(block));
+      int32x4_t a1 = vld1q_s32(reinterpret_cast<const int32_t*>(block) + 4);
+      int32x4_t a2 = vld1q_s32(reinterpret_cast<const int32_t*>(block1));
+      int32x4_t a3 = vld1q_s32(reinterpret_cast<const int32_t*>(block1) + 4);
+#define EB_X(T) vreinterpretq_s8_u8(vld1q_u8(in + (off[T] < 0 ? pad_delta : off[T])))
+#define EB_ADD(LO, HI)                              \
+  {                                                 \
+    const int16x8_t lo = LO, hi = HI;               \
+    a0 = vaddw_s16(a0, vget_low_s16(lo));           \
+    a1 = vaddw_high_s16(a1, lo);                    \
+    a2 = vaddw_s16(a2, vget_low_s16(hi));           \
+    a3 = vaddw_high_s16(a3, hi);                    \
+  }
+#define EB_PAIR(TA, WA, TB, WB)                                                                        \
+  {                                                                                                    \
+    const int8x16_t xa = EB_X(TA), xb = EB_X(TB);                                                      \
+    EB_ADD(vmlal_s8(vmull_s8(vget_low_s8(xa), vget_low_s8(WA)), vget_low_s8(xb), vget_low_s8(WB)),     \
+           vmlal_high_s8(vmull_high_s8(xa, WA), xb, WB))                                               \
+  }
+      EB_PAIR(0, w0, 1, w1)
+      EB_PAIR(2, w2, 3, w3)
+      EB_PAIR(4, w4, 5, w5)
+      EB_PAIR(6, w6, 7, w7)
+      {
+        const int8x16_t x8 = EB_X(8);
+        EB_ADD(vmull_s8(vget_low_s8(x8), vget_low_s8(w8)), vmull_high_s8(x8, w8))
+      }
+#undef EB_PAIR
+#undef EB_ADD
+#undef EB_X
+      const float* s0 = reinterpret_cast<const float*>(block + kCb * 4);
+      const float* s1 = reinterpret_cast<const float*>(block1 + kCb * 4);
+      vst1q_u8(c, dwconv_q8_neon::requantize16<false>(a0, a1, a2, a3, s0, s1, q));
     }
   }
 }
@@ -168,7 +210,9 @@ void per_pixel(const Q8DwArgs* p) {
   // Depthwise ops keep the input's type (int8 -> int8, uint8 -> uint8); a mix takes the general loop.
   if (p->taps == 9 && (p->in_unsigned != 0) == (p->rq->out_unsigned != 0)) {
     const size_t pairs = p->channels / (2 * kCb);
-    if (p->in_unsigned)
+    if (p->int8_pairs)
+      dwconv_q8_3x3_block_pairs_int8(p, pairs);
+    else if (p->in_unsigned)
       dwconv_q8_3x3_block_pairs<true>(p, pairs);
     else
       dwconv_q8_3x3_block_pairs<false>(p, pairs);
