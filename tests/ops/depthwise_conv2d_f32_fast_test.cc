@@ -5,6 +5,7 @@
 // 16 lanes, and the two-tile main loop); strides 1 and 2, SAME/VALID, dilation, batch > 1, activations.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -111,12 +112,14 @@ std::string isa_suffix(Isa isa) {
   return eb::isa_name(isa);
 }
 
-// The kernel the dispatch must pick (forced-path check): aarch64 has stride-1 kernels for 3x3 / 5x5.
+// The kernel the dispatch must pick (forced-path check): aarch64 has stride-1 and stride-2 kernels for
+// 3x3 / 5x5 (horizontal stride, dilation 1).
 std::string expected_kernel(const Case& c, Isa isa) {
   const bool sq = c.kh == c.kw && (c.kh == 3 || c.kh == 5);
   std::string shape = !sq ? "any" : c.kh == 3 ? "3x3" : "5x5";
 #if defined(__aarch64__)
   if (sq && c.sw == 1 && c.dw == 1) shape += "s1";
+  if (sq && c.sw == 2 && c.dw == 1) shape += "s2";
 #endif
   return "depthwise_conv2d_f32_dwconv_" + shape + "_" + isa_suffix(isa);
 }
@@ -164,6 +167,78 @@ TEST_P(DwconvF32Fast, StrideOneRowsInStepsOfEight) {
         c.seed = seed++;
         check_case(c, GetParam(), expected_kernel(c, GetParam()));
       }
+}
+
+#if defined(__aarch64__)
+// The stride-2 kernel (dwconv_f32_3x3s2_neon / _5x5s2_neon) against the per-pixel NEON kernel on the same
+// packed weights and pointers: the same bits, as their summation order is the same.
+void check_s2_bits(const Case& c) {
+  eb::ConvGeometry g;
+  g.batches = c.n;
+  g.in_h = c.h;
+  g.in_w = c.w;
+  g.in_c = g.out_c = c.c;
+  g.filter_h = c.kh;
+  g.filter_w = c.kw;
+  g.stride_h = c.sh;
+  g.stride_w = c.sw;
+  if (c.pad == Padding::kSame) {
+    g.out_h = (c.h + c.sh - 1) / c.sh;
+    g.out_w = (c.w + c.sw - 1) / c.sw;
+    g.pad_top = std::max(0, (g.out_h - 1) * c.sh + c.kh - c.h) / 2;
+    g.pad_left = std::max(0, (g.out_w - 1) * c.sw + c.kw - c.w) / 2;
+  } else {
+    g.out_h = (c.h - c.kh) / c.sh + 1;
+    g.out_w = (c.w - c.kw) / c.sw + 1;
+  }
+  const eb::DwconvF32Kernel* s2 = eb::dwconv_f32_kernel_for(Isa::kNeon, c.kh, c.kw, c.sw, 1);
+  ASSERT_NE(s2, nullptr);
+  ASSERT_EQ(std::string(s2->name), expected_kernel(c, Isa::kNeon)) << describe(c);
+  const eb::DwconvF32Kernel per_pixel{c.kh == 3 ? eb::dwconv_f32_3x3_neon : eb::dwconv_f32_5x5_neon, 4, "per-pixel"};
+  std::mt19937 rng(c.seed);
+  const size_t ks = static_cast<size_t>(c.kh * c.kw), channels = static_cast<size_t>(c.c);
+  const auto x = random_floats(static_cast<size_t>(c.n * c.h * c.w * c.c), rng);
+  const auto w = random_floats(ks * channels, rng);
+  const auto b = random_floats(channels, rng);
+  const eb::AlignedFloats packed = eb::pack_dwconv_f32_weights(w.data(), b.data(), channels, ks, 4);
+  const std::vector<float> zero(channels, 0.0f);
+  const eb::DwconvF32Params params{-0.75f, 0.75f};  // a clamp that bites on both sides
+  const size_t out_n = static_cast<size_t>(g.batches * g.out_h * g.out_w) * channels;
+  std::vector<float> want(out_n, -99.0f), got(out_n, 99.0f);
+  eb::run_dwconv_f32(per_pixel, packed.data(), g, x.data(), zero.data(), want.data(), params, nullptr);
+  eb::run_dwconv_f32(*s2, packed.data(), g, x.data(), zero.data(), got.data(), params, nullptr);
+  ASSERT_EQ(0, std::memcmp(want.data(), got.data(), out_n * sizeof(float)))
+      << "not the per-pixel bits: " << describe(c);
+}
+#endif
+
+// Stride-2 rows in steps of 4 pixels (the NEON 3x3s2 / 5x5s2 kernels): output widths below, at and past
+// multiples of 4, odd widths, a 5x5 row longer than one pointer chunk of the driver (40 pixels), channel
+// tails (1: lanes only; 4: one lone tile; 5: tile + lanes; 12: tile pair + lone tile; 13: all three),
+// SAME and VALID padding, stride 2 vertically too or not. Compared with the reference through the op and,
+// on aarch64, bit for bit with the per-pixel NEON kernel.
+TEST_P(DwconvF32Fast, StrideTwoRowsInSteps) {
+  unsigned seed = 600;
+  for (int k : {3, 5})
+    for (int w : {7, 8, 9, 10, 15, 16, 17, 19, 24, 33, 99})
+      for (int channels : {1, 4, 5, 12, 13})
+        for (Padding pad : {Padding::kSame, Padding::kValid}) {
+          if (pad == Padding::kValid && w < k) continue;
+          Case c;
+          c.kh = c.kw = k;
+          c.c = channels;
+          c.h = 6;
+          c.w = w;
+          c.sw = 2;
+          c.sh = seed % 2 ? 2 : 1;
+          c.pad = pad;
+          c.act = seed % 3 ? Activation::kRelu6 : Activation::kNone;
+          c.seed = seed++;
+          check_case(c, GetParam(), expected_kernel(c, GetParam()));
+#if defined(__aarch64__)
+          check_s2_bits(c);
+#endif
+        }
 }
 
 TEST_P(DwconvF32Fast, NonSquareFilterAndWideRows) {

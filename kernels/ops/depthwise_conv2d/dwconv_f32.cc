@@ -8,8 +8,9 @@ namespace eb {
 
 const DwconvF32Kernel* dwconv_f32_kernel_for(Isa isa, int kh, int kw, int stride_w, int dilation_w) {
   const bool k3 = kh == 3 && kw == 3, k5 = kh == 5 && kw == 5;
-  const bool s1 = stride_w == 1 && dilation_w == 1;
+  const bool s1 = stride_w == 1 && dilation_w == 1, s2 = stride_w == 2 && dilation_w == 1;
   (void)s1;
+  (void)s2;
 #if defined(__x86_64__)
   static const DwconvF32Kernel kAvx512[3] = {
       {dwconv_f32_3x3_avx512, 16, "depthwise_conv2d_f32_dwconv_3x3_avx512"},
@@ -27,9 +28,12 @@ const DwconvF32Kernel* dwconv_f32_kernel_for(Isa isa, int kh, int kw, int stride
                                            {dwconv_f32_any_neon, 4, "depthwise_conv2d_f32_dwconv_any_neon"}};
   static const DwconvF32Kernel kNeonS1[2] = {{dwconv_f32_3x3s1_neon, 4, "depthwise_conv2d_f32_dwconv_3x3s1_neon"},
                                              {dwconv_f32_5x5s1_neon, 4, "depthwise_conv2d_f32_dwconv_5x5s1_neon"}};
+  static const DwconvF32Kernel kNeonS2[2] = {{dwconv_f32_3x3s2_neon, 4, "depthwise_conv2d_f32_dwconv_3x3s2_neon"},
+                                             {dwconv_f32_5x5s2_neon, 4, "depthwise_conv2d_f32_dwconv_5x5s2_neon"}};
   const DwconvF32Kernel* table = nullptr;
   if (isa == Isa::kNeon || isa == Isa::kNeonDot) {
     if (s1 && (k3 || k5)) return k3 ? &kNeonS1[0] : &kNeonS1[1];
+    if (s2 && (k3 || k5)) return k3 ? &kNeonS2[0] : &kNeonS2[1];
     table = kNeon;
   }
 #else

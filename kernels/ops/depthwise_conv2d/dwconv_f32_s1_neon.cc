@@ -160,10 +160,12 @@ void steps_5x5(size_t pixels, size_t channels, const float* const* input, const 
 #undef EB_S1_BEGIN
 #undef EB_S1_END
 
+}  // namespace
+
 // Channels [from, channels) of `pixels` pixels, lane by lane: bias, then the taps in order (fused), as
-// the per-pixel kernels' scalar tail.
-void channel_tail(size_t pixels, size_t channels, size_t from, size_t ks, const float* const* input, const float* w,
-                  float* output, const DwconvF32Params* params) {
+// the per-pixel kernels' scalar tail. Shared with the stride-2 kernels (dwconv_f32_s2_neon.cc).
+void dwconv_f32_channel_tail_neon(size_t pixels, size_t channels, size_t from, size_t ks, const float* const* input,
+                                  const float* w, float* output, const DwconvF32Params* params) {
   const float* wt = w + from * (1 + ks);  // the partial tile
   for (size_t px = 0; px < pixels; ++px, input += ks, output += channels)
     for (size_t j = 0; from + j < channels; ++j) {
@@ -174,13 +176,11 @@ void channel_tail(size_t pixels, size_t channels, size_t from, size_t ks, const 
     }
 }
 
-}  // namespace
-
 void dwconv_f32_3x3s1_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
                            float* output, const DwconvF32Params* params) {
   const size_t done = pixels / kPx * kPx, full4 = channels / kTile * kTile;
   if (full4 != 0) steps_3x3(pixels, channels, input, w, output, params);
-  if (full4 != channels) channel_tail(done, channels, full4, 9, input, w, output, params);
+  if (full4 != channels) dwconv_f32_channel_tail_neon(done, channels, full4, 9, input, w, output, params);
   if (done < pixels) dwconv_f32_3x3_neon(pixels - done, channels, ks, input + done * 9, w, output + done * channels, params);
 }
 
@@ -188,7 +188,7 @@ void dwconv_f32_5x5s1_neon(size_t pixels, size_t channels, size_t ks, const floa
                            float* output, const DwconvF32Params* params) {
   const size_t done = pixels / kPx * kPx, full4 = channels / kTile * kTile;
   if (full4 != 0) steps_5x5(pixels, channels, input, w, output, params);
-  if (full4 != channels) channel_tail(done, channels, full4, 25, input, w, output, params);
+  if (full4 != channels) dwconv_f32_channel_tail_neon(done, channels, full4, 25, input, w, output, params);
   if (done < pixels) dwconv_f32_5x5_neon(pixels - done, channels, ks, input + done * 25, w, output + done * channels, params);
 }
 

@@ -49,6 +49,16 @@ void dwconv_f32_3x3s1_neon(size_t pixels, size_t channels, size_t ks, const floa
                            float* output, const DwconvF32Params* params);
 void dwconv_f32_5x5s1_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
                            float* output, const DwconvF32Params* params);
+// Stride 2, dilation 1 along the row only (pixel px + 1's tap (ky, kx) is pixel px's tap (ky, kx + 2); see
+// dwconv_f32_s2_neon.cc), same condition on the call's pixels.
+void dwconv_f32_3x3s2_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
+                           float* output, const DwconvF32Params* params);
+void dwconv_f32_5x5s2_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
+                           float* output, const DwconvF32Params* params);
+// Channels [from, channels) of `pixels` pixels of ks taps, lane by lane in the per-pixel kernels' order
+// (from: a multiple of 4): the channel tail of the s1 / s2 kernels.
+void dwconv_f32_channel_tail_neon(size_t pixels, size_t channels, size_t from, size_t ks, const float* const* input,
+                                  const float* w, float* output, const DwconvF32Params* params);
 void dwconv_f32_any_neon(size_t pixels, size_t channels, size_t ks, const float* const* input, const float* w,
                          float* output, const DwconvF32Params* params);
 
