@@ -14,15 +14,19 @@
 #  4. runs llvm-mca -mcpu=CPU -iterations=200 on the loop body: cycles per iteration = Total Cycles /
 #     200 (steady state, loop-carried dependencies included); Block RThroughput is printed beside it;
 #  5. peak = the multiply-adds per cycle of the same model on a block of independent instructions of
-#     the loop's kind (FMLA .4s, SMLAL .4s, SDOT .4s), measured here too, so the fraction is the
-#     model's own. Cortex-A72 Software Optimization Guide (ARM UAN 0016A, sections 3.14 "ASIMD integer"
-#     and 3.15 "ASIMD floating-point" instructions): Q-form FMLA issues once per cycle (it occupies both
+#     the loop's kind (FMLA .4s; SMLAL .8b -> .8h for int8; SDOT .4s), measured here too, so the
+#     fraction is the model's own. int8 on ARMv8.0: 8-bit multiplies (SMULL/SMLAL .8b, 8 products per
+#     instruction) are the core's peak; the kernels on int16 operands (SMLAL .4h -> .4s, 4 per
+#     instruction: uint8 GEMM, depthwise) can reach half of it at most, so their rate against the
+#     16-bit instruction is printed beside.
+#     Cortex-A72 Software Optimization Guide (ARM UAN 0016A, sections 3.14 "ASIMD integer" and 3.15
+#     "ASIMD floating-point" instructions): Q-form FMLA issues once per cycle (it occupies both
 #     64-bit FP pipes F0/F1) = 4 fp32 multiply-adds per cycle; SMLAL/SMLAL2 (multiply accumulate long)
-#     once per cycle on F0 only = 4 int16 multiply-adds per cycle. LLVM 14 models cortex-a72 with its
-#     Cortex-A57 model (AArch64SchedA57.td, from the A57 guide; the A72 guide lists the same
-#     throughputs for these instructions), and has no Cortex-A76 model either: -mcpu=cortex-a76 also
-#     gets the A57 model, which issues SDOT twice per cycle (the A76 guide: 2 per cycle, pipes V0/V1),
-#     so the SDOT row is indicative only.
+#     once per cycle on F0 only = 4 int16 multiply-adds per cycle, or 8 int8 ones in the .8b -> .8h
+#     form. LLVM 14 models cortex-a72 with its Cortex-A57 model (AArch64SchedA57.td, from the A57
+#     guide; the A72 guide lists the same throughputs for these instructions), and has no Cortex-A76
+#     model either: -mcpu=cortex-a76 also gets the A57 model, which issues SDOT twice per cycle (the
+#     A76 guide: 2 per cycle, pipes V0/V1), so the SDOT row is indicative only.
 # Prints one row per kernel; --verbose also prints each extracted loop.
 set -eu
 cd "$(dirname "$0")/.."
@@ -40,7 +44,7 @@ DOT = ['-march=armv8.2-a+dotprod']  # after BASE, as in the build: the last -mar
 # (row name, source, function, extra flags, cpu, peak instruction)
 KERNELS = [
     ('f32 GEMM 6x8', 'kernels/ops/gemm/gemm_f32_neon.cc', 'igemm_f32_6x8_neon', [], 'cortex-a72', 'fmla'),
-    ('int8 GEMM 4x8 (SMLAL)', 'kernels/ops/gemm/gemm_q8_neon.cc', 'gemm_q8_4x8_neon', [], 'cortex-a72', 'smlal'),
+    ('uint8 (16-bit) GEMM 4x8 (SMLAL .4h)', 'kernels/ops/gemm/gemm_q8_neon.cc', 'gemm_q8_4x8_neon', [], 'cortex-a72', 'smlal'),
     ('f32 depthwise 3x3 (8c)', 'kernels/ops/depthwise_conv2d/dwconv_f32_neon.cc', 'dwconv_f32_3x3_neon', [],
      'cortex-a72', 'fmla'),
     ('f32 depthwise 5x5 (4px x 8c)', 'kernels/ops/depthwise_conv2d/dwconv_f32_neon.cc', 'dwconv_f32_5x5_neon', [],
@@ -49,19 +53,31 @@ KERNELS = [
      'dwconv_f32_3x3s1_neon', [], 'cortex-a72', 'fmla'),
     ('f32 depthwise 5x5 stride 1 (8px x 4c)', 'kernels/ops/depthwise_conv2d/dwconv_f32_s1_neon.cc',
      'dwconv_f32_5x5s1_neon', [], 'cortex-a72', 'fmla'),
-    ('int8 depthwise 3x3 (16c)', 'kernels/ops/depthwise_conv2d/dwconv_q8_neon.cc', 'dwconv_q8_3x3_block_pairs', [],
+    ('f32 depthwise 3x3 stride 2 (4px x 8c)', 'kernels/ops/depthwise_conv2d/dwconv_f32_s2_neon.cc',
+     'dwconv_f32_3x3s2_neon', [], 'cortex-a72', 'fmla'),
+    ('f32 depthwise 5x5 stride 2 (4px x 8c)', 'kernels/ops/depthwise_conv2d/dwconv_f32_s2_neon.cc',
+     'dwconv_f32_5x5s2_neon', [], 'cortex-a72', 'fmla'),
+    ('uint8 (16-bit) depthwise 3x3 (16c)', 'kernels/ops/depthwise_conv2d/dwconv_q8_neon.cc', 'dwconv_q8_3x3_block_pairs', [],
      'cortex-a72', 'smlal'),
-    ('int8 depthwise 3x3 stride 1 (4px x 8c)', 'kernels/ops/depthwise_conv2d/dwconv_q8_s1_neon.cc',
+    ('int8 depthwise 3x3, 8-bit multiplies (16c)', 'kernels/ops/depthwise_conv2d/dwconv_q8_neon.cc',
+     'dwconv_q8_3x3_block_pairs_int8', [], 'cortex-a72', 'smlal8'),
+    ('uint8 (16-bit) depthwise 3x3 stride 1 (4px x 8c)', 'kernels/ops/depthwise_conv2d/dwconv_q8_s1_neon.cc',
      'dwconv_q8_3x3s1_steps_neon', [], 'cortex-a72', 'smlal'),
+    ('int8 depthwise 3x3 stride 1, 8-bit multiplies (4px x 8c)',
+     'kernels/ops/depthwise_conv2d/dwconv_q8_s1_neon.cc', 'steps_int8', [], 'cortex-a72',
+     'smlal8'),
+    ('int8 GEMM 4x8c4 (SMULL/SMLAL .8b)', 'kernels/ops/gemm/gemm_qs8_c4_neon.cc', 'gemm_qs8_4x8c4_neon', [],
+     'cortex-a72', 'smlal8'),
     ('int8 GEMM 4x16c4 (SDOT)', 'kernels/ops/gemm/gemm_qs8_c4_neondot.cc', 'gemm_qs8_4x16c4_neondot', DOT,
      'cortex-a76', 'sdot'),
 ]
 PEAK_BLOCK = {  # independent instructions (no shared destination), element operands in v0-v15
     'fmla': 'fmla v{d}.4s, v14.4s, v15.s[0]',
     'smlal': 'smlal v{d}.4s, v14.4h, v15.h[0]',
+    'smlal8': 'smlal v{d}.8h, v14.8b, v15.8b',
     'sdot': 'sdot v{d}.4s, v14.16b, v15.4b[0]',
 }
-MAC_RE = re.compile(r'^\s*(fmla|fmadd|smlal2?|umlal2?|mla|sdot|udot)\s+([vsd])(\d+)(?:\.(\d+)([bhsd]))?')
+MAC_RE = re.compile(r'^\s*(fmla|fmadd|smlal2?|umlal2?|smull2?|umull2?|mla|sdot|udot)\s+([vsd])(\d+)(?:\.(\d+)([bhsd]))?')
 BRANCH_RE = re.compile(r'^\s+(b(?:\.?(?:eq|ne|cs|hs|cc|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le))?|cbn?z|tbn?z)\s+'
                        r'(?:.*,\s*)?(\.L\w+)\s*$')
 
@@ -132,8 +148,9 @@ version = subprocess.run([mca, '--version'], capture_output=True, text=True).std
 compiler = subprocess.run([cxx, '--version'], capture_output=True, text=True).stdout.split('\n')[0]
 print('# %s; %s; -O2 -march=armv8-a (+dotprod for *_neondot.cc); %d iterations'
       % (compiler, ' '.join(x.strip() for x in version[:2] if x.strip()), ITER))
-print('| kernel | cpu | instrs/iter | MACs/iter | cycles/iter | RThroughput | MACs/cycle | peak | of peak |')
-print('|---|---|---|---|---|---|---|---|---|')
+print('| kernel | cpu | instrs/iter | MACs/iter | cycles/iter | RThroughput | MACs/cycle | peak | of peak '
+      '| of the 16-bit SMLAL rate |')
+print('|---|---|---|---|---|---|---|---|---|---|')
 under = 0
 with tempfile.TemporaryDirectory() as tmp:
     asm_cache = {}
@@ -145,11 +162,15 @@ with tempfile.TemporaryDirectory() as tmp:
             asm_cache[key] = open(out).read()
         n, code = innermost_loop(asm_cache[key], fn)
         cycles, rthr = run_mca(code, cpu)
-        rate, top = n / cycles, peak(kind, cpu)
+        # int8 on ARMv8.0: the core's peak is SMLAL/SMULL .8b (8 products per cycle); kernels on 16-bit
+        # operands (SMLAL .4h, 4 per cycle) are measured against it too, and their own rate shown beside.
+        int8 = kind in ('smlal', 'smlal8')
+        rate, top = n / cycles, peak('smlal8' if int8 else kind, cpu)
         frac = rate / top
         under += cpu == 'cortex-a72' and frac < 0.8
-        print('| %s (`%s`) | %s | %d | %d | %.2f | %.2f | %.2f | %.1f | %.0f%% |'
-              % (name, fn, cpu, len(code), n, cycles, rthr, rate, top, 100 * frac))
+        of16 = '%.0f%%' % (100 * rate / peak('smlal', cpu)) if int8 else '-'
+        print('| %s (`%s`) | %s | %d | %d | %.2f | %.2f | %.2f | %.1f | %.0f%% | %s |'
+              % (name, fn, cpu, len(code), n, cycles, rthr, rate, top, 100 * frac, of16))
         if verbose:
             print('\n'.join('    ' + x.strip() for x in code))
 print('# %d Cortex-A72 loop(s) under 80%% of peak' % under)
