@@ -67,6 +67,15 @@ std::vector<const config::VariantConfig*> measurement_order(const config::GroupC
   return order;
 }
 
+// The thread counts an engine is measured at. The reference engine runs on one thread whatever it is
+// asked (its kernels are the plain ones; it creates no pool), so it is measured once, at 1, and stored
+// as 1: rows "ref x2", "ref x4" would repeat the one-thread figures under thread counts that never ran
+// (and cost the device the slowest measurements several times over).
+std::vector<int> thread_counts_for(const std::string& engine, const std::vector<int>& asked) {
+  if (engine == "ref" && !asked.empty()) return {1};
+  return asked;
+}
+
 }  // namespace
 
 Result<JobResult> run_group(const config::Config& config, const config::GroupConfig& group, store::ResultsStore& store,
@@ -96,7 +105,9 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
   JobResult result;
   result.run_id = *run_id;
   const auto order = measurement_order(group);
-  const size_t total = order.size() * group.engines.size() * group.threads.size();
+  size_t total = 0;
+  for (const std::string& engine : group.engines)
+    total += order.size() * thread_counts_for(engine, group.threads).size();
   std::optional<int64_t> reference_size;
   {
     std::error_code ec;
@@ -107,7 +118,7 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
   size_t index = 0;
   auto stop = [&] { return observer.stop_requested(); };
   for (const std::string& engine : group.engines) {
-    for (int threads : group.threads) {
+    for (int threads : thread_counts_for(engine, group.threads)) {
       ItemOutputs reference_outputs;
       for (const config::VariantConfig* v : order) {
         if (index > 0 && group.cooldown_s > 0 && !cool_down(group.cooldown_s, observer)) {

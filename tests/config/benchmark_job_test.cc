@@ -86,23 +86,29 @@ class BenchmarkJobTest : public ::testing::Test {
 
 TEST_F(BenchmarkJobTest, MatrixRunsReferenceFirstPerEngineAndThreads) {
   group_.variants = {{kInt8, "int8", false}, {kFloat, "float32", true}};  // reference listed second
+  group_.engines = {"auto", "ref"};
   group_.threads = {1, 2};
   RecordingObserver obs;
   auto r = run_group(config_, group_, *store_, obs);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->status, store::RunStatus::kComplete);
-  EXPECT_EQ(r->measured, 4);
+  EXPECT_EQ(r->measured, 6);
   EXPECT_EQ(r->failed, 0);
-  EXPECT_EQ(obs.measured, (std::vector<std::string>{"float32/ref/1", "int8/ref/1", "float32/ref/2", "int8/ref/2"}));
+  // The reference engine runs on one thread whatever the matrix asks: measured once, stored as 1.
+  EXPECT_EQ(obs.measured, (std::vector<std::string>{"float32/auto/1", "int8/auto/1", "float32/auto/2", "int8/auto/2",
+                                                    "float32/ref/1", "int8/ref/1"}));
   auto details = store::show_run(*store_, r->run_id);
   ASSERT_TRUE(details.ok()) << details.status().message();
   EXPECT_EQ(details->run.info.config_text, "test config");
   EXPECT_EQ(details->run.info.device.device_name, "bench-rig");
+  std::vector<std::string> stored;
   for (const auto& sm : details->measurements) {
     EXPECT_EQ(sm.measurement.samples_ms.size(), 11u);  // 12 images, the first inference apart
     EXPECT_EQ(sm.measurement.drift.has_value(), sm.measurement.variant == "int8");
     EXPECT_FALSE(sm.measurement.isa.empty());
+    stored.push_back(sm.measurement.engine + "/" + std::to_string(sm.measurement.threads));
   }
+  EXPECT_EQ(stored, (std::vector<std::string>{"auto/1", "auto/1", "auto/2", "auto/2", "ref/1", "ref/1"}));
 }
 
 TEST_F(BenchmarkJobTest, FailedVariantIsRecordedAndTheJobGoesOn) {

@@ -93,8 +93,10 @@ def test_matrix(d, n_images):
     check('query compare json', q.returncode == 0, q.stderr)
     got = json.loads(q.stdout) if q.returncode == 0 else []
     keys = sorted((r['variant'], r['engine'], r['threads']) for r in got)
-    want = sorted((v, e, t) for v in ('float32', 'int8') for e in ('ref', 'auto') for t in (1, 2))
-    check('8 measurements: variants x engines x threads', keys == want, str(keys))
+    # The reference engine runs on one thread: measured once per variant, at 1 (not repeated as "ref x2").
+    want = sorted([(v, 'auto', t) for v in ('float32', 'int8') for t in (1, 2)] +
+                  [(v, 'ref', 1) for v in ('float32', 'int8')])
+    check('6 measurements: variants x (auto x threads 1, 2 + ref x 1)', keys == want, str(keys))
     check('int8 drift against the reference', all(r['agreement_top1'] is not None for r in got if r['variant'] == 'int8'),
           str(got))
     check('every image measured', all(n == n_images for (n,) in rows(db, 'select num_images from measurements')))
@@ -176,7 +178,9 @@ def test_quick_form_matrix(d, images):
                   '--engine', 'ref,auto', '--threads', '1,2', '--cooldown', '0', '--db', db)
     check('quick form matrix exit 0', p.returncode == 0, p.stderr[-500:])
     if p.returncode == 0:
-        check('quick form: 8 measurements', rows(db, 'select count(*) from measurements') == [(8,)])
+        check('quick form: 6 measurements (ref once, at 1 thread)',
+              sorted(rows(db, 'select engine, threads from measurements')) ==
+              sorted([('auto', 1), ('auto', 2)] * 2 + [('ref', 1)] * 2))
     p = edgebench('run', model('fmnist-cnn-int8.tflite'), '--images', images, '--engine', 'fastest')
     check('quick form: unknown engine is an error', p.returncode != 0 and "'fastest'" in p.stderr, p.stderr)
 
