@@ -1,5 +1,6 @@
 #include "daemon/job/benchmark_job.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -9,6 +10,7 @@
 #include "daemon/pipeline/device_state.h"
 #include "daemon/pipeline/variant_runner.h"
 #include "kernels/engine/cpu_features.h"
+#include "kernels/engine/engine.h"
 
 #ifndef EDGEBENCH_VERSION
 #define EDGEBENCH_VERSION "unknown"
@@ -67,13 +69,17 @@ std::vector<const config::VariantConfig*> measurement_order(const config::GroupC
   return order;
 }
 
-// The thread counts an engine is measured at. The reference engine runs on one thread whatever it is
-// asked (its kernels are the plain ones; it creates no pool), so it is measured once, at 1, and stored
-// as 1: rows "ref x2", "ref x4" would repeat the one-thread figures under thread counts that never ran
-// (and cost the device the slowest measurements several times over).
+// The thread counts an engine is measured at: those it really uses (engine_threads_used), each once.
+// The reference engine runs on one thread whatever it is asked, so it is measured once, at 1, and
+// stored as 1: rows "ref x2", "ref x4" would repeat the one-thread figures under thread counts that
+// never ran (and cost the device the slowest measurements several times over).
 std::vector<int> thread_counts_for(const std::string& engine, const std::vector<int>& asked) {
-  if (engine == "ref" && !asked.empty()) return {1};
-  return asked;
+  std::vector<int> used;
+  for (int n : asked) {
+    const int u = engine_threads_used(engine, n);
+    if (std::find(used.begin(), used.end(), u) == used.end()) used.push_back(u);
+  }
+  return used;
 }
 
 }  // namespace

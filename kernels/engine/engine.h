@@ -21,6 +21,12 @@ struct EngineOptions {
   size_t max_arena_bytes = size_t{1} << 30;  // a hostile model cannot make us allocate past this (1 GiB)
 };
 
+// The threads engine `engine` really uses when `requested` are asked for: the reference engine ("ref")
+// runs on one thread on purpose (the simple, obviously-correct baseline; no pool), the others on all
+// requested. The one statement of that rule: the interpreter sizes its pool by it, and `run` / the
+// daemon measure "ref" once per variant, at this count, whatever the threads matrix asks.
+inline int engine_threads_used(const std::string& engine, int requested) { return engine == "ref" ? 1 : requested; }
+
 // Cumulative time of one node over the invocations since the engine was created (profile_ops).
 struct NodeTime {
   int node = 0;

@@ -26,8 +26,8 @@ Result<std::unique_ptr<Interpreter>> Interpreter::create(std::unique_ptr<Model> 
   auto isa = select_isa(options.engine, options.isa, detect_cpu_features());
   if (!isa.ok()) return isa.status();
   it->isa_ = *isa;
-  // The reference engine stays on one thread on purpose: it is the simple, obviously-correct baseline.
-  if (options.engine != "ref" && options.threads > 1) it->pool_ = std::make_unique<ThreadPool>(options.threads);
+  const int threads = engine_threads_used(options.engine, options.threads);
+  if (threads > 1) it->pool_ = std::make_unique<ThreadPool>(threads);
   EB_RETURN_IF_ERROR(it->check_supported());
   EB_RETURN_IF_ERROR(it->fold_constants());
   EB_RETURN_IF_ERROR(it->prepare_and_plan());

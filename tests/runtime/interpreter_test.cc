@@ -45,5 +45,25 @@ TEST(Interpreter, RepeatedInvocationsGiveIdenticalOutputs) {
   }
 }
 
+// The reference engine runs on one thread whatever is asked; "auto" on all requested. The interpreter
+// reports what it really uses, and `run` / the daemon plan their matrix by the same rule.
+TEST(Interpreter, ReferenceEngineUsesOneThreadAutoUsesTheRequested) {
+  EXPECT_EQ(engine_threads_used("ref", 4), 1);
+  EXPECT_EQ(engine_threads_used("auto", 4), 4);
+  EXPECT_EQ(engine_threads_used("xnnpack", 2), 2);
+  if (!std::filesystem::exists(kModels)) GTEST_SKIP() << "../shared/models absent: " << kModels;
+  for (const char* engine : {"ref", "auto"}) {
+    auto m = Model::load_file(kModels + "fmnist-cnn-int8.tflite");
+    ASSERT_TRUE(m.ok()) << m.status().message();
+    EngineOptions o;
+    o.engine = engine;
+    o.threads = 3;
+    auto it = Interpreter::create(std::move(m.value()), o);
+    ASSERT_TRUE(it.ok()) << it.status().message();
+    EXPECT_EQ(it.value()->effective_threads(), engine_threads_used(engine, 3)) << engine;
+    EXPECT_EQ(it.value()->effective_threads(), std::string(engine) == "ref" ? 1 : 3) << engine;
+  }
+}
+
 }  // namespace
 }  // namespace eb
