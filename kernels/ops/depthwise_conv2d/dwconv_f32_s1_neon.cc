@@ -3,11 +3,12 @@
 // pixel px's tap (ky, kx + 1), so each input vector of a filter row is loaded once and used by every
 // output of the step that reads it: 8 + KW - 1 loads for 8 * KW FMLAs per filter row, instead of one
 // load per FMLA, which took the per-pixel kernels (dwconv_f32_neon.cc) off the A72's single load pipe
-// (llvm-mca, bench/mca.sh: 3x3 60% -> 78%, 5x5 57% -> 92% of the FMLA rate; RESULTS.md).
-//  - What bounds 3x3 at 78%: each output vector costs 9 FMLAs and 2 clamp ops on the same two pipes
-//    (82% at best), and its 9 FMLAs are one dependent chain (the order of the per-pixel kernels, so the
-//    same bits); with 8 chains per step the FMLA latency shows. Ten pixels made GCC shuffle registers
-//    (77%), holding the 9 weight vectors made it spill (76%).
+// (llvm-mca, bench/mca.sh: 3x3 60% -> 78%, 5x5 57% -> 92% of the FMLA rate; RESULTS.md), and 3x3 to 82%
+// with its step written out for dispatch (steps_3x3).
+//  - What bounds 3x3 at 82%: each output vector costs 9 FMLAs and 2 clamp ops on the same two pipes,
+//    and its 9 FMLAs are one dependent chain (the order of the per-pixel kernels, so the same bits).
+//    Ten pixels made GCC shuffle registers (77%), holding the 9 weight vectors made it spill (76%; both
+//    with the former tap-major step).
 //  - Registers are named and the steps written out: GCC -O2 keeps arrays indexed in loops on the stack.
 //    Weight vectors are loaded per filter row (loads have room; registers do not).
 //  - Accumulators start from bias loads at eight addresses the compiler cannot prove equal (copies of
@@ -62,39 +63,103 @@ constexpr size_t kTile = 4, kPx = 8;
   }                                                                    \
   }
 
-// Steps of 8 pixels over the full channel tiles.
+// Steps of 8 pixels over the full channel tiles, 3x3. A filter row is streamed column by column:
+// column j (one vector) feeds pixels j, j - 1, j - 2 with taps 0, 1, 2 of the row, then dies. Column j
+// of filter row ky comes from tap pointer in[3 * ky + j] (pixel 0's taps) for j < 3, from
+// in[9 * (j - 2) + 3 * ky + 2] (pixel j - 2's last tap of the row) after. Each column is a region
+// between EB_BARs (empty asm volatile, which GCC's schedulers do not move instructions across), so the
+// step reaches llvm-mca's dispatch in this order:
+//  - pixel p's first FMLA needs only its bias and column p, so FMLAs start 3 loads into a step, and the
+//    load pipe (77 loads per step: 30 tap pointers, 30 columns, 9 weights, 8 biases) streams along;
+//  - pixel p is clamped and stored with column p + 3 of row 2 (one column after its last FMLA), so the
+//    step ends with one pixel's clamp and store instead of eight, and the next step's loads are not
+//    held back behind them. Tap-major order (all 8 pixels' tap 0, then tap 1, ...) with the clamps at
+//    the end ran 91.2 cycles per step (90.2 with the weights loaded as here): dispatch (3 micro-ops per
+//    cycle; LDR Q register-offset, FMAX, FMIN take 2, STR Q 3) and the load pipe idle at the turn of
+//    the step. Without the EB_BARs GCC regroups the loads: 98.7.
+// Weights are loaded by asm (EB_W3): GCC fuses adjacent vld1q_f32 into LDP Q (3 micro-ops for 2). Its
+// memory operand names the whole packed tile at w: naming the 4 floats at w + OFF made GCC keep one
+// address register per weight, and spill.
+// llvm-mca: 91.2 -> 88.2 cycles per step (79% -> 82% of the FMLA rate). Each pixel's sum keeps its
+// order (bias, then taps 0..8), so the bits do not change.
+#define EB_BAR asm volatile("");
+#define EB_LDQ(V, OFF)    \
+  asm("ldr %q0, [%1, %2]" \
+      : "=w"(V)           \
+      : "r"(w), "i"(4 * (OFF)), "m"(*reinterpret_cast<const float(*)[4 * 10]>(w)));
+#define EB_W3(R)              \
+  float32x4_t w0, w1, w2;     \
+  EB_LDQ(w0, 4 + 12 * (R))    \
+  EB_LDQ(w1, 8 + 12 * (R))    \
+  EB_LDQ(w2, 12 + 12 * (R))
+// Column IDX (in[IDX]: the tap pointer it comes from) as x, until EB_END.
+#define EB_X(IDX) { const float32x4_t x = vld1q_f32(in[IDX] + c);
+#define EB_END EB_BAR }
+#define EB_B(P) a##P = vld1q_f32(b##P);
+#define EB_F(P, K) a##P = vfmaq_f32(a##P, x, w##K);
+#define EB_OUT(P) vst1q_f32(out + (P) * channels, vminq_f32(vmaxq_f32(a##P, vmin), vmax));
 void steps_3x3(size_t pixels, size_t channels, const float* const* input, const float* w, float* output,
                const DwconvF32Params* params) {
-  EB_S1_BEGIN(9)
-      {
-        const float32x4_t x0 = vld1q_f32(in[0] + c), x1 = vld1q_f32(in[1] + c), x2 = vld1q_f32(in[2] + c);
-        const float32x4_t x3 = vld1q_f32(in[11] + c), x4 = vld1q_f32(in[20] + c), x5 = vld1q_f32(in[29] + c);
-        const float32x4_t x6 = vld1q_f32(in[38] + c), x7 = vld1q_f32(in[47] + c), x8 = vld1q_f32(in[56] + c);
-        const float32x4_t x9 = vld1q_f32(in[65] + c);
-        EB_FMA8(vld1q_f32(w + 4), x0, x1, x2, x3, x4, x5, x6, x7)
-        EB_FMA8(vld1q_f32(w + 8), x1, x2, x3, x4, x5, x6, x7, x8)
-        EB_FMA8(vld1q_f32(w + 12), x2, x3, x4, x5, x6, x7, x8, x9)
+  const float32x4_t vmin = vdupq_n_f32(params->min);
+  const float32x4_t vmax = vdupq_n_f32(params->max);
+  const size_t steps = pixels / kPx;
+  for (size_t c = 0; c + kTile <= channels; c += kTile, w += kTile * 10) {
+    const float *b0 = w, *b1 = w, *b2 = w, *b3 = w, *b4 = w, *b5 = w, *b6 = w, *b7 = w;
+    asm("" : "+r"(b0), "+r"(b1), "+r"(b2), "+r"(b3), "+r"(b4), "+r"(b5), "+r"(b6), "+r"(b7));
+    const float* const* in = input;
+    float* out = output + c;
+    for (size_t s = 0; s < steps; ++s, in += kPx * 9, out += kPx * channels) {
+      float32x4_t a0, a1, a2, a3, a4, a5, a6, a7;
+      {  // filter row 0, with the biases
+        EB_W3(0)
+        EB_X(0) EB_B(0) EB_F(0, 0) EB_END
+        EB_X(1) EB_B(1) EB_F(1, 0) EB_F(0, 1) EB_END
+        EB_X(2) EB_B(2) EB_F(2, 0) EB_F(1, 1) EB_F(0, 2) EB_END
+        EB_X(11) EB_B(3) EB_F(3, 0) EB_F(2, 1) EB_F(1, 2) EB_END
+        EB_X(20) EB_B(4) EB_F(4, 0) EB_F(3, 1) EB_F(2, 2) EB_END
+        EB_X(29) EB_B(5) EB_F(5, 0) EB_F(4, 1) EB_F(3, 2) EB_END
+        EB_X(38) EB_B(6) EB_F(6, 0) EB_F(5, 1) EB_F(4, 2) EB_END
+        EB_X(47) EB_B(7) EB_F(7, 0) EB_F(6, 1) EB_F(5, 2) EB_END
+        EB_X(56) EB_F(7, 1) EB_F(6, 2) EB_END
+        EB_X(65) EB_F(7, 2) EB_END
       }
-      {
-        const float32x4_t x0 = vld1q_f32(in[3] + c), x1 = vld1q_f32(in[4] + c), x2 = vld1q_f32(in[5] + c);
-        const float32x4_t x3 = vld1q_f32(in[14] + c), x4 = vld1q_f32(in[23] + c), x5 = vld1q_f32(in[32] + c);
-        const float32x4_t x6 = vld1q_f32(in[41] + c), x7 = vld1q_f32(in[50] + c), x8 = vld1q_f32(in[59] + c);
-        const float32x4_t x9 = vld1q_f32(in[68] + c);
-        EB_FMA8(vld1q_f32(w + 16), x0, x1, x2, x3, x4, x5, x6, x7)
-        EB_FMA8(vld1q_f32(w + 20), x1, x2, x3, x4, x5, x6, x7, x8)
-        EB_FMA8(vld1q_f32(w + 24), x2, x3, x4, x5, x6, x7, x8, x9)
+      {  // filter row 1
+        EB_W3(1)
+        EB_X(3) EB_F(0, 0) EB_END
+        EB_X(4) EB_F(1, 0) EB_F(0, 1) EB_END
+        EB_X(5) EB_F(2, 0) EB_F(1, 1) EB_F(0, 2) EB_END
+        EB_X(14) EB_F(3, 0) EB_F(2, 1) EB_F(1, 2) EB_END
+        EB_X(23) EB_F(4, 0) EB_F(3, 1) EB_F(2, 2) EB_END
+        EB_X(32) EB_F(5, 0) EB_F(4, 1) EB_F(3, 2) EB_END
+        EB_X(41) EB_F(6, 0) EB_F(5, 1) EB_F(4, 2) EB_END
+        EB_X(50) EB_F(7, 0) EB_F(6, 1) EB_F(5, 2) EB_END
+        EB_X(59) EB_F(7, 1) EB_F(6, 2) EB_END
+        EB_X(68) EB_F(7, 2) EB_END
       }
-      {
-        const float32x4_t x0 = vld1q_f32(in[6] + c), x1 = vld1q_f32(in[7] + c), x2 = vld1q_f32(in[8] + c);
-        const float32x4_t x3 = vld1q_f32(in[17] + c), x4 = vld1q_f32(in[26] + c), x5 = vld1q_f32(in[35] + c);
-        const float32x4_t x6 = vld1q_f32(in[44] + c), x7 = vld1q_f32(in[53] + c), x8 = vld1q_f32(in[62] + c);
-        const float32x4_t x9 = vld1q_f32(in[71] + c);
-        EB_FMA8(vld1q_f32(w + 28), x0, x1, x2, x3, x4, x5, x6, x7)
-        EB_FMA8(vld1q_f32(w + 32), x1, x2, x3, x4, x5, x6, x7, x8)
-        EB_FMA8(vld1q_f32(w + 36), x2, x3, x4, x5, x6, x7, x8, x9)
+      {  // filter row 2, with the clamps and stores
+        EB_W3(2)
+        EB_X(6) EB_F(0, 0) EB_END
+        EB_X(7) EB_F(1, 0) EB_F(0, 1) EB_END
+        EB_X(8) EB_F(2, 0) EB_F(1, 1) EB_F(0, 2) EB_END
+        EB_X(17) EB_F(3, 0) EB_F(2, 1) EB_F(1, 2) EB_OUT(0) EB_END
+        EB_X(26) EB_F(4, 0) EB_F(3, 1) EB_F(2, 2) EB_OUT(1) EB_END
+        EB_X(35) EB_F(5, 0) EB_F(4, 1) EB_F(3, 2) EB_OUT(2) EB_END
+        EB_X(44) EB_F(6, 0) EB_F(5, 1) EB_F(4, 2) EB_OUT(3) EB_END
+        EB_X(53) EB_F(7, 0) EB_F(6, 1) EB_F(5, 2) EB_OUT(4) EB_END
+        EB_X(62) EB_F(7, 1) EB_F(6, 2) EB_OUT(5) EB_END
+        EB_X(71) EB_F(7, 2) EB_OUT(6) EB_OUT(7) EB_END
       }
-  EB_S1_END
+    }
+  }
 }
+#undef EB_BAR
+#undef EB_LDQ
+#undef EB_W3
+#undef EB_X
+#undef EB_END
+#undef EB_B
+#undef EB_F
+#undef EB_OUT
 
 void steps_5x5(size_t pixels, size_t channels, const float* const* input, const float* w, float* output,
                const DwconvF32Params* params) {
