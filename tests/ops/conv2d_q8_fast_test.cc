@@ -154,7 +154,7 @@ void check_case(const ConvCase& c, bool fc, Isa isa) {
     const eb::Qs8C4KernelInfo* c4_row = eb::qs8_c4_gemv_kernel_for(isa);
     if (c4_row != nullptr && out_pixels(c, fc) == 1) c4 = c4_row;
     // Kernels summing int8 product pairs in int16 (ARMv8.0) refuse filters holding -128.
-    if (c4 != nullptr && !c.uint8 && c.cin % 4 == 0 && !(c4->int16_pairs && c.hostile_weights))
+    if (c4 != nullptr && !c.uint8 && c.cin % 4 == 0 && !(c4->needs_pair_safe_weights && c.hostile_weights))
       want = fc ? c4->fc : c4->conv;
     for (int threads = 1; threads <= max_test_threads(); ++threads) {
       const RunResult got = c.uint8 ? run_q8<uint8_t>(c, fc, isa, threads) : run_q8<int8_t>(c, fc, isa, threads);
@@ -321,6 +321,21 @@ TEST_P(Q8GemmFast, FcUint8AndActivations) {
   check_case(c, true, isa);
 }
 
+// Pair-safety decides between the 8-bit-multiply kernels and the 16-bit ones (GEMM and depthwise):
+// every int8 weight less its zero point in [-127, 127]; uint8 never.
+TEST(Q8GemmFastKernels, PairSafeWeightsAreExactlyThoseInMinus127To127) {
+  const uint8_t symmetric[] = {0x81, 0x7F, 0x00, 0x01, 0xFF};  // -127, 127, 0, 1, -1
+  EXPECT_TRUE(eb::q8_weights_pair_safe(symmetric, 5, 0, false));
+  const uint8_t minus128[] = {0x00, 0x7F, 0x80};  // ..., -128 last: every weight is looked at
+  EXPECT_FALSE(eb::q8_weights_pair_safe(minus128, 3, 0, false));
+  EXPECT_TRUE(eb::q8_weights_pair_safe(minus128, 2, 0, false));  // the count is honoured
+  // The zero point shifts the range: -128 - (-1) = -127 fits, 127 - (-1) = 128 does not.
+  const uint8_t low[] = {0x80, 0x00};
+  EXPECT_TRUE(eb::q8_weights_pair_safe(low, 2, -1, false));
+  EXPECT_FALSE(eb::q8_weights_pair_safe(symmetric, 5, -1, false));
+  EXPECT_FALSE(eb::q8_weights_pair_safe(symmetric, 5, 0, true));  // uint8
+}
+
 // The raw-int8 4-channel kernels exist exactly where expected (the tests above then prove they run).
 TEST(Q8GemmFastKernels, DotProductKernelsPerIsa) {
 #if defined(__aarch64__)
@@ -328,7 +343,7 @@ TEST(Q8GemmFastKernels, DotProductKernelsPerIsa) {
   const eb::Qs8C4KernelInfo* k8 = eb::qs8_c4_kernel_for(Isa::kNeon);
   ASSERT_NE(k8, nullptr);
   EXPECT_STREQ(k8->conv, "conv2d_qs8_igemm_4x8c4_neon");
-  EXPECT_TRUE(k8->int16_pairs);
+  EXPECT_TRUE(k8->needs_pair_safe_weights);
   const eb::Qs8C4KernelInfo* k = eb::qs8_c4_kernel_for(Isa::kNeonDot);
   ASSERT_NE(k, nullptr);
   EXPECT_STREQ(k->conv, "conv2d_qs8_igemm_4x16c4_neondot");

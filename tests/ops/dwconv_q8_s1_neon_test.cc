@@ -20,18 +20,18 @@ struct Row {
   bool is_unsigned;
 };
 
-// int8_pairs: the weights fit int8 ([-127, 127]); extremes are planted (weights +-127, inputs -128) so
+// pair_safe: the weights fit int8 ([-127, 127]); extremes are planted (weights +-127, inputs -128) so
 // the int16 pair sums of the 8-bit-multiply steps reach their bound. The per-pixel path ignores it.
-// steps_done: also runs the 4-pixel steps alone (the 8-bit-multiply ones when int8_pairs), writing
+// steps_done: also runs the 4-pixel steps alone (the 8-bit-multiply ones when pair_safe), writing
 // their pixels' full channel blocks to *steps_out.
-// flag: whether the microkernel is told (Q8DwArgs::int8_pairs) when the data allows 8-bit multiplies.
-std::vector<uint8_t> run(const Row& r, size_t tap_shift, unsigned seed, size_t* steps_done, bool int8_pairs = false,
+// flag: whether the microkernel is told (Q8DwArgs::pair_safe) when the data allows 8-bit multiplies.
+std::vector<uint8_t> run(const Row& r, size_t tap_shift, unsigned seed, size_t* steps_done, bool pair_safe = false,
                          std::vector<uint8_t>* steps_out = nullptr, bool flag = true) {
   std::mt19937 rng(seed);
   const size_t c = r.channels, blocks = (c + 7) / 8, block_bytes = 8 * 8 + 9 * 8 * 2;
   std::vector<uint8_t> input(3 * r.width * c), pad(c + 16, r.is_unsigned ? 128 : 0), w(blocks * block_bytes, 0);
   for (uint8_t& v : input) v = static_cast<uint8_t>(rng());
-  if (int8_pairs)
+  if (pair_safe)
     for (size_t i = 0; i < input.size(); i += 5) input[i] = 0x80;  // -128
   for (size_t b = 0; b < blocks; ++b) {
     uint8_t* blk = w.data() + b * block_bytes;
@@ -42,7 +42,7 @@ std::vector<uint8_t> run(const Row& r, size_t tap_shift, unsigned seed, size_t* 
       std::memcpy(blk + 32 + 4 * j, &scale, 4);
       for (size_t t = 0; t < 9; ++t) {
         int16_t v = static_cast<int16_t>(static_cast<int>(rng() % 255) - 127);
-        if (int8_pairs && t % 3 == 0) v = (j % 2) ? 127 : -127;
+        if (pair_safe && t % 3 == 0) v = (j % 2) ? 127 : -127;
         std::memcpy(blk + 64 + (t * 8 + j) * 2, &v, 2);
       }
     }
@@ -76,12 +76,12 @@ std::vector<uint8_t> run(const Row& r, size_t tap_shift, unsigned seed, size_t* 
   a.c = out.data();
   a.c_stride = c;
   a.rq = &rq;
-  a.int8_pairs = int8_pairs && flag ? 1 : 0;
+  a.pair_safe = pair_safe && flag ? 1 : 0;
   eb::dwconv_q8_8c_neon(&a);
   if (steps_done) {
     std::vector<uint8_t> scratch(out.size(), 0x5A);
     a.c = scratch.data();
-    *steps_done = c < 8 ? 0 : int8_pairs ? eb::dwconv_q8_3x3s1_steps_int8_neon(&a) : eb::dwconv_q8_3x3s1_steps_neon(&a);
+    *steps_done = c < 8 ? 0 : pair_safe ? eb::dwconv_q8_3x3s1_steps_int8_neon(&a) : eb::dwconv_q8_3x3s1_steps_neon(&a);
     if (steps_out) *steps_out = scratch;
   }
   return out;
@@ -102,7 +102,7 @@ TEST(DwconvQ8S1Neon, StepsMatchThePerPixelPath) {
       }
 }
 
-// The int8 steps on 8-bit multiplies (int8_pairs): run alone, their pixels' full channel blocks equal
+// The int8 steps on 8-bit multiplies (pair_safe): run alone, their pixels' full channel blocks equal
 // the per-pixel path's bytes, and so does the whole microkernel that picks them.
 TEST(DwconvQ8S1Neon, Int8MultiplyStepsMatchThePerPixelPath) {
   unsigned seed = 100;
@@ -111,8 +111,8 @@ TEST(DwconvQ8S1Neon, Int8MultiplyStepsMatchThePerPixelPath) {
       const Row r{channels, width, false};
       size_t steps = 0;
       std::vector<uint8_t> alone;
-      const std::vector<uint8_t> fast = run(r, 1, seed, &steps, /*int8_pairs=*/true, &alone);
-      const std::vector<uint8_t> slow = run(r, 0, seed, nullptr, /*int8_pairs=*/true);
+      const std::vector<uint8_t> fast = run(r, 1, seed, &steps, /*pair_safe=*/true, &alone);
+      const std::vector<uint8_t> slow = run(r, 0, seed, nullptr, /*pair_safe=*/true);
       ASSERT_EQ(steps, width / 4 * 4) << "the 8-bit-multiply steps did not run";
       EXPECT_EQ(fast, slow) << "width " << width << " channels " << channels;
       size_t mismatches = 0;
@@ -130,8 +130,8 @@ TEST(DwconvQ8S1Neon, Int8MultiplyPerPixelPairsMatchTheSixteenBitLoop) {
   for (size_t width : {1u, 5u, 9u})
     for (size_t channels : {16u, 19u, 32u, 40u, 48u}) {
       const Row r{channels, width, false};
-      const std::vector<uint8_t> int8 = run(r, 0, seed, nullptr, /*int8_pairs=*/true);
-      const std::vector<uint8_t> int16 = run(r, 0, seed, nullptr, /*int8_pairs=*/true, nullptr, /*flag=*/false);
+      const std::vector<uint8_t> int8 = run(r, 0, seed, nullptr, /*pair_safe=*/true);
+      const std::vector<uint8_t> int16 = run(r, 0, seed, nullptr, /*pair_safe=*/true, nullptr, /*flag=*/false);
       EXPECT_EQ(int8, int16) << "width " << width << " channels " << channels;
       ++seed;
     }

@@ -100,6 +100,17 @@ inline float conv2d_hybrid_output(const Conv2DParams& p, bool symmetric, int32_t
   return std::min(std::max(v, p.act_min), p.act_max);
 }
 
+// conv2d_hybrid_output's per-channel terms of one batch item, for the SIMD epilogue
+// (HybridOutputUkernel): shift[o] = offset * weight_sums[o] (wrapping; 0 when symmetric), scale[o] the
+// product conv2d_hybrid_output forms (float multiplication commutes exactly).
+inline void hybrid_conv_output_terms(const Conv2DParams& p, bool symmetric, float input_scale, int32_t offset,
+                                     const int32_t* weight_sums, size_t n, int32_t* shift, float* scale) {
+  for (size_t o = 0; o < n; ++o) {
+    scale[o] = symmetric ? input_scale * p.hybrid.filter_scale[0] : p.hybrid.filter_scale[o] * input_scale;
+    shift[o] = symmetric ? 0 : static_cast<int32_t>(static_cast<uint32_t>(offset) * static_cast<uint32_t>(weight_sums[o]));
+  }
+}
+
 // Reference kernels. `bias` may be null (no bias input). Tensors are dense NHWC.
 void conv2d_float32_ref(const Conv2DParams& p, const float* input, const float* filter, const float* bias,
                         float* output);
@@ -111,9 +122,13 @@ void conv2d_uint8_ref(const Conv2DParams& p, const uint8_t* input, const uint8_t
 void conv2d_hybrid_ref(const Conv2DParams& p, const float* input, const int8_t* filter, const float* bias,
                        float* output, int8_t* quantized_input);
 
-// Hybrid on the int8 dot-product microkernel of ctx.isa() (conv2d_fast_hybrid.cc), bit-identical to
-// conv2d_hybrid_ref; nullptr when none fits (grouped convolutions, a non-constant filter, no kernel).
+// Hybrid fast paths, bit-identical to conv2d_hybrid_ref; nullptr when none fits (grouped convolutions,
+// a non-constant filter, no kernel): the int8 4-channel GEMM when in_c % 4 == 0 and the ISA has one
+// (conv2d_fast_hybrid_gemm.cc), else the int8 dot-product microkernel per pixel (conv2d_fast_hybrid.cc).
 std::unique_ptr<PreparedOp> prepare_conv2d_fast_hybrid(PrepareContext& ctx, const Conv2DParams& p);
+// The GEMM path alone: nullptr when `isa` has no such kernel or the layer does not fit it.
+Result<std::unique_ptr<PreparedOp>> make_conv2d_hybrid_gemm_op(Isa isa, int threads, const Conv2DParams& p,
+                                                               const int8_t* filter, int input, int bias, int output);
 
 // Prepare-time checks shared with DEPTHWISE_CONV_2D (defined in conv2d.cc). `role` names the tensor in
 // messages ("input", "filter", ...).

@@ -5,71 +5,18 @@
 #include <cstring>
 
 #include "kernels/ops/conv2d/conv2d.h"
+#include "kernels/ops/gemm/hybrid_quantize.h"
 
 namespace eb {
 
 void hybrid_quantize_symmetric_ref(const float* values, int64_t n, int8_t* quantized, float* scaling_factor) {
-  if (n <= 0) {
-    *scaling_factor = 1.0f;
-    return;
-  }
-  const auto mm = std::minmax_element(values, values + n);
-  const float range = std::max(std::fabs(*mm.first), std::fabs(*mm.second));
-  // A non-finite activation (NaN/Inf from a hostile or broken model) has no quantized form: quantize the
-  // item to zeros (casting NaN to int is undefined behaviour; TFLite's result is garbage as well).
-  if (range == 0.0f || !std::isfinite(range) || std::any_of(values, values + n, [](float v) { return std::isnan(v); })) {
-    std::memset(quantized, 0, static_cast<size_t>(n));
-    *scaling_factor = 1.0f;
-    return;
-  }
-  *scaling_factor = range / 127.0f;
-  const float inv = 127.0f / range;
-  for (int64_t i = 0; i < n; ++i) {
-    const int32_t q = static_cast<int32_t>(std::round(values[i] * inv));  // TfLiteRound: half away from 0
-    quantized[i] = static_cast<int8_t>(std::clamp(q, -127, 127));
-  }
+  hybrid_quantize_ref(/*symmetric=*/true, values, n > 0 ? static_cast<size_t>(n) : 0, quantized, scaling_factor, nullptr);
 }
 
 void hybrid_quantize_asymmetric_ref(const float* values, int64_t n, int8_t* quantized, float* scaling_factor,
                                     int32_t* offset) {
-  constexpr double kQmin = -128.0, kQmax = 127.0;
-  float lo = 0.0f, hi = 0.0f;
-  if (n > 0) {
-    const auto mm = std::minmax_element(values, values + n);
-    lo = std::min(0.0f, *mm.first);
-    hi = std::max(0.0f, *mm.second);
-  }
-  const double rmin = lo, rmax = hi;
-  const bool finite = std::isfinite(rmin) && std::isfinite(rmax) &&
-                      std::none_of(values, values + n, [](float v) { return std::isnan(v); });
-  if (rmin == rmax || !finite) {  // non-finite input: zeros, as in hybrid_quantize_symmetric_ref
-    if (n > 0) std::memset(quantized, 0, static_cast<size_t>(n));
-    *scaling_factor = 1.0f;
-    *offset = 0;
-    return;
-  }
-  // The zero point comes from whichever end of the range gives the smaller error, as in TFLite.
-  const double scale = (rmax - rmin) / (kQmax - kQmin);
-  const double zp_from_min = kQmin - rmin / scale;
-  const double zp_from_max = kQmax - rmax / scale;
-  const double err_min = std::fabs(kQmin) + std::fabs(rmin / scale);
-  const double err_max = std::fabs(kQmax) + std::fabs(rmax / scale);
-  const double zp = err_min < err_max ? zp_from_min : zp_from_max;
-  int32_t nudged;
-  if (zp <= kQmin) {
-    nudged = -128;
-  } else if (zp >= kQmax) {
-    nudged = 127;
-  } else {
-    nudged = static_cast<int32_t>(std::round(zp));
-  }
-  *scaling_factor = static_cast<float>(scale);
-  *offset = nudged;
-  const float inv = static_cast<float>(1.0 / static_cast<double>(*scaling_factor));
-  for (int64_t i = 0; i < n; ++i) {
-    const int32_t q = static_cast<int32_t>(std::round(static_cast<float>(nudged) + values[i] * inv));
-    quantized[i] = static_cast<int8_t>(std::clamp(q, -128, 127));
-  }
+  hybrid_quantize_ref(/*symmetric=*/false, values, n > 0 ? static_cast<size_t>(n) : 0, quantized, scaling_factor,
+                      offset);
 }
 
 namespace {

@@ -2,15 +2,7 @@
 
 namespace eb {
 
-std::optional<Q8ConvSpec> make_q8_conv_spec(PrepareContext& ctx, ConvMode mode, const ConvGeometry& g,
-                                            const ConvRequant& rq) {
-  // The microkernels implement the fp32 requantization only.
-  if (rq.scheme != RequantScheme::kXnnpackFp32) return std::nullopt;
-  const Tensor& filter = ctx.input(1);
-  if (!filter.is_constant()) return std::nullopt;
-  const bool has_bias = ctx.has_input(2);
-  if (has_bias && !ctx.input(2).is_constant()) return std::nullopt;
-
+Q8ConvSpec q8_spec_geometry(const ConvGeometry& g) {
   Q8ConvSpec s;
   s.batches = g.batches;
   s.in_h = g.in_h;
@@ -27,6 +19,19 @@ std::optional<Q8ConvSpec> make_q8_conv_spec(PrepareContext& ctx, ConvMode mode, 
   s.dilation_w = g.dilation_w;
   s.pad_top = g.pad_top;
   s.pad_left = g.pad_left;
+  return s;
+}
+
+std::optional<Q8ConvSpec> make_q8_conv_spec(PrepareContext& ctx, ConvMode mode, const ConvGeometry& g,
+                                            const ConvRequant& rq) {
+  // The microkernels implement the fp32 requantization only.
+  if (rq.scheme != RequantScheme::kXnnpackFp32) return std::nullopt;
+  const Tensor& filter = ctx.input(1);
+  if (!filter.is_constant()) return std::nullopt;
+  const bool has_bias = ctx.has_input(2);
+  if (has_bias && !ctx.input(2).is_constant()) return std::nullopt;
+
+  Q8ConvSpec s = q8_spec_geometry(g);
   s.is_unsigned = mode == ConvMode::kUInt8;
   s.input_zp = rq.input_zp;
   s.filter_zp = rq.filter_zp;

@@ -9,6 +9,9 @@
 
 namespace eb {
 
+// The geometry part alone (no weights, zero points or requantization).
+Q8ConvSpec q8_spec_geometry(const ConvGeometry& g);
+
 // nullopt when the fast kernels cannot take the op: a filter or bias that is not constant (they are
 // packed once at prepare) or a requantization other than XNNPACK's fp32 scheme.
 std::optional<Q8ConvSpec> make_q8_conv_spec(PrepareContext& ctx, ConvMode mode, const ConvGeometry& g,

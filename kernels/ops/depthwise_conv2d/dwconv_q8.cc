@@ -137,7 +137,7 @@ class Q8DwconvOp final : public PreparedOp {
       a.w = packed_.data();
       a.c_stride = channels_;
       a.rq = &rq_;
-      a.int8_pairs = int8_pairs_ ? 1 : 0;
+      a.pair_safe = pair_safe_ ? 1 : 0;
       for (int64_t row = r.begin; row < r.end; ++row) {
         const int32_t b = static_cast<int32_t>(row / out_h_), oy = static_cast<int32_t>(row % out_h_);
         const uint8_t* in_b = in + static_cast<size_t>(b) * in_pixels_ * channels_;
@@ -192,7 +192,7 @@ class Q8DwconvOp final : public PreparedOp {
         a.c = out_b + begin * channels_;
         a.c_stride = channels_;
         a.rq = &rq_;
-        a.int8_pairs = int8_pairs_ ? 1 : 0;
+        a.pair_safe = pair_safe_ ? 1 : 0;
         k_.fn(&a);
       });
     }
@@ -200,7 +200,7 @@ class Q8DwconvOp final : public PreparedOp {
 
   void pack_weights(const Q8ConvSpec& s) {
     const size_t cb = k_.cb;
-    int8_pairs_ = !s.is_unsigned;  // until a weight outside [-127, 127] shows up
+    pair_safe_ = q8_weights_pair_safe(s.filter, taps_ * channels_, s.filter_zp, s.is_unsigned);
     for (size_t b = 0; b < blocks_; ++b) {
       uint8_t* block = packed_.data() + b * block_bytes_;
       int32_t* bias = reinterpret_cast<int32_t*>(block);
@@ -218,7 +218,6 @@ class Q8DwconvOp final : public PreparedOp {
           const int32_t raw = s.is_unsigned ? static_cast<int32_t>(s.filter[src])
                                             : static_cast<int32_t>(static_cast<int8_t>(s.filter[src]));
           const int16_t v = static_cast<int16_t>(raw - s.filter_zp);
-          if (v < -127 || v > 127) int8_pairs_ = false;
           folded -= static_cast<uint32_t>(s.input_zp) * static_cast<uint32_t>(static_cast<int32_t>(v));
           if (k_.weight_bytes == 4) {
             // Low half the weight, high half 0 (little endian): see dwconv_q8_ukernel.h.
@@ -259,7 +258,7 @@ class Q8DwconvOp final : public PreparedOp {
   size_t channels_ = 0, stride_ = 0, in_pixels_ = 0, out_pixels_ = 0, taps_ = 0, chunk_ = 1, tap_shift_ = 0;
   size_t blocks_ = 0, block_bytes_ = 0;
   bool is_unsigned_ = false;
-  bool int8_pairs_ = false;  // Q8DwArgs::int8_pairs
+  bool pair_safe_ = false;  // Q8DwArgs::pair_safe
   Q8Requant rq_{};
   int64_t dw_tasks_ = 1;
   Q8Buffer packed_, pad_row_;

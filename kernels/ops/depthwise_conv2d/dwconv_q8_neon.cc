@@ -6,13 +6,13 @@
 #include <cstdint>
 #include <cstring>
 
-#include "kernels/ops/depthwise_conv2d/dwconv_q8_neon_requant.h"
+#include "kernels/ops/depthwise_conv2d/dwconv_q8_neon_shared.h"
 #include "kernels/ops/depthwise_conv2d/dwconv_q8_ukernel.h"
 
 namespace eb {
 
 namespace {
-constexpr size_t kCb = 8;
+constexpr size_t kCb = dwconv_q8_neon::kBlockChannels;
 
 // n (<= 8) channels widened to int16 (uint8 fits); a partial block is copied first.
 static inline int16x8_t load_channels(const uint8_t* x, size_t n, bool is_unsigned) {
@@ -49,28 +49,26 @@ static inline uint8x8_t requantize8(int32x4_t lo, int32x4_t hi, float32x4_t s_lo
 template <bool kUnsigned>
 [[gnu::noinline]] static void dwconv_q8_3x3_block_pairs(const Q8DwArgs* p, size_t pairs) {
   constexpr size_t kTaps = 9;
-  const size_t block_bytes = kCb * 8 + kTaps * kCb * 2;
+  const size_t block_bytes = dwconv_q8_neon::block_bytes(kTaps);
   const dwconv_q8_neon::ByteBounds q = dwconv_q8_neon::byte_bounds(p->rq);
   const size_t pixels = p->pixels, c_stride = p->c_stride;
   const uint8_t* block = static_cast<const uint8_t*>(p->w);
   for (size_t b = 0; b < pairs; ++b, block += 2 * block_bytes) {
-    const uint8_t* block1 = block + block_bytes;
-    const int16_t* w = reinterpret_cast<const int16_t*>(block + kCb * 8);
-    const int16_t* v = reinterpret_cast<const int16_t*>(block1 + kCb * 8);
+    const dwconv_q8_neon::PackedBlock first = dwconv_q8_neon::packed_block(block);
+    const dwconv_q8_neon::PackedBlock second = dwconv_q8_neon::packed_block(block + block_bytes);
+    const int16_t *w = first.w, *v = second.w;
     const int16x8_t w0 = vld1q_s16(w), w1 = vld1q_s16(w + 8), w2 = vld1q_s16(w + 16);
     const int16x8_t w3 = vld1q_s16(w + 24), w4 = vld1q_s16(w + 32), w5 = vld1q_s16(w + 40);
     const int16x8_t w6 = vld1q_s16(w + 48), w7 = vld1q_s16(w + 56), w8 = vld1q_s16(w + 64);
-    const uint8_t* in = p->input + b * 2 * kCb;
-    // A padding tap reads `pad` instead: in + pad_delta, so the select is one csel on the offset.
-    const int64_t pad_delta = (p->pad + b * 2 * kCb) - in;
+    const dwconv_q8_neon::BlockIo io = dwconv_q8_neon::block_io(p, b * 2 * kCb);
+    const uint8_t* in = io.in;
+    const int64_t pad_delta = io.pad_delta;
     const int64_t* off = p->offsets;
-    uint8_t* c = p->c + b * 2 * kCb;
+    uint8_t* c = io.c;
     for (size_t px = 0; px < pixels; ++px, off += kTaps, c += c_stride) {
       // Bias and scale are reloaded per pixel (loads have room; registers do not).
-      int32x4_t a0 = vld1q_s32(reinterpret_cast<const int32_t*>(block));
-      int32x4_t a1 = vld1q_s32(reinterpret_cast<const int32_t*>(block) + 4);
-      int32x4_t a2 = vld1q_s32(reinterpret_cast<const int32_t*>(block1));
-      int32x4_t a3 = vld1q_s32(reinterpret_cast<const int32_t*>(block1) + 4);
+      int32x4_t a0 = vld1q_s32(first.bias), a1 = vld1q_s32(first.bias + 4);
+      int32x4_t a2 = vld1q_s32(second.bias), a3 = vld1q_s32(second.bias + 4);
 #define EB_DW_TAP(T, WV, VV_LOAD)                                                                        \
   {                                                                                                      \
     const int16x8_t VV = VV_LOAD;                                                                        \
@@ -95,14 +93,12 @@ template <bool kUnsigned>
       EB_DW_TAP(7, w7, vld1q_s16(v + 56))
       EB_DW_TAP(8, w8, vld1q_s16(v + 64))
 #undef EB_DW_TAP
-      const float* s0 = reinterpret_cast<const float*>(block + kCb * 4);
-      const float* s1 = reinterpret_cast<const float*>(block1 + kCb * 4);
-      vst1q_u8(c, dwconv_q8_neon::requantize16<kUnsigned>(a0, a1, a2, a3, s0, s1, q));
+      vst1q_u8(c, dwconv_q8_neon::requantize16<kUnsigned>(a0, a1, a2, a3, first.scale, second.scale, q));
     }
   }
 }
 
-// The int8 pairs of dwconv_q8_3x3_block_pairs on 8-bit multiplies (Q8DwArgs::int8_pairs: int8 input,
+// The int8 pairs of dwconv_q8_3x3_block_pairs on 8-bit multiplies (Q8DwArgs::pair_safe: int8 input,
 // weights in [-127, 127]): both blocks' weights narrowed to one int8x16 per tap, all 9 in registers;
 // taps summed two at a time in int16 (exact: |x * w| <= 16256) by SMULL/SMLAL .8b, then added to the
 // int32 accumulators (SADDW). Per pixel and 16 channels: 18 multiplies and 20 adds where the 16-bit
@@ -110,27 +106,26 @@ template <bool kUnsigned>
 // adds go to either pipe. Integer sums are exact: the same bytes as the 16-bit loop.
 [[gnu::noinline]] static void dwconv_q8_3x3_block_pairs_int8(const Q8DwArgs* p, size_t pairs) {
   constexpr size_t kTaps = 9;
-  const size_t block_bytes = kCb * 8 + kTaps * kCb * 2;
+  const size_t block_bytes = dwconv_q8_neon::block_bytes(kTaps);
   const dwconv_q8_neon::ByteBounds q = dwconv_q8_neon::byte_bounds(p->rq);
   const size_t pixels = p->pixels, c_stride = p->c_stride;
   const uint8_t* block = static_cast<const uint8_t*>(p->w);
   for (size_t b = 0; b < pairs; ++b, block += 2 * block_bytes) {
-    const uint8_t* block1 = block + block_bytes;
-    const int16_t* w = reinterpret_cast<const int16_t*>(block + kCb * 8);
-    const int16_t* v = reinterpret_cast<const int16_t*>(block1 + kCb * 8);
+    const dwconv_q8_neon::PackedBlock first = dwconv_q8_neon::packed_block(block);
+    const dwconv_q8_neon::PackedBlock second = dwconv_q8_neon::packed_block(block + block_bytes);
+    const int16_t *w = first.w, *v = second.w;
 #define EB_W8(T) vcombine_s8(vmovn_s16(vld1q_s16(w + 8 * (T))), vmovn_s16(vld1q_s16(v + 8 * (T))))
     const int8x16_t w0 = EB_W8(0), w1 = EB_W8(1), w2 = EB_W8(2), w3 = EB_W8(3), w4 = EB_W8(4);
     const int8x16_t w5 = EB_W8(5), w6 = EB_W8(6), w7 = EB_W8(7), w8 = EB_W8(8);
 #undef EB_W8
-    const uint8_t* in = p->input + b * 2 * kCb;
-    const int64_t pad_delta = (p->pad + b * 2 * kCb) - in;
+    const dwconv_q8_neon::BlockIo io = dwconv_q8_neon::block_io(p, b * 2 * kCb);
+    const uint8_t* in = io.in;
+    const int64_t pad_delta = io.pad_delta;
     const int64_t* off = p->offsets;
-    uint8_t* c = p->c + b * 2 * kCb;
+    uint8_t* c = io.c;
     for (size_t px = 0; px < pixels; ++px, off += kTaps, c += c_stride) {
-      int32x4_t a0 = vld1q_s32(reinterpret_cast<const int32_t*>(block));
-      int32x4_t a1 = vld1q_s32(reinterpret_cast<const int32_t*>(block) + 4);
-      int32x4_t a2 = vld1q_s32(reinterpret_cast<const int32_t*>(block1));
-      int32x4_t a3 = vld1q_s32(reinterpret_cast<const int32_t*>(block1) + 4);
+      int32x4_t a0 = vld1q_s32(first.bias), a1 = vld1q_s32(first.bias + 4);
+      int32x4_t a2 = vld1q_s32(second.bias), a3 = vld1q_s32(second.bias + 4);
 #define EB_X(T) vreinterpretq_s8_u8(vld1q_u8(in + (off[T] < 0 ? pad_delta : off[T])))
 #define EB_ADD(LO, HI)                              \
   {                                                 \
@@ -157,9 +152,7 @@ template <bool kUnsigned>
 #undef EB_PAIR
 #undef EB_ADD
 #undef EB_X
-      const float* s0 = reinterpret_cast<const float*>(block + kCb * 4);
-      const float* s1 = reinterpret_cast<const float*>(block1 + kCb * 4);
-      vst1q_u8(c, dwconv_q8_neon::requantize16<false>(a0, a1, a2, a3, s0, s1, q));
+      vst1q_u8(c, dwconv_q8_neon::requantize16<false>(a0, a1, a2, a3, first.scale, second.scale, q));
     }
   }
 }
@@ -167,7 +160,7 @@ template <bool kUnsigned>
 // Blocks [first_block, ...) of every pixel, one pixel at a time (any filter, any tail).
 void blocks_from(const Q8DwArgs* p, size_t first_block) {
   const size_t blocks = (p->channels + kCb - 1) / kCb;
-  const size_t block_bytes = kCb * 8 + p->taps * kCb * 2;
+  const size_t block_bytes = dwconv_q8_neon::block_bytes(p->taps);
   const float32x4_t vmin = vdupq_n_f32(p->rq->min_less_zp);
   const float32x4_t vmax = vdupq_n_f32(p->rq->max_less_zp);
   const int32x4_t vzp = vdupq_n_s32(p->rq->zero_point);
@@ -178,10 +171,9 @@ void blocks_from(const Q8DwArgs* p, size_t first_block) {
   for (size_t px = 0; px < p->pixels; ++px, offsets += p->taps, c += p->c_stride) {
     const uint8_t* block = static_cast<const uint8_t*>(p->w) + first_block * block_bytes;
     for (size_t b = first_block; b < blocks; ++b, block += block_bytes) {
-      const int32_t* bias = reinterpret_cast<const int32_t*>(block);
-      const float* scale = reinterpret_cast<const float*>(block + kCb * 4);
-      const int16_t* w = reinterpret_cast<const int16_t*>(block + kCb * 8);
-      int32x4_t lo = vld1q_s32(bias), hi = vld1q_s32(bias + 4);
+      const dwconv_q8_neon::PackedBlock pb = dwconv_q8_neon::packed_block(block);
+      const int16_t* w = pb.w;
+      int32x4_t lo = vld1q_s32(pb.bias), hi = vld1q_s32(pb.bias + 4);
       const size_t off = b * kCb;
       const size_t n = p->channels - off < kCb ? p->channels - off : kCb;
       for (size_t t = 0; t < p->taps; ++t, w += kCb) {
@@ -191,7 +183,7 @@ void blocks_from(const Q8DwArgs* p, size_t first_block) {
         lo = vmlal_s16(lo, vget_low_s16(x), vget_low_s16(wv));
         hi = vmlal_high_s16(hi, x, wv);
       }
-      const uint8x8_t q8 = requantize8(lo, hi, vld1q_f32(scale), vld1q_f32(scale + 4), vmin, vmax, vzp, out_unsigned);
+      const uint8x8_t q8 = requantize8(lo, hi, vld1q_f32(pb.scale), vld1q_f32(pb.scale + 4), vmin, vmax, vzp, out_unsigned);
       if (n == kCb) {
         vst1_u8(c + off, q8);
       } else {
@@ -210,7 +202,7 @@ void per_pixel(const Q8DwArgs* p) {
   // Depthwise ops keep the input's type (int8 -> int8, uint8 -> uint8); a mix takes the general loop.
   if (p->taps == 9 && (p->in_unsigned != 0) == (p->rq->out_unsigned != 0)) {
     const size_t pairs = p->channels / (2 * kCb);
-    if (p->int8_pairs)
+    if (p->pair_safe)
       dwconv_q8_3x3_block_pairs_int8(p, pairs);
     else if (p->in_unsigned)
       dwconv_q8_3x3_block_pairs<true>(p, pairs);

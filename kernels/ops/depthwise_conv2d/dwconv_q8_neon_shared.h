@@ -1,8 +1,9 @@
-// The requantization of the quantized depthwise NEON kernels (dwconv_q8_neon.cc, dwconv_q8_s1_neon.cc),
-// with the activation clamp done on the output bytes: round-to-nearest-even, the saturating adds and
-// narrowings are monotonic and leave integers in range unchanged, and the clamp bounds are integers
-// inside the output type, so clamp(round(v) + zp) == round(clamp(v - zp)) + zp, the reference's order
-// (XNNPACK's fp32 requantization, gemm_q8_ukernel.h), bit for bit; it saves the 128-bit float min/max.
+// What the quantized depthwise NEON kernels (dwconv_q8_neon.cc, dwconv_q8_s1_neon.cc) share: the
+// packed 8-channel weight block's layout, and the requantization with the activation clamp done on the
+// output bytes: round-to-nearest-even, the saturating adds and narrowings are monotonic and leave
+// integers in range unchanged, and the clamp bounds are integers inside the output type, so
+// clamp(round(v) + zp) == round(clamp(v - zp)) + zp, the reference's order (XNNPACK's fp32
+// requantization, gemm_q8_ukernel.h), bit for bit; it saves the 128-bit float min/max.
 //
 // Include from *_neon.cc files only: the inline code is built with the baseline ARMv8.0 flags, and a
 // file built with other flags (*_neondot.cc) must not define the same inline functions differently.
@@ -10,12 +11,41 @@
 
 #include <arm_neon.h>
 
+#include <cstddef>
 #include <cstdint>
 
+#include "kernels/ops/depthwise_conv2d/dwconv_q8_ukernel.h"
 #include "kernels/ops/gemm/gemm_q8_ukernel.h"
 
 namespace eb {
 namespace dwconv_q8_neon {
+
+// One packed block of kBlockChannels channels (dwconv_q8_ukernel.h, NEON: int16 weights):
+// int32 bias[8], float scale[8], then int16 weights [taps][8].
+constexpr size_t kBlockChannels = 8;
+constexpr size_t block_bytes(size_t taps) { return kBlockChannels * 8 + taps * kBlockChannels * 2; }
+struct PackedBlock {
+  const int32_t* bias;
+  const float* scale;
+  const int16_t* w;  // tap t's 8 weights at w + 8 * t
+};
+inline PackedBlock packed_block(const uint8_t* block) {
+  return {reinterpret_cast<const int32_t*>(block), reinterpret_cast<const float*>(block + kBlockChannels * 4),
+          reinterpret_cast<const int16_t*>(block + kBlockChannels * 8)};
+}
+
+// Where the channels from `first_channel` of a call are read and written: their input bytes, the
+// padding row's distance from them (a padding tap reads in + pad_delta: the select is one csel on the
+// tap's offset), their output bytes.
+struct BlockIo {
+  const uint8_t* in;
+  int64_t pad_delta;
+  uint8_t* c;
+};
+inline BlockIo block_io(const Q8DwArgs* p, size_t first_channel) {
+  const uint8_t* in = p->input + first_channel;
+  return {in, (p->pad + first_channel) - in, p->c + first_channel};
+}
 
 // The activation bounds as output bytes (min_less_zp + zp is the integer act_min), in every lane.
 struct ByteBounds {

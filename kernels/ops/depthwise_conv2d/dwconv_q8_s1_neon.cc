@@ -3,7 +3,7 @@
 // kx + 1), so each filter row needs 6 input loads and widenings for 4 pixels instead of 12, and the 3
 // weight vectors of the row serve all 4 (24 SMLAL / SMLAL2 per row). Sums and requantization are those
 // of dwconv_q8_neon.cc (bias, then taps in order; XNNPACK's fp32 requantization with the clamp on the
-// output bytes, dwconv_q8_neon_requant.h): bit-identical. Accumulators start from bias loads at distinct
+// output bytes, dwconv_q8_neon_shared.h): bit-identical. Accumulators start from bias loads at distinct
 // addresses the compiler cannot prove equal (copies would cost a vector MOV each). Named registers,
 // written out: GCC -O2 keeps arrays indexed in loops on the stack.
 #include <arm_neon.h>
@@ -11,13 +11,13 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "kernels/ops/depthwise_conv2d/dwconv_q8_neon_requant.h"
+#include "kernels/ops/depthwise_conv2d/dwconv_q8_neon_shared.h"
 #include "kernels/ops/depthwise_conv2d/dwconv_q8_ukernel.h"
 
 namespace eb {
 namespace {
 
-constexpr size_t kCb = 8, kTaps = 9, kPx = 4;
+constexpr size_t kCb = dwconv_q8_neon::kBlockChannels, kTaps = 9, kPx = 4;
 
 template <bool kUnsigned>
 inline int16x8_t widen(const uint8_t* p) {
@@ -42,19 +42,20 @@ inline int16x8_t widen(const uint8_t* p) {
 template <bool kUnsigned>
 size_t steps(const Q8DwArgs* p) {
   const size_t blocks = p->channels / kCb, steps = p->pixels / kPx;
-  const size_t block_bytes = kCb * 8 + kTaps * kCb * 2;
+  const size_t block_bytes = dwconv_q8_neon::block_bytes(kTaps);
   const dwconv_q8_neon::ByteBounds q = dwconv_q8_neon::byte_bounds(p->rq);
   const uint8_t* block = static_cast<const uint8_t*>(p->w);
   for (size_t b = 0; b < blocks; ++b, block += block_bytes) {
-    const int32_t* bias = reinterpret_cast<const int32_t*>(block);
-    const int32_t *b0 = bias, *b1 = bias, *b2 = bias, *b3 = bias;
+    const dwconv_q8_neon::PackedBlock pb = dwconv_q8_neon::packed_block(block);
+    const int32_t *b0 = pb.bias, *b1 = pb.bias, *b2 = pb.bias, *b3 = pb.bias;
     asm("" : "+r"(b0), "+r"(b1), "+r"(b2), "+r"(b3));
-    const float* scale = reinterpret_cast<const float*>(block + kCb * 4);
-    const int16_t* w = reinterpret_cast<const int16_t*>(block + kCb * 8);
-    const uint8_t* in = p->input + b * kCb;
-    const int64_t pad_delta = (p->pad + b * kCb) - in;  // a padding tap reads `pad` instead
+    const float* scale = pb.scale;
+    const int16_t* w = pb.w;
+    const dwconv_q8_neon::BlockIo io = dwconv_q8_neon::block_io(p, b * kCb);
+    const uint8_t* in = io.in;
+    const int64_t pad_delta = io.pad_delta;
     const int64_t* off = p->offsets;
-    uint8_t* c = p->c + b * kCb;
+    uint8_t* c = io.c;
     for (size_t s = 0; s < steps; ++s, off += kPx * kTaps, c += kPx * p->c_stride) {
       int32x4_t l0 = vld1q_s32(b0), h0 = vld1q_s32(b0 + 4), l1 = vld1q_s32(b1), h1 = vld1q_s32(b1 + 4);
       int32x4_t l2 = vld1q_s32(b2), h2 = vld1q_s32(b2 + 4), l3 = vld1q_s32(b3), h3 = vld1q_s32(b3 + 4);
@@ -90,7 +91,7 @@ size_t steps(const Q8DwArgs* p) {
 }
 #undef EB_Q8_MLA4
 
-// The int8 steps on 8-bit multiplies (Q8DwArgs::int8_pairs): SMULL/SMLAL .8b give 8 products per
+// The int8 steps on 8-bit multiplies (Q8DwArgs::pair_safe): SMULL/SMLAL .8b give 8 products per
 // instruction where SMLAL .4h gives 4, on the same single multiply pipe of the A72 (F0), and need no
 // widening of the input; two products are summed in int16 (exact: |x * w| <= 16256) and that sum
 // added to the int32 accumulators by SADDW / SADDW2, which issue on either pipe. Each pixel's 9 taps
@@ -115,25 +116,26 @@ size_t steps(const Q8DwArgs* p) {
 
 size_t steps_int8(const Q8DwArgs* p) {
   const size_t blocks = p->channels / kCb, steps = p->pixels / kPx;
-  const size_t block_bytes = kCb * 8 + kTaps * kCb * 2;
+  const size_t block_bytes = dwconv_q8_neon::block_bytes(kTaps);
   const dwconv_q8_neon::ByteBounds q = dwconv_q8_neon::byte_bounds(p->rq);
   const uint8_t* block = static_cast<const uint8_t*>(p->w);
   for (size_t b = 0; b < blocks; ++b, block += block_bytes) {
-    const int32_t* bias = reinterpret_cast<const int32_t*>(block);
-    const int32_t *b0 = bias, *b1 = bias, *b2 = bias, *b3 = bias;
+    const dwconv_q8_neon::PackedBlock pb = dwconv_q8_neon::packed_block(block);
+    const int32_t *b0 = pb.bias, *b1 = pb.bias, *b2 = pb.bias, *b3 = pb.bias;
     asm("" : "+r"(b0), "+r"(b1), "+r"(b2), "+r"(b3));
-    const float* scale = reinterpret_cast<const float*>(block + kCb * 4);
-    const int16_t* wp = reinterpret_cast<const int16_t*>(block + kCb * 8);
-    // int16 weights in [-127, 127] (int8_pairs), narrowed exactly.
+    const float* scale = pb.scale;
+    const int16_t* wp = pb.w;
+    // int16 weights in [-127, 127] (pair_safe), narrowed exactly.
     const int8x8_t w0 = vmovn_s16(vld1q_s16(wp)), w1 = vmovn_s16(vld1q_s16(wp + 8));
     const int8x8_t w2 = vmovn_s16(vld1q_s16(wp + 16)), w3 = vmovn_s16(vld1q_s16(wp + 24));
     const int8x8_t w4 = vmovn_s16(vld1q_s16(wp + 32)), w5 = vmovn_s16(vld1q_s16(wp + 40));
     const int8x8_t w6 = vmovn_s16(vld1q_s16(wp + 48)), w7 = vmovn_s16(vld1q_s16(wp + 56));
     const int8x8_t w8 = vmovn_s16(vld1q_s16(wp + 64));
-    const uint8_t* in = p->input + b * kCb;
-    const int64_t pad_delta = (p->pad + b * kCb) - in;
+    const dwconv_q8_neon::BlockIo io = dwconv_q8_neon::block_io(p, b * kCb);
+    const uint8_t* in = io.in;
+    const int64_t pad_delta = io.pad_delta;
     const int64_t* off = p->offsets;
-    uint8_t* c = p->c + b * kCb;
+    uint8_t* c = io.c;
     for (size_t s = 0; s < steps; ++s, off += kPx * kTaps, c += kPx * p->c_stride) {
       int32x4_t l0 = vld1q_s32(b0), h0 = vld1q_s32(b0 + 4), l1 = vld1q_s32(b1), h1 = vld1q_s32(b1 + 4);
       int32x4_t l2 = vld1q_s32(b2), h2 = vld1q_s32(b2 + 4), l3 = vld1q_s32(b3), h3 = vld1q_s32(b3 + 4);
@@ -188,7 +190,7 @@ size_t dwconv_q8_3x3s1_steps_int8_neon(const Q8DwArgs* p) { return steps_int8(p)
 
 size_t dwconv_q8_3x3s1_steps_neon(const Q8DwArgs* p) {
   if (p->in_unsigned) return steps<true>(p);
-  return p->int8_pairs ? steps_int8(p) : steps<false>(p);
+  return p->pair_safe ? steps_int8(p) : steps<false>(p);
 }
 
 }  // namespace eb

@@ -39,9 +39,10 @@ struct Q8DwArgs {
   uint8_t* c;       // output of the first pixel, channel 0
   size_t c_stride;  // bytes between output pixels
   const Q8Requant* rq;
-  // 1: int8 input and every packed weight in [-127, 127], so two int8 x int8 products sum exactly in
-  // int16 (|x * w| <= 16256): NEON may multiply 8-bit operands (SMULL/SMLAL .8b). 0: no such promise.
-  int32_t int8_pairs;
+  // 1: int8 input and pair-safe weights (q8_weights_pair_safe: every packed weight in [-127, 127]), so
+  // two int8 x int8 products sum exactly in int16: NEON may multiply 8-bit operands (SMULL/SMLAL .8b).
+  // 0: no such promise.
+  int32_t pair_safe;
 };
 
 typedef void (*Q8DwUkernel)(const Q8DwArgs* args);
@@ -55,7 +56,7 @@ void dwconv_q8_8c_neon(const Q8DwArgs* args);
 // dwconv_q8_8c_neon's stride-1 3x3 steps (dwconv_q8_s1_neon.cc): full 8-channel blocks of the first
 // pixels / 4 * 4 pixels; returns that pixel count.
 size_t dwconv_q8_3x3s1_steps_neon(const Q8DwArgs* args);
-// The same steps on 8-bit multiplies, for args->int8_pairs == 1 (dwconv_q8_3x3s1_steps_neon takes them
+// The same steps on 8-bit multiplies, for args->pair_safe == 1 (dwconv_q8_3x3s1_steps_neon takes them
 // then); also a function of its own so a test can run it directly.
 size_t dwconv_q8_3x3s1_steps_int8_neon(const Q8DwArgs* args);
 

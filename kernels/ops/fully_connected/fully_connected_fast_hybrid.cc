@@ -10,6 +10,7 @@
 #include "kernels/common/thread_pool.h"
 #include "kernels/ops/fully_connected/fully_connected.h"
 #include "kernels/ops/gemm/hybrid_dot.h"
+#include "kernels/ops/gemm/hybrid_quantize.h"
 
 namespace eb {
 namespace {
@@ -46,10 +47,7 @@ class FullyConnectedHybridFastOp final : public PreparedOp {
       float* y = output + static_cast<int64_t>(b) * p_.out;
       float row_scale = 1.0f;
       int32_t offset = 0;
-      if (p_.asymmetric)
-        hybrid_quantize_row_asymmetric(x, p_.in, quantized_row_.data(), &row_scale, &offset);
-      else
-        hybrid_quantize_row_symmetric(x, p_.in, quantized_row_.data(), &row_scale);
+      hybrid_quantize_fast(k_, !p_.asymmetric, x, n, quantized_row_.data(), &row_scale, &offset);
       if (!p_.channel_scale) row_scale *= p_.weight_scale;
       parallel_for(ctx.pool, tasks_, [&](int64_t t) {
         const SplitRange r = split_range(blocks_, tasks_, 1, t);

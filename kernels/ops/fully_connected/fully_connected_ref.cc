@@ -6,6 +6,7 @@
 
 #include "kernels/common/quantization.h"
 #include "kernels/ops/fully_connected/fully_connected.h"
+#include "kernels/ops/gemm/hybrid_quantize.h"
 
 namespace eb {
 namespace {
@@ -61,65 +62,11 @@ void fully_connected_uint8_ref(const FullyConnectedQuantParams& p, const uint8_t
 }
 
 void hybrid_quantize_row_symmetric(const float* x, int32_t n, int8_t* q, float* scale) {
-  float lo = 0.0f, hi = 0.0f;
-  if (n > 0) {
-    const auto mm = std::minmax_element(x, x + n);
-    lo = *mm.first;
-    hi = *mm.second;
-  }
-  const float range = std::max(std::fabs(lo), std::fabs(hi));
-  // Non-finite input (NaN/Inf): zeros instead of undefined float-to-int casts (see conv2d_ref.cc).
-  if (range == 0.0f || !std::isfinite(range) || std::any_of(x, x + n, [](float v) { return std::isnan(v); })) {
-    std::fill(q, q + n, int8_t{0});
-    *scale = 1.0f;
-    return;
-  }
-  *scale = range / 127.0f;
-  const float inv = 127.0f / range;
-  for (int32_t i = 0; i < n; ++i) {
-    const int32_t v = static_cast<int32_t>(std::round(x[i] * inv));
-    q[i] = static_cast<int8_t>(std::clamp(v, -127, 127));
-  }
+  hybrid_quantize_ref(/*symmetric=*/true, x, n > 0 ? static_cast<size_t>(n) : 0, q, scale, nullptr);
 }
 
 void hybrid_quantize_row_asymmetric(const float* x, int32_t n, int8_t* q, float* scale, int32_t* offset) {
-  constexpr double kQmin = -128.0, kQmax = 127.0;
-  float lo = 0.0f, hi = 0.0f;
-  if (n > 0) {
-    const auto mm = std::minmax_element(x, x + n);
-    lo = *mm.first;
-    hi = *mm.second;
-  }
-  const double rmin = std::fmin(0.0, static_cast<double>(lo));
-  const double rmax = std::fmax(0.0, static_cast<double>(hi));
-  const bool finite = std::isfinite(rmin) && std::isfinite(rmax) && std::none_of(x, x + n, [](float v) { return std::isnan(v); });
-  if (rmin == rmax || !finite) {
-    std::fill(q, q + n, int8_t{0});
-    *scale = 1.0f;
-    *offset = 0;
-    return;
-  }
-  const double s = (rmax - rmin) / (kQmax - kQmin);
-  // The zero point from whichever end of the range loses less precision, nudged to an integer in range.
-  const double zp_from_min = kQmin - rmin / s;
-  const double zp_from_max = kQmax - rmax / s;
-  const double err_min = std::fabs(kQmin) + std::fabs(rmin / s);
-  const double err_max = std::fabs(kQmax) + std::fabs(rmax / s);
-  const double zp = err_min < err_max ? zp_from_min : zp_from_max;
-  int32_t nudged;
-  if (zp <= kQmin)
-    nudged = static_cast<int32_t>(kQmin);
-  else if (zp >= kQmax)
-    nudged = static_cast<int32_t>(kQmax);
-  else
-    nudged = static_cast<int32_t>(std::round(zp));
-  *scale = static_cast<float>(s);
-  *offset = nudged;
-  const float inv = static_cast<float>(1.0 / static_cast<double>(*scale));
-  for (int32_t i = 0; i < n; ++i) {
-    const int32_t v = static_cast<int32_t>(std::round(static_cast<float>(nudged) + x[i] * inv));
-    q[i] = static_cast<int8_t>(std::clamp(v, -128, 127));
-  }
+  hybrid_quantize_ref(/*symmetric=*/false, x, n > 0 ? static_cast<size_t>(n) : 0, q, scale, offset);
 }
 
 void fully_connected_hybrid_ref(const FullyConnectedHybridParams& p, const float* input, const int8_t* weights,

@@ -36,6 +36,15 @@ void q8_center_rows(Q8CenterUkernel center, const uint8_t* src, bool is_unsigned
   }
 }
 
+bool q8_weights_pair_safe(const uint8_t* filter, size_t count, int32_t filter_zp, bool is_unsigned) {
+  if (is_unsigned) return false;
+  for (size_t i = 0; i < count; ++i) {
+    const int32_t v = static_cast<int32_t>(static_cast<int8_t>(filter[i])) - filter_zp;
+    if (v < -127 || v > 127) return false;
+  }
+  return true;
+}
+
 Q8Requant make_q8_requant(int32_t output_zp, int32_t act_min, int32_t act_max, bool is_unsigned) {
   Q8Requant rq;
   rq.min_less_zp = static_cast<float>(act_min - output_zp);

@@ -65,12 +65,15 @@ struct Qs8C4KernelInfo {
   size_t mr, nr;
   const char* conv;
   const char* fc;
+  // The hybrid (dynamic-range) CONV_2D op on this kernel's int32 sums (Qs8GemmC4Args::rq == nullptr), or
+  // nullptr for a kernel that only requantizes (the single-row ones).
+  const char* hybrid_conv;
   // What the kernel adds to every input byte before multiplying, folded into the packed bias:
   // 128 where VPDPBUSD reads x with its sign bit flipped (x + 128, unsigned), 0 for SDOT (signed x).
   int32_t input_bias;
-  // The kernel sums two int8 x int8 products in int16 (ARMv8.0 SMULL/SMLAL .8b): exact only for
-  // weights in [-127, 127], so a filter holding -128 takes the 16-bit kernel instead.
-  bool int16_pairs = false;
+  // The kernel sums two int8 x int8 products in int16 (ARMv8.0 SMULL/SMLAL .8b): it takes only filters
+  // whose weights are pair-safe (q8_weights_pair_safe); a filter holding -128 takes the 16-bit kernel.
+  bool needs_pair_safe_weights = false;
 };
 const Qs8C4KernelInfo* qs8_c4_kernel_for(Isa isa);
 // The same family's single-row kernel (MR = 1) for GEMMs with one output row, or nullptr.
@@ -87,6 +90,13 @@ struct Q8ConvSpec {
   const uint8_t* bias = nullptr;    // int32 [out_c] (unaligned bytes), or null
   const float* scale = nullptr;     // fp32 requantization scale per output channel
 };
+
+// Whether quantized weights are "pair-safe": int8 and every weight less its zero point in [-127, 127].
+// Then two int8 x int8 products sum exactly in int16 (|x * w| <= 128 * 127 = 16256, two <= 32512), which
+// ARMv8.0's 8-bit-multiply kernels (SMULL/SMLAL .8b, pair sums widened afterwards) rely on. TFLite's int8
+// weights are symmetric ([-127, 127]) by specification, so real models are; -128 is possible in a file
+// and takes the 16-bit kernels. `count` weights from `filter`; uint8 weights are never pair-safe.
+bool q8_weights_pair_safe(const uint8_t* filter, size_t count, int32_t filter_zp, bool is_unsigned);
 
 // The op over `isa`'s microkernel, or nullptr when the ISA has none. `fc` picks the reported name.
 // int8 with input channels a multiple of 4 takes the ISA's Qs8C4 kernel when it has one.

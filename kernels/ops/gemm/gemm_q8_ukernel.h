@@ -72,7 +72,9 @@ struct Qs8GemmC4Args {
   const uint8_t* pad;
   const void* w;
   uint8_t* c;
-  size_t c_stride;
+  size_t c_stride;  // bytes between output rows
+  // The requantization to int8 output; nullptr: the int32 sums themselves (bias included) are stored,
+  // int32_t at c, for the hybrid (dynamic-range) conv, whose float epilogue is its own.
   const Q8Requant* rq;
 };
 

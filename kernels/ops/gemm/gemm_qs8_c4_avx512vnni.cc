@@ -49,13 +49,17 @@ void gemm_qs8_4x16c4_avx512vnni(const Qs8GemmC4Args* p) {
       acc3 = _mm512_dpbusd_epi32(acc3, broadcast_quad(a3 + k), wv);
     }
   }
+  const __mmask16 mask = static_cast<__mmask16>((1u << p->nc) - 1u);
+  const __m512i accs[kMr] = {acc0, acc1, acc2, acc3};
+  uint8_t* c = p->c;
+  if (p->rq == nullptr) {  // the int32 sums (hybrid conv)
+    for (size_t r = 0; r < p->mr; ++r, c += p->c_stride) _mm512_mask_storeu_epi32(c, mask, accs[r]);
+    return;
+  }
   const __m512 vscale = _mm512_loadu_ps(scale);
   const __m512 vmin = _mm512_set1_ps(p->rq->min_less_zp);
   const __m512 vmax = _mm512_set1_ps(p->rq->max_less_zp);
   const __m512i vzp = _mm512_set1_epi32(p->rq->zero_point);
-  const __mmask16 mask = static_cast<__mmask16>((1u << p->nc) - 1u);
-  const __m512i accs[kMr] = {acc0, acc1, acc2, acc3};
-  uint8_t* c = p->c;
   for (size_t r = 0; r < p->mr; ++r, c += p->c_stride) {
     __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(accs[r]), vscale);
     v = _mm512_min_ps(_mm512_max_ps(v, vmin), vmax);

@@ -9,7 +9,7 @@
 //
 // Overflow: x in [-128, 127] and w in [-127, 127] give |x * w| <= 16256, so the sum of two products
 // fits int16 (<= 32512). A weight of -128 could reach 32768: the driver (gemm_qs8_c4.cc) does not take
-// this kernel for a filter holding -128 (Qs8C4KernelInfo::int16_pairs), TFLite's int8 weights are
+// this kernel for a filter holding -128 (Qs8C4KernelInfo::needs_pair_safe_weights), TFLite's int8 weights are
 // symmetric ([-127, 127]) by specification, so in practice it always runs.
 //
 // Layout (the C4 family's, gemm_q8_ukernel.h Qs8GemmC4Args): weights [ks][kc / 4][NR][4] int8, input raw
@@ -112,6 +112,20 @@ void gemm_qs8_4x8c4_neon(const Qs8GemmC4Args* p) {
   }
   // Columns: pairwise sums of the two partials of each column, plus the bias.
   const int32x4_t b0 = vld1q_s32(bias), b1 = vld1q_s32(bias + 4);
+  if (p->rq == nullptr) {  // the int32 sums (hybrid conv)
+    const int32x4_t sums[kMr][2] = {{vaddq_s32(b0, vpaddq_s32(c00, c01)), vaddq_s32(b1, vpaddq_s32(c02, c03))},
+                                    {vaddq_s32(b0, vpaddq_s32(c10, c11)), vaddq_s32(b1, vpaddq_s32(c12, c13))},
+                                    {vaddq_s32(b0, vpaddq_s32(c20, c21)), vaddq_s32(b1, vpaddq_s32(c22, c23))},
+                                    {vaddq_s32(b0, vpaddq_s32(c30, c31)), vaddq_s32(b1, vpaddq_s32(c32, c33))}};
+    uint8_t* c = p->c;
+    for (size_t r = 0; r < p->mr; ++r, c += p->c_stride) {
+      int32_t tmp[kNr];
+      vst1q_s32(tmp, sums[r][0]);
+      vst1q_s32(tmp + 4, sums[r][1]);
+      std::memcpy(c, tmp, p->nc * sizeof(int32_t));
+    }
+    return;
+  }
   const float32x4_t vmin = vdupq_n_f32(p->rq->min_less_zp);
   const float32x4_t vmax = vdupq_n_f32(p->rq->max_less_zp);
   const int32x4_t vzp = vdupq_n_s32(p->rq->zero_point);

@@ -102,6 +102,17 @@ void gemm_qs8_4x16c4_neondot(const Qs8GemmC4Args* p) {
       c32 = vdotq_lane_s32(c32, w2, x3, 0), c33 = vdotq_lane_s32(c33, w3, x3, 0);
     }
   }
+  if (p->rq == nullptr) {  // the int32 sums (hybrid conv)
+    const int32x4_t sums[kMr][4] = {
+        {c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23}, {c30, c31, c32, c33}};
+    uint8_t* c = p->c;
+    for (size_t r = 0; r < p->mr; ++r, c += p->c_stride) {
+      int32_t tmp[kNr];
+      for (size_t q = 0; q < 4; ++q) vst1q_s32(tmp + 4 * q, sums[r][q]);
+      std::memcpy(c, tmp, p->nc * sizeof(int32_t));
+    }
+    return;
+  }
   const float32x4_t vmin = vdupq_n_f32(p->rq->min_less_zp);
   const float32x4_t vmax = vdupq_n_f32(p->rq->max_less_zp);
   const int32x4_t vzp = vdupq_n_s32(p->rq->zero_point);

@@ -15,6 +15,10 @@ struct HybridDotKernel {
   HybridDotUkernel conv_fn;
   const char* fc_name;    // "fully_connected_hybrid_dot_avx512vnni"
   const char* conv_name;  // "conv2d_hybrid_dot_avx2"
+  // The input quantization's passes (hybrid_quantize.h).
+  HybridScanUkernel scan;
+  HybridQuantizeUkernel quantize;
+  HybridOutputUkernel output;  // the conv epilogue
 };
 
 // nullptr when the ISA has none (the reference runs).
