@@ -1,5 +1,6 @@
 // The hybrid (dynamic-range) DEPTHWISE_CONV_2D fast path, depth multiplier 1: each batch item's input
-// quantized exactly as the reference does (hybrid_quantize_asymmetric_ref), int32 sums over the taps on
+// quantized to the reference's bits (hybrid_quantize.h, on the ISA's scan and quantize microkernels of
+// hybrid_dot.h), int32 sums over the taps on
 // an ISA microkernel (dwconv_hybrid_ukernels.h), then the reference's own epilogue
 // (depthwise_conv2d_hybrid_output): bit-identical to depthwise_conv2d_hybrid_ref.
 //
@@ -17,6 +18,7 @@
 #include "kernels/common/thread_pool.h"
 #include "kernels/ops/depthwise_conv2d/depthwise_conv2d.h"
 #include "kernels/ops/depthwise_conv2d/dwconv_hybrid_ukernels.h"
+#include "kernels/ops/gemm/hybrid_quantize.h"
 
 namespace eb {
 namespace {
@@ -45,9 +47,9 @@ size_t round64(size_t n) { return (n + 63) / 64 * 64; }
 
 class DepthwiseHybridFastOp final : public PreparedOp {
  public:
-  DepthwiseHybridFastOp(const HybridDwKernel& k, DepthwiseConv2DParams p, const int8_t* filter, int threads, int in,
-                        int bias, int out)
-      : k_(k), p_(std::move(p)), in_(in), bias_(bias), out_(out) {
+  DepthwiseHybridFastOp(const HybridDwKernel& k, const HybridDotKernel& quantize, DepthwiseConv2DParams p,
+                        const int8_t* filter, int threads, int in, int bias, int out)
+      : k_(k), quantize_(quantize), p_(std::move(p)), in_(in), bias_(bias), out_(out) {
     const ConvGeometry& g = p_.geom;
     c_ = static_cast<size_t>(g.in_c);
     cstride_ = (c_ + 15) / 16 * 16;
@@ -84,7 +86,8 @@ class DepthwiseHybridFastOp final : public PreparedOp {
     for (int32_t b = 0; b < g.batches; ++b) {
       float input_scale = 1.0f;
       int32_t offset = 0;
-      hybrid_quantize_asymmetric_ref(input + b * batch_elems, batch_elems, quantized, &input_scale, &offset);
+      hybrid_quantize_fast(quantize_, /*symmetric=*/false, input + b * batch_elems, static_cast<size_t>(batch_elems),
+                           quantized, &input_scale, &offset);
       std::memset(pad, offset, c_);  // offset is in [-128, 127]: one int8 value
       float* out_b = output + static_cast<int64_t>(b) * g.out_h * g.out_w * g.out_c;
       parallel_for(ctx.pool, tasks_, [&](int64_t t) {
@@ -128,6 +131,7 @@ class DepthwiseHybridFastOp final : public PreparedOp {
   }
 
   HybridDwKernel k_;
+  HybridDotKernel quantize_;  // its scan and quantize microkernels
   DepthwiseConv2DParams p_;
   int in_, bias_, out_;
   size_t c_ = 0, cstride_ = 0, taps_ = 0, chunk_ = 1;
@@ -142,11 +146,12 @@ class DepthwiseHybridFastOp final : public PreparedOp {
 Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d_fast_hybrid(PrepareContext& ctx,
                                                                          const DepthwiseConv2DParams& p) {
   const HybridDwKernel* k = hybrid_dw_kernel_for(ctx.isa());
+  const HybridDotKernel* quantize = hybrid_dot_kernel_for(ctx.isa());
   const Tensor& w = ctx.input(1);
-  if (k == nullptr || p.depth_multiplier != 1 || !w.is_constant() || p.geom.in_c <= 0)
+  if (k == nullptr || quantize == nullptr || p.depth_multiplier != 1 || !w.is_constant() || p.geom.in_c <= 0)
     return std::unique_ptr<PreparedOp>();
   return std::unique_ptr<PreparedOp>(std::make_unique<DepthwiseHybridFastOp>(
-      *k, p, w.constant_as<int8_t>(), ctx.threads(), ctx.input_index(0), ctx.has_input(2) ? ctx.input_index(2) : -1,
+      *k, *quantize, p, w.constant_as<int8_t>(), ctx.threads(), ctx.input_index(0), ctx.has_input(2) ? ctx.input_index(2) : -1,
       ctx.output_index(0)));
 }
 
