@@ -6,7 +6,6 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -32,10 +31,11 @@ void hybrid_scan_f32_avx2(const float* x, size_t n, float* lo, float* hi, int32_
     for (int k = 0; k < 8; ++k) l = std::min(l, a[k]), h = std::max(h, b[k]);
     nan = _mm256_movemask_ps(vnan) != 0;
   }
-  for (; i < n; ++i) {
-    l = std::min(l, x[i]);
-    h = std::max(h, x[i]);
-    nan = nan || std::isnan(x[i]);
+  if (i < n) {
+    float tl, th;
+    int32_t tnan;
+    hybrid_scan_f32_scalar(x + i, n - i, &tl, &th, &tnan);
+    l = std::min(l, tl), h = std::max(h, th), nan = nan || tnan != 0;
   }
   *lo = l;
   *hi = h;
@@ -70,10 +70,7 @@ void hybrid_quantize_f32_avx2(const float* x, size_t n, float inv, float offset,
     const __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(a, b), _mm256_packs_epi32(c, d));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(q + i), _mm256_permutevar8x32_epi32(bytes, order));
   }
-  for (; i < n; ++i) {  // the reference's scalar form
-    const int32_t v = static_cast<int32_t>(std::round(offset + x[i] * inv));
-    q[i] = static_cast<int8_t>(std::clamp(v, qmin, 127));
-  }
+  if (i < n) hybrid_quantize_f32_scalar(x + i, n - i, inv, offset, qmin, q + i);
 }
 
 void hybrid_output_f32_avx2(const int32_t* acc, size_t n, const int32_t* shift, const float* scale, const float* bias,
@@ -90,12 +87,8 @@ void hybrid_output_f32_avx2(const int32_t* acc, size_t n, const int32_t* shift, 
     v = _mm256_min_ps(vhi, _mm256_max_ps(vlo, v));
     _mm256_storeu_ps(out + j, v);
   }
-  for (; j < n; ++j) {
-    float v = static_cast<float>(static_cast<int32_t>(static_cast<uint32_t>(acc[j]) - static_cast<uint32_t>(shift[j]))) *
-              scale[j];
-    if (bias) v += bias[j];
-    out[j] = std::min(std::max(v, lo), hi);
-  }
+  if (j < n)
+    hybrid_output_f32_scalar(acc + j, n - j, shift + j, scale + j, bias ? bias + j : nullptr, lo, hi, out + j);
 }
 
 }  // namespace eb

@@ -5,7 +5,6 @@
 #include <arm_neon.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 
@@ -30,10 +29,11 @@ void hybrid_scan_f32_neon(const float* x, size_t n, float* lo, float* hi, int32_
     h = std::max(h, vmaxvq_f32(vhi));
     nan = vminvq_u32(ordered) == 0;
   }
-  for (; i < n; ++i) {
-    l = std::min(l, x[i]);
-    h = std::max(h, x[i]);
-    nan = nan || std::isnan(x[i]);
+  if (i < n) {
+    float tl, th;
+    int32_t tnan;
+    hybrid_scan_f32_scalar(x + i, n - i, &tl, &th, &tnan);
+    l = std::min(l, tl), h = std::max(h, th), nan = nan || tnan != 0;
   }
   *lo = l;
   *hi = h;
@@ -52,10 +52,7 @@ void hybrid_quantize_f32_neon(const float* x, size_t n, float inv, float offset,
     const int16x8_t hi = vcombine_s16(vqmovn_s32(r[2]), vqmovn_s32(r[3]));
     vst1q_s8(q + i, vmaxq_s8(vcombine_s8(vqmovn_s16(lo), vqmovn_s16(hi)), vqmin));
   }
-  for (; i < n; ++i) {  // the reference's scalar form
-    const int32_t v = static_cast<int32_t>(std::round(offset + x[i] * inv));
-    q[i] = static_cast<int8_t>(std::clamp(v, qmin, 127));
-  }
+  if (i < n) hybrid_quantize_f32_scalar(x + i, n - i, inv, offset, qmin, q + i);
 }
 
 void hybrid_output_f32_neon(const int32_t* acc, size_t n, const int32_t* shift, const float* scale, const float* bias,
@@ -72,12 +69,8 @@ void hybrid_output_f32_neon(const int32_t* acc, size_t n, const int32_t* shift, 
     v = vbslq_f32(vcltq_f32(vhi, v), vhi, v);
     vst1q_f32(out + j, v);
   }
-  for (; j < n; ++j) {
-    float v = static_cast<float>(static_cast<int32_t>(static_cast<uint32_t>(acc[j]) - static_cast<uint32_t>(shift[j]))) *
-              scale[j];
-    if (bias) v += bias[j];
-    out[j] = std::min(std::max(v, lo), hi);
-  }
+  if (j < n)
+    hybrid_output_f32_scalar(acc + j, n - j, shift + j, scale + j, bias ? bias + j : nullptr, lo, hi, out + j);
 }
 
 }  // namespace eb

@@ -42,6 +42,30 @@ HybridQuantization hybrid_asymmetric_quantization(float lo, float hi, bool has_n
   return h;
 }
 
+void hybrid_scan_f32_scalar(const float* x, size_t n, float* lo, float* hi, int32_t* has_nan) {
+  const auto mm = std::minmax_element(x, x + n);
+  *lo = *mm.first;
+  *hi = *mm.second;
+  *has_nan = std::any_of(x, x + n, [](float v) { return std::isnan(v); }) ? 1 : 0;
+}
+
+void hybrid_quantize_f32_scalar(const float* x, size_t n, float inv, float offset, int32_t qmin, int8_t* q) {
+  for (size_t i = 0; i < n; ++i) {
+    const int32_t v = static_cast<int32_t>(std::round(offset + x[i] * inv));  // TfLiteRound: half away from 0
+    q[i] = static_cast<int8_t>(std::clamp(v, qmin, 127));
+  }
+}
+
+void hybrid_output_f32_scalar(const int32_t* acc, size_t n, const int32_t* shift, const float* scale, const float* bias,
+                              float lo, float hi, float* out) {
+  for (size_t j = 0; j < n; ++j) {
+    const int32_t a = static_cast<int32_t>(static_cast<uint32_t>(acc[j]) - static_cast<uint32_t>(shift[j]));
+    float v = static_cast<float>(a) * scale[j];
+    if (bias) v += bias[j];
+    out[j] = std::min(std::max(v, lo), hi);
+  }
+}
+
 namespace {
 
 // Applies h to the values (the reference's quantization pass, or zeros).
@@ -53,12 +77,7 @@ void finish(const HybridQuantization& h, const float* x, size_t n, int8_t* q, fl
     if (n > 0) std::memset(q, 0, n);
     return;
   }
-  if (quantize) return quantize(x, n, h.inv, static_cast<float>(h.offset), h.qmin, q);
-  const float off = static_cast<float>(h.offset);
-  for (size_t i = 0; i < n; ++i) {
-    const int32_t v = static_cast<int32_t>(std::round(off + x[i] * h.inv));  // TfLiteRound: half away from 0
-    q[i] = static_cast<int8_t>(std::clamp(v, h.qmin, 127));
-  }
+  quantize(x, n, h.inv, static_cast<float>(h.offset), h.qmin, q);
 }
 
 HybridQuantization params(bool symmetric, float lo, float hi, bool has_nan) {
@@ -69,14 +88,9 @@ HybridQuantization params(bool symmetric, float lo, float hi, bool has_nan) {
 
 void hybrid_quantize_ref(bool symmetric, const float* x, size_t n, int8_t* q, float* scale, int32_t* offset) {
   float lo = 0.0f, hi = 0.0f;
-  bool has_nan = false;
-  if (n > 0) {
-    const auto mm = std::minmax_element(x, x + n);
-    lo = *mm.first;
-    hi = *mm.second;
-    has_nan = std::any_of(x, x + n, [](float v) { return std::isnan(v); });
-  }
-  finish(params(symmetric, lo, hi, has_nan), x, n, q, scale, offset, nullptr);
+  int32_t has_nan = 0;
+  if (n > 0) hybrid_scan_f32_scalar(x, n, &lo, &hi, &has_nan);
+  finish(params(symmetric, lo, hi, has_nan != 0), x, n, q, scale, offset, hybrid_quantize_f32_scalar);
 }
 
 void hybrid_quantize_fast(const HybridDotKernel& k, bool symmetric, const float* x, size_t n, int8_t* q, float* scale,
