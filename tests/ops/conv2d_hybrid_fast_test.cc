@@ -1,11 +1,12 @@
-// The hybrid (dynamic-range) CONV_2D fast path (kernels/ops/conv2d/conv2d_fast_hybrid.cc): float input,
+// The hybrid (dynamic-range) CONV_2D fast paths (kernels/ops/conv2d/conv2d_fast_hybrid*.cc): float input,
 // int8 filter with one scale (symmetric input quantization) or differing per-channel scales (asymmetric,
 // with the input offset), SAME / VALID padding, strides, dilation, bias or none, activations, batches,
-// under every fast ISA this CPU has and 1 to 3 threads: the reference kernel's bits. Input channels a
-// multiple of 4 take the int8 4-channel GEMM where the ISA has one (conv2d_fast_hybrid_gemm.cc; the
-// ARMv8.0 one only for weights in [-127, 127]), the others the per-pixel dot kernel: the test asserts
-// which ran. Channel counts hit the dot kernel's 16-value step and tails and its 4-row blocks, and the
-// GEMM's full and partial column tiles; widths hit its row tiles within and across output rows.
+// under every fast ISA this CPU has and 1 to 3 threads: the reference kernel's bits. Where the ISA has
+// an int8 4-channel GEMM (conv2d_fast_hybrid_gemm.cc; the ARMv8.0 one only for weights in [-127, 127])
+// layers take it, directly when the input channels are a multiple of 4, over the im2col matrix when
+// not; the others take the per-pixel dot kernel: the test asserts which ran. Channel counts hit the dot
+// kernel's 16-value step and tails and its 4-row blocks, the GEMM's full and partial column tiles and
+// the im2col rows' zero padding; widths hit its row tiles within and across output rows.
 // Grouped convolutions keep the reference.
 #include <gtest/gtest.h>
 
@@ -100,9 +101,9 @@ TEST_P(HybridConvFast, MatchesReferenceBitForBit) {
         std::vector<int8_t> w(static_cast<size_t>(c.cout * c.kh * c.kw * c.cin));
         for (int8_t& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
         if (hostile) w[w.size() / 2] = -128;
-        const bool takes_gemm = gemm != nullptr && gemm->hybrid_conv != nullptr && cin % 4 == 0 &&
+        const bool takes_gemm = gemm != nullptr && gemm->hybrid_conv != nullptr &&
                                 !(gemm->needs_pair_safe_weights && hostile);
-        const std::string want = takes_gemm ? gemm->hybrid_conv : per_pixel;
+        const std::string want = !takes_gemm ? per_pixel : cin % 4 == 0 ? gemm->hybrid_conv : gemm->hybrid_conv_im2col;
         std::vector<float> b(static_cast<size_t>(c.cout));
         for (float& v : b) v = d(rng);
         const Out ref = run_conv(c, x, w, b, Isa::kReference, 1);

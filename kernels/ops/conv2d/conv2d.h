@@ -126,6 +126,11 @@ void conv2d_hybrid_ref(const Conv2DParams& p, const float* input, const int8_t* 
 // a non-constant filter, no kernel): the int8 4-channel GEMM when in_c % 4 == 0 and the ISA has one
 // (conv2d_fast_hybrid_gemm.cc), else the int8 dot-product microkernel per pixel (conv2d_fast_hybrid.cc).
 std::unique_ptr<PreparedOp> prepare_conv2d_fast_hybrid(PrepareContext& ctx, const Conv2DParams& p);
+// Output pixel (oy, ox)'s window of one quantized batch item as one row of filter_h * filter_w * in_c
+// values in the filter's [tap][channel] order; padding taps hold `offset` (their x - offset is 0, as the
+// reference skipping them). Shared by the hybrid fast paths.
+void hybrid_gather_window(const ConvGeometry& g, const int8_t* quantized, int32_t offset, int32_t oy, int32_t ox,
+                          int8_t* row);
 // The GEMM path alone: nullptr when `isa` has no such kernel or the layer does not fit it.
 Result<std::unique_ptr<PreparedOp>> make_conv2d_hybrid_gemm_op(Isa isa, int threads, const Conv2DParams& p,
                                                                const int8_t* filter, int input, int bias, int output);

@@ -95,24 +95,10 @@ class Conv2DHybridFastOp final : public PreparedOp {
     const ConvGeometry& g = p_.geom;
     const int32_t iy0 = oy * g.stride_h - g.pad_top, ix0 = ox * g.stride_w - g.pad_left;
     const int8_t* row = window;
-    const auto at = [&](int32_t iy, int32_t ix) {
-      return quantized + (static_cast<size_t>(iy) * static_cast<size_t>(g.in_w) + static_cast<size_t>(ix)) * ic_;
-    };
-    if (ks_ == 1 && iy0 >= 0 && iy0 < g.in_h && ix0 >= 0 && ix0 < g.in_w) {
-      row = at(iy0, ix0);  // 1x1 inside the input: the pixel itself
-    } else {
-      int8_t* w = window;
-      for (int32_t ky = 0; ky < g.filter_h; ++ky) {
-        const int32_t iy = iy0 + ky * g.dilation_h;
-        for (int32_t kx = 0; kx < g.filter_w; ++kx, w += ic_) {
-          const int32_t ix = ix0 + kx * g.dilation_w;
-          if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w)
-            std::memset(w, offset, ic_);  // (offset - offset) = 0: as the reference skipping the tap
-          else
-            std::memcpy(w, at(iy, ix), ic_);
-        }
-      }
-    }
+    if (ks_ == 1 && iy0 >= 0 && iy0 < g.in_h && ix0 >= 0 && ix0 < g.in_w)  // 1x1 inside the input: the pixel
+      row = quantized + (static_cast<size_t>(iy0) * static_cast<size_t>(g.in_w) + static_cast<size_t>(ix0)) * ic_;
+    else
+      hybrid_gather_window(g, quantized, offset, oy, ox, window);
     k_.conv_fn(ks_ * ic_, row, filter_, ks_ * ic_, oc_, dots);
   }
 
@@ -128,6 +114,23 @@ class Conv2DHybridFastOp final : public PreparedOp {
 };
 
 }  // namespace
+
+void hybrid_gather_window(const ConvGeometry& g, const int8_t* quantized, int32_t offset, int32_t oy, int32_t ox,
+                          int8_t* row) {
+  const size_t ic = static_cast<size_t>(g.in_c);
+  const int32_t iy0 = oy * g.stride_h - g.pad_top, ix0 = ox * g.stride_w - g.pad_left;
+  for (int32_t ky = 0; ky < g.filter_h; ++ky) {
+    const int32_t iy = iy0 + ky * g.dilation_h;
+    for (int32_t kx = 0; kx < g.filter_w; ++kx, row += ic) {
+      const int32_t ix = ix0 + kx * g.dilation_w;
+      if (iy < 0 || iy >= g.in_h || ix < 0 || ix >= g.in_w)
+        std::memset(row, offset, ic);  // (offset - offset) = 0: as the reference skipping the tap
+      else
+        std::memcpy(row, quantized + (static_cast<size_t>(iy) * static_cast<size_t>(g.in_w) + static_cast<size_t>(ix)) * ic,
+                    ic);
+    }
+  }
+}
 
 std::unique_ptr<PreparedOp> prepare_conv2d_fast_hybrid(PrepareContext& ctx, const Conv2DParams& p) {
   const HybridDotKernel* k = hybrid_dot_kernel_for(ctx.isa());

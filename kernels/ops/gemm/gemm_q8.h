@@ -68,6 +68,7 @@ struct Qs8C4KernelInfo {
   // The hybrid (dynamic-range) CONV_2D op on this kernel's int32 sums (Qs8GemmC4Args::rq == nullptr), or
   // nullptr for a kernel that only requantizes (the single-row ones).
   const char* hybrid_conv;
+  const char* hybrid_conv_im2col;  // the same over the im2col matrix (in_c % 4 != 0)
   // What the kernel adds to every input byte before multiplying, folded into the packed bias:
   // 128 where VPDPBUSD reads x with its sign bit flipped (x + 128, unsigned), 0 for SDOT (signed x).
   int32_t input_bias;
