@@ -1,6 +1,7 @@
 // prepare_add / prepare_sub / prepare_mul: dtype, shape and quantization checks, broadcast geometry,
 // requantization parameters, and the choice of kernel.
 #include "kernels/ops/elementwise/elementwise.h"
+#include "kernels/ops/elementwise/vadd_q8.h"
 #include "kernels/ops/elementwise/vbinary_f32.h"
 
 #include <algorithm>
@@ -194,6 +195,11 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantized(BinaryKind kind, PrepareCo
   const bool subtract = kind == BinaryKind::kSub;
   if (add_xnnpack_scales_ok(as, bs, os)) {
     const AddQuantXnnpackParams p = make_add_xnnpack_params(as, azp, bs, bzp, os, ozp, xmin, xmax, subtract);
+    if (ctx.isa() != Isa::kReference) {
+      auto fast = prepare_add_quant_fast(ctx, p, !is_int8, subtract);
+      if (!fast.ok()) return fast.status();
+      if (fast.value()) return std::move(fast.value());
+    }
     if (is_int8)
       return bind_add_quant(subtract ? "add_int8_xnnpack_ref(sub)" : "add_int8_xnnpack_ref", add_int8_xnnpack_ref, g, p,
                             ia, ib, io);
