@@ -84,6 +84,19 @@ inline SplitRange split_range(int64_t n, int64_t parts, int64_t grain, int64_t k
   return {b, e};
 }
 
+// Elementwise work: fn(begin, end) over [0, n) in at most one range per thread, each of whole 64-element
+// groups and at least min_block elements (smaller pieces do not pay for waking a thread); each element is
+// computed once, the same way, whatever the split. Empty ranges are skipped.
+template <typename Fn>
+void parallel_for_elements(ThreadPool* pool, int64_t n, int64_t min_block, Fn&& fn) {
+  const int threads = pool ? pool->size() : 1;
+  const int64_t tasks = std::min<int64_t>((n + min_block - 1) / min_block, threads);
+  parallel_for(pool, tasks, [&](int64_t t) {
+    const SplitRange r = split_range(n, tasks, 64, t);
+    if (r.end > r.begin) fn(r.begin, r.end);
+  });
+}
+
 // How many tasks an operator splits into: `items` independent units (row tiles, output rows) of about
 // `work_per_item` multiply-adds (or element visits) each, on `threads` threads. Handing a task to another
 // core and waiting for it costs about a microsecond, as much as tens of thousands of int8 multiply-adds,

@@ -24,19 +24,14 @@ const VAddQ8Kernel* vadd_q8_kernel_for(Isa isa) {
 
 namespace {
 
-// out[i] = a[i * a_inc] + b[i * b_inc] over n elements in blocks of whole 64-element groups; 64K
-// elements per task at least (an element costs a few cycles: smaller blocks do not pay for a thread).
+// out[i] = a[i * a_inc] + b[i * b_inc] over n elements, at least 64K elements per task (a byte element
+// costs a cycle or two: smaller pieces do not pay for waking a thread).
 template <typename T, typename Ukernel>
 void run_vadd(Ukernel k, int64_t n, const T* a, size_t a_inc, const T* b, size_t b_inc, T* out,
               const VAddQ8Params& params, ThreadPool* pool) {
-  constexpr int64_t kBlock = 65536;
-  const int threads = pool ? pool->size() : 1;
-  const int64_t tasks = std::min<int64_t>((n + kBlock - 1) / kBlock, threads);
-  parallel_for(pool, tasks, [&](int64_t t) {
-    const SplitRange r = split_range(n, tasks, 64, t);
-    if (r.end <= r.begin) return;
-    const size_t begin = static_cast<size_t>(r.begin);
-    k(static_cast<size_t>(r.end - r.begin), a + begin * a_inc, a_inc, b + begin * b_inc, b_inc, out + begin, &params);
+  parallel_for_elements(pool, n, 65536, [&](int64_t begin, int64_t end) {
+    const size_t i = static_cast<size_t>(begin);
+    k(static_cast<size_t>(end - begin), a + i * a_inc, a_inc, b + i * b_inc, b_inc, out + i, &params);
   });
 }
 

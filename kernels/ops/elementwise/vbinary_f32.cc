@@ -30,20 +30,12 @@ const VBinaryF32Kernel* vbinary_f32_kernel_for(Isa isa) {
 
 namespace {
 
-// out[i] = a[i * a_inc] OP b[i * b_inc] over n elements, split into blocks of whole 64-element groups.
-// Blocks of 16K elements: enough work per task to pay for waking a thread; each element is computed
-// once, the same way, whatever the split.
+// out[i] = a[i * a_inc] OP b[i * b_inc] over n elements, at least 16K elements per task.
 void run_vbinary(const VBinaryF32Kernel& k, int64_t n, const float* a, size_t a_inc, const float* b, size_t b_inc,
                  float* out, const VBinaryF32Params& params, ThreadPool* pool) {
-  constexpr int64_t kBlock = 16384;
-  const int threads = pool ? pool->size() : 1;
-  const int64_t tasks = std::min<int64_t>((n + kBlock - 1) / kBlock, threads);
-  parallel_for(pool, tasks, [&](int64_t t) {
-    const SplitRange r = split_range(n, tasks, 64, t);
-    if (r.end <= r.begin) return;
-    const size_t begin = static_cast<size_t>(r.begin);
-    k.ukernel(static_cast<size_t>(r.end - r.begin), a + begin * a_inc, a_inc, b + begin * b_inc, b_inc, out + begin,
-              &params);
+  parallel_for_elements(pool, n, 16384, [&](int64_t begin, int64_t end) {
+    const size_t i = static_cast<size_t>(begin);
+    k.ukernel(static_cast<size_t>(end - begin), a + i * a_inc, a_inc, b + i * b_inc, b_inc, out + i, &params);
   });
 }
 
