@@ -31,6 +31,8 @@ namespace {
 
 size_t round64(size_t n) { return (n + 63) / 64 * 64; }
 
+constexpr size_t kMaxIm2colBytes = size_t{64} << 20;
+
 class Conv2DHybridGemmOp final : public PreparedOp {
  public:
   // s: the GEMM's spec, the conv's own or (im2col) the pointwise one over the im2col matrix.
@@ -163,6 +165,10 @@ Result<std::unique_ptr<PreparedOp>> make_conv2d_hybrid_gemm_op(Isa isa, int thre
   if (im2col) {
     const size_t window = static_cast<size_t>(g.filter_h) * static_cast<size_t>(g.filter_w) * static_cast<size_t>(g.in_c);
     const size_t k4 = (window + 3) / 4 * 4, oc = static_cast<size_t>(g.out_c);
+    // The matrix lives in the engine's scratch: past kMaxIm2colBytes the per-pixel path (no matrix)
+    // serves the layer instead of a load error for a large but valid model.
+    const size_t pixels = static_cast<size_t>(g.out_h) * static_cast<size_t>(g.out_w);
+    if (pixels > kMaxIm2colBytes / k4) return std::unique_ptr<PreparedOp>();
     padded.assign(oc * k4, 0);
     for (size_t o = 0; o < oc; ++o) std::memcpy(padded.data() + o * k4, s.filter + o * window, window);
     Q8ConvSpec m;  // pointwise over the [pixels][k4] matrix: one "input row" of out_h * out_w pixels
