@@ -27,7 +27,9 @@
 #     guide; the A72 guide lists the same throughputs for these instructions), and has no Cortex-A76
 #     model either: -mcpu=cortex-a76 also gets the A57 model, which issues SDOT twice per cycle (the
 #     A76 guide: 2 per cycle, pipes V0/V1), so the SDOT row is indicative only.
-# Prints one row per kernel; --verbose also prints each extracted loop.
+# Prints one row per kernel; --verbose also prints each extracted loop. Then the same figures for
+# XNNPACK's own loops of the same kind, disassembled from the arm64 libXNNPACK.so.0 of the cross sysroot
+# (EDGEBENCH_SYSROOT, default build-aarch64-sysroot; OBJDUMP, default aarch64-linux-gnu-objdump).
 set -eu
 cd "$(dirname "$0")/.."
 CXX=${CXX:-aarch64-linux-gnu-g++}
@@ -174,4 +176,67 @@ with tempfile.TemporaryDirectory() as tmp:
         if verbose:
             print('\n'.join('    ' + x.strip() for x in code))
 print('# %d Cortex-A72 loop(s) under 80%% of peak' % under)
+
+
+# The yardstick under the same model: XNNPACK's own aarch64 loops, disassembled from Debian's arm64
+# libXNNPACK.so.0 in the cross sysroot (the library `--engine xnnpack` runs on a Pi). Its internal
+# kernels carry no symbols, so a loop is picked by its instruction pattern; --verbose prints it.
+#  - int8 depthwise 3x3: the per-channel (qc8) up16x9 kernel with 8-bit multiplies and fp32
+#    requantization: 18 SMULL/SMLAL .8b -> .8h (9 taps x 16 channels) and 4 FCVTNS per iteration (the
+#    smallest such loop; two match, the other encloses a remainder loop).
+# Only this row: it is the one kernel kind of ours under 80% that is not a per-pixel fallback, and the
+# only one whose XNNPACK loop the pattern names unambiguously (several f32 loops match a 3x3 shape).
+def objdump_loops(lines):
+    ins, func = [], None
+    for l in lines:
+        m = re.match(r'^([0-9a-f]+) <(.*)>:', l)
+        if m:
+            func = m.group(2)
+            continue
+        m = re.match(r'^\s+([0-9a-f]+):\s+(\S.*)$', l)
+        if m:
+            text = re.sub(r'\s*//.*$', '', m.group(2)).strip()
+            ins.append((int(m.group(1), 16), re.sub(r'\s+<[^>]*>', '', text), func))
+    at = {a: i for i, (a, _, _) in enumerate(ins)}
+    for i, (a, text, func) in enumerate(ins):
+        m = re.match(r'^(b\.\w+|cbn?z|tbn?z)\s+(?:.*,\s*)?([0-9a-f]+)$', text)
+        if m and int(m.group(2), 16) < a and int(m.group(2), 16) in at:
+            s = at[int(m.group(2), 16)]
+            body = [t for _, t, _ in ins[s:i]] + [text[:m.start(2)] + '.Lxnn_loop']
+            yield func, body
+
+
+def yardstick_rows(sysroot, objdump):
+    lib = os.path.join(sysroot, 'usr/lib/aarch64-linux-gnu/libXNNPACK.so.0')
+    if not os.path.exists(lib):
+        print('# XNNPACK yardstick: %s absent (scripts/make-sysroot.sh makes it)' % lib)
+        return
+    lines = subprocess.run([objdump, '-d', '--no-show-raw-insn', lib], capture_output=True, text=True,
+                           check=True).stdout.split('\n')
+    wanted = [
+        ('XNNPACK int8 depthwise 3x3 (qc8 up16x9, 8-bit multiplies, fp32 requantization)', 'smlal8',
+         lambda f, b: sum(1 for x in b if re.match(r'(smull|smlal)\s+v\d+\.8h, v\d+\.8b', x)) == 18
+         and sum(1 for x in b if x.startswith('fcvtns')) == 4),
+    ]
+    loops = list(objdump_loops(lines))
+    for name, kind, match in wanted:
+        found = [b for f, b in loops if match(f, b)]
+        if not found:
+            print('# XNNPACK yardstick: no loop like "%s" in %s' % (name, lib))
+            continue
+        code = min(found, key=len)
+        n = sum(macs(x) for x in code)
+        cycles, rthr = run_mca(code, 'cortex-a72')
+        rate, top = n / cycles, peak(kind, 'cortex-a72')
+        of16 = '%.0f%%' % (100 * rate / peak('smlal', 'cortex-a72')) if kind == 'smlal8' else '-'
+        print('| %s | cortex-a72 | %d | %d | %.2f | %.2f | %.2f | %.1f | %.0f%% | %s |'
+              % (name, len(code), n, cycles, rthr, rate, top, 100 * rate / top, of16))
+        if verbose:
+            print('\n'.join('    ' + x for x in code))
+
+
+if os.environ.get('OBJDUMP', 'aarch64-linux-gnu-objdump'):
+    print('# The yardstick: XNNPACK\'s own loops (Debian libXNNPACK.so.0, arm64), same model and peak')
+    yardstick_rows(os.environ.get('EDGEBENCH_SYSROOT', 'build-aarch64-sysroot'),
+                   os.environ.get('OBJDUMP', 'aarch64-linux-gnu-objdump'))
 PYEOF
