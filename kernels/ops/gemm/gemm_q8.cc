@@ -23,12 +23,46 @@ Status Q8Buffer::allocate(size_t bytes) {
   return Status();
 }
 
+namespace {
+
+// Rows of C channels (C odd and small: RGB or grayscale first layers) into rows of C + 1 with the pad
+// lane zeroed, as plain C++ the compiler unrolls for a known C. The per-row path below would call the
+// SIMD kernel and memset once per pixel, a few elements each: that call overhead was ~15% of a
+// 128x128 RGB uint8 MobileNet (its first layer centers 16384 pixels of 3 channels).
+template <size_t C, bool Unsigned>
+void center_odd_rows(const uint8_t* src, int32_t zero_point, size_t rows, int16_t* dst) {
+  for (size_t r = 0; r < rows; ++r, src += C, dst += C + 1) {
+    for (size_t k = 0; k < C; ++k) {
+      const int32_t x = Unsigned ? static_cast<int32_t>(src[k]) : static_cast<int32_t>(static_cast<int8_t>(src[k]));
+      dst[k] = static_cast<int16_t>(x - zero_point);
+    }
+    dst[C] = 0;
+  }
+}
+
+template <size_t C>
+void center_odd(const uint8_t* src, bool is_unsigned, int32_t zero_point, size_t rows, int16_t* dst) {
+  if (is_unsigned) center_odd_rows<C, true>(src, zero_point, rows, dst);
+  else center_odd_rows<C, false>(src, zero_point, rows, dst);
+}
+
+}  // namespace
+
 void q8_center_rows(Q8CenterUkernel center, const uint8_t* src, bool is_unsigned, int32_t zero_point, size_t rows,
                     size_t channels, size_t stride, int16_t* dst) {
   const int32_t u = is_unsigned ? 1 : 0;
   if (channels == stride) {  // no padding: one flat pass
     center(src, rows * channels, zero_point, u, dst);
     return;
+  }
+  if (stride == channels + 1) {
+    switch (channels) {
+      case 1: center_odd<1>(src, is_unsigned, zero_point, rows, dst); return;
+      case 3: center_odd<3>(src, is_unsigned, zero_point, rows, dst); return;
+      case 5: center_odd<5>(src, is_unsigned, zero_point, rows, dst); return;
+      case 7: center_odd<7>(src, is_unsigned, zero_point, rows, dst); return;
+      default: break;
+    }
   }
   for (size_t r = 0; r < rows; ++r, src += channels, dst += stride) {
     center(src, channels, zero_point, u, dst);
@@ -88,7 +122,11 @@ class Q8IgemmOp final : public PreparedOp {
     input_zp_ = s.input_zp;
     rq_ = make_q8_requant(s.output_zp, s.act_min, s.act_max, s.is_unsigned);
     // Centering takes whole groups of 64 pixels (split_range grain in run()).
-    center_tasks_ = tasks_for_work(threads, static_cast<int64_t>((in_pixels_ + 63) / 64), static_cast<int64_t>(64 * in_c_));
+    // Centering an element is a load, a subtract and a store, counted as kCenterWork multiply-adds:
+    // the odd-channel rows (q8_center_rows) take ~0.3 ns each, as long as ~10 VNNI multiply-adds.
+    constexpr int64_t kCenterWork = 8;
+    center_tasks_ = tasks_for_work(threads, static_cast<int64_t>((in_pixels_ + 63) / 64),
+                                   static_cast<int64_t>(64 * in_c_) * kCenterWork);
     threads_ = threads;
   }
 
