@@ -26,27 +26,35 @@ std::vector<T> random_values(size_t n, int lo, int hi) {
   return v;
 }
 
-// int8 CONV_2D (depthwise = false) or DEPTHWISE_CONV_2D over an h x w x cin input, per-channel weights.
-void conv(benchmark::State& state, Isa isa, bool depthwise, int h, int w, int cin, int cout, int k, int stride) {
+// int8 CONV_2D (depthwise = false) or DEPTHWISE_CONV_2D over an h x w x cin input, per-channel weights; or,
+// with `uint8`, the uint8 scheme (per-tensor weights, zero points 128). `threads` > 1 runs the op on a
+// pool of that size: the thread rows show how one small op scales (pool round trips, serial passes).
+void conv_on(benchmark::State& state, Isa isa, bool depthwise, int h, int w, int cin, int cout, int k, int stride,
+             bool uint8, int threads) {
   if (isa != Isa::kReference && !eb::cpu_supports(eb::detect_cpu_features(), isa)) {
     state.SkipWithError("ISA not available on this CPU");
     return;
   }
   OpHarness op(depthwise ? eb::OpCode::kDepthwiseConv2D : eb::OpCode::kConv2D);
   op.set_isa(isa);
-  op.add_input(DType::kInt8, {1, h, w, cin}, random_values<int8_t>(static_cast<size_t>(h * w * cin), -128, 127),
-               qparams(0.02f, -3));
+  op.set_threads(threads);
+  const DType act = uint8 ? DType::kUInt8 : DType::kInt8;
+  const int lo = uint8 ? 0 : -128, hi = uint8 ? 255 : 127, zp = uint8 ? 128 : 0;
+  const size_t in_n = static_cast<size_t>(h * w * cin);
+  if (uint8) op.add_input(act, {1, h, w, cin}, random_values<uint8_t>(in_n, lo, hi), qparams(0.02f, 125));
+  else op.add_input(act, {1, h, w, cin}, random_values<int8_t>(in_n, lo, hi), qparams(0.02f, -3));
   eb::Quantization wq;
-  for (int c = 0; c < cout; ++c) {
+  for (int c = 0; c < (uint8 ? 1 : cout); ++c) {
     wq.scale.push_back(0.004f);
-    wq.zero_point.push_back(0);
+    wq.zero_point.push_back(zp);
   }
   wq.axis = depthwise ? 3 : 0;
   const eb::Shape ws = depthwise ? eb::Shape{1, k, k, cout} : eb::Shape{cout, k, k, cin};
   const size_t wn = static_cast<size_t>(k * k * cout * (depthwise ? 1 : cin));
-  op.add_constant(DType::kInt8, ws, random_values<int8_t>(wn, -127, 127), wq);
+  if (uint8) op.add_constant(act, ws, random_values<uint8_t>(wn, lo, hi), wq);
+  else op.add_constant(act, ws, random_values<int8_t>(wn, -127, 127), wq);
   op.add_constant(DType::kInt32, {cout}, random_values<int32_t>(static_cast<size_t>(cout), -1000, 1000));
-  op.add_output(DType::kInt8, qparams(0.5f, 1));
+  op.add_output(act, qparams(0.5f, uint8 ? 130 : 1));
   op.node().options.stride_h = op.node().options.stride_w = stride;
   if (!op.prepare().ok()) {
     state.SkipWithError("prepare failed");
@@ -56,6 +64,10 @@ void conv(benchmark::State& state, Isa isa, bool depthwise, int h, int w, int ci
   const double macs = static_cast<double>(h / stride) * (w / stride) * cout * k * k * (depthwise ? 1 : cin);
   state.counters["MACS"] = benchmark::Counter(macs, benchmark::Counter::kIsIterationInvariantRate);
   state.SetLabel(op.prepared()->kernel_name());
+}
+
+void conv(benchmark::State& state, Isa isa, bool depthwise, int h, int w, int cin, int cout, int k, int stride) {
+  conv_on(state, isa, depthwise, h, w, cin, cout, k, stride, /*uint8=*/false, /*threads=*/1);
 }
 
 void register_all() {
@@ -72,6 +84,19 @@ void register_all() {
                                  2);
     benchmark::RegisterBenchmark(("dwconv_q8/3x3s2_112x112x96/" + n).c_str(), conv, isa, true, 112, 112, 96, 96, 3, 2);
     benchmark::RegisterBenchmark(("dwconv_q8/3x3_28x28x192/" + n).c_str(), conv, isa, true, 28, 28, 192, 192, 3, 1);
+  }
+  // mobilenet-v1-0.25-128-uint8's layers on the best ISA, 1 and 2 threads (MACs/s per thread count).
+  const Isa best = eb::best_isa(eb::detect_cpu_features());
+  for (int t : {1, 2}) {
+    const std::string n = std::string(eb::isa_name(best)) + "/threads:" + std::to_string(t);
+    benchmark::RegisterBenchmark(("conv_qu8/3x3s2_128x128x3_to_8/" + n).c_str(), conv_on, best, false, 128, 128, 3, 8,
+                                 3, 2, true, t)->UseRealTime();
+    benchmark::RegisterBenchmark(("conv_qu8/1x1_8x8x128_to_128/" + n).c_str(), conv_on, best, false, 8, 8, 128, 128, 1,
+                                 1, true, t)->UseRealTime();
+    benchmark::RegisterBenchmark(("conv_qu8/1x1_32x32x32_to_64/" + n).c_str(), conv_on, best, false, 32, 32, 32, 64, 1,
+                                 1, true, t)->UseRealTime();
+    benchmark::RegisterBenchmark(("dwconv_qu8/3x3_16x16x64/" + n).c_str(), conv_on, best, true, 16, 16, 64, 64, 3, 1,
+                                 true, t)->UseRealTime();
   }
 }
 
