@@ -41,8 +41,10 @@ void conv_on(benchmark::State& state, Isa isa, bool depthwise, int h, int w, int
   const DType act = uint8 ? DType::kUInt8 : DType::kInt8;
   const int lo = uint8 ? 0 : -128, hi = uint8 ? 255 : 127, zp = uint8 ? 128 : 0;
   const size_t in_n = static_cast<size_t>(h * w * cin);
-  if (uint8) op.add_input(act, {1, h, w, cin}, random_values<uint8_t>(in_n, lo, hi), qparams(0.02f, 125));
-  else op.add_input(act, {1, h, w, cin}, random_values<int8_t>(in_n, lo, hi), qparams(0.02f, -3));
+  if (uint8)
+    op.add_input(act, {1, h, w, cin}, random_values<uint8_t>(in_n, lo, hi), qparams(0.02f, 125));
+  else
+    op.add_input(act, {1, h, w, cin}, random_values<int8_t>(in_n, lo, hi), qparams(0.02f, -3));
   eb::Quantization wq;
   for (int c = 0; c < (uint8 ? 1 : cout); ++c) {
     wq.scale.push_back(0.004f);
@@ -51,8 +53,10 @@ void conv_on(benchmark::State& state, Isa isa, bool depthwise, int h, int w, int
   wq.axis = depthwise ? 3 : 0;
   const eb::Shape ws = depthwise ? eb::Shape{1, k, k, cout} : eb::Shape{cout, k, k, cin};
   const size_t wn = static_cast<size_t>(k * k * cout * (depthwise ? 1 : cin));
-  if (uint8) op.add_constant(act, ws, random_values<uint8_t>(wn, lo, hi), wq);
-  else op.add_constant(act, ws, random_values<int8_t>(wn, -127, 127), wq);
+  if (uint8)
+    op.add_constant(act, ws, random_values<uint8_t>(wn, lo, hi), wq);
+  else
+    op.add_constant(act, ws, random_values<int8_t>(wn, -127, 127), wq);
   op.add_constant(DType::kInt32, {cout}, random_values<int32_t>(static_cast<size_t>(cout), -1000, 1000));
   op.add_output(act, qparams(0.5f, uint8 ? 130 : 1));
   op.node().options.stride_h = op.node().options.stride_w = stride;
@@ -90,13 +94,17 @@ void register_all() {
   for (int t : {1, 2}) {
     const std::string n = std::string(eb::isa_name(best)) + "/threads:" + std::to_string(t);
     benchmark::RegisterBenchmark(("conv_qu8/3x3s2_128x128x3_to_8/" + n).c_str(), conv_on, best, false, 128, 128, 3, 8,
-                                 3, 2, true, t)->UseRealTime();
+                                 3, 2, true, t)
+        ->UseRealTime();
     benchmark::RegisterBenchmark(("conv_qu8/1x1_8x8x128_to_128/" + n).c_str(), conv_on, best, false, 8, 8, 128, 128, 1,
-                                 1, true, t)->UseRealTime();
+                                 1, true, t)
+        ->UseRealTime();
     benchmark::RegisterBenchmark(("conv_qu8/1x1_32x32x32_to_64/" + n).c_str(), conv_on, best, false, 32, 32, 32, 64, 1,
-                                 1, true, t)->UseRealTime();
+                                 1, true, t)
+        ->UseRealTime();
     benchmark::RegisterBenchmark(("dwconv_qu8/3x3_16x16x64/" + n).c_str(), conv_on, best, true, 16, 16, 64, 64, 3, 1,
-                                 true, t)->UseRealTime();
+                                 true, t)
+        ->UseRealTime();
   }
 }
 

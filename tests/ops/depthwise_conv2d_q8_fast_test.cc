@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "kernels/engine/cpu_features.h"
-#include "tests/support/fast_isa.h"
 #include "kernels/ops/depthwise_conv2d/dwconv_q8.h"
+#include "tests/support/fast_isa.h"
 #include "tests/support/op_harness.h"
 
 using eb::Activation;
@@ -139,7 +139,10 @@ void check_case(const DwCase& c, Isa isa) {
 class Q8DwconvFast : public eb::testing::FastIsaTest {};
 
 TEST_P(Q8DwconvFast, ChannelTails) {
-  const int channels[] = {1, 7, 8, 9, 16, 17, 32, 40};
+  // Block tails (8 / 16 channels) and, past 32 channels, the groups of blocks kernels run side by side
+  // (AVX-512 VNNI: 4 blocks, then 2, then 1): 48, 64 = 4 full blocks, 65 and 79 = 4 + a partial, 96 = 4 + 2,
+  // 100 = 4 + 2 + a partial, 145 = 2 groups of 4 + a partial.
+  const int channels[] = {1, 7, 8, 9, 16, 17, 32, 40, 48, 64, 65, 79, 96, 100, 145};
   unsigned seed = 20;
   for (int ch : channels) {
     DwCase c;
@@ -196,7 +199,7 @@ TEST_P(Q8DwconvFast, RandomShapes) {
     c.n = pick(1, 2);
     c.h = pick(1, 12);
     c.w = pick(1, 12);
-    c.c = pick(1, 48);
+    c.c = pick(1, 110);
     c.kh = c.kw = pick(0, 1) == 0 ? 3 : 5;
     c.sh = c.sw = pick(1, 2);
     c.pad = pick(0, 1) == 0 ? Padding::kSame : Padding::kValid;

@@ -42,8 +42,10 @@ void center_odd_rows(const uint8_t* src, int32_t zero_point, size_t rows, int16_
 
 template <size_t C>
 void center_odd(const uint8_t* src, bool is_unsigned, int32_t zero_point, size_t rows, int16_t* dst) {
-  if (is_unsigned) center_odd_rows<C, true>(src, zero_point, rows, dst);
-  else center_odd_rows<C, false>(src, zero_point, rows, dst);
+  if (is_unsigned)
+    center_odd_rows<C, true>(src, zero_point, rows, dst);
+  else
+    center_odd_rows<C, false>(src, zero_point, rows, dst);
 }
 
 }  // namespace
@@ -57,11 +59,20 @@ void q8_center_rows(Q8CenterUkernel center, const uint8_t* src, bool is_unsigned
   }
   if (stride == channels + 1) {
     switch (channels) {
-      case 1: center_odd<1>(src, is_unsigned, zero_point, rows, dst); return;
-      case 3: center_odd<3>(src, is_unsigned, zero_point, rows, dst); return;
-      case 5: center_odd<5>(src, is_unsigned, zero_point, rows, dst); return;
-      case 7: center_odd<7>(src, is_unsigned, zero_point, rows, dst); return;
-      default: break;
+      case 1:
+        center_odd<1>(src, is_unsigned, zero_point, rows, dst);
+        return;
+      case 3:
+        center_odd<3>(src, is_unsigned, zero_point, rows, dst);
+        return;
+      case 5:
+        center_odd<5>(src, is_unsigned, zero_point, rows, dst);
+        return;
+      case 7:
+        center_odd<7>(src, is_unsigned, zero_point, rows, dst);
+        return;
+      default:
+        break;
     }
   }
   for (size_t r = 0; r < rows; ++r, src += channels, dst += stride) {
