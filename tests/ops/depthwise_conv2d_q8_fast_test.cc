@@ -139,9 +139,10 @@ void check_case(const DwCase& c, Isa isa) {
 class Q8DwconvFast : public eb::testing::FastIsaTest {};
 
 TEST_P(Q8DwconvFast, ChannelTails) {
-  // Block tails (8 / 16 channels) and, past 32 channels, the groups of blocks kernels run side by side
-  // (AVX-512 VNNI: 4 blocks, then 2, then 1): 48, 64 = 4 full blocks, 65 and 79 = 4 + a partial, 96 = 4 + 2,
-  // 100 = 4 + 2 + a partial, 145 = 2 groups of 4 + a partial.
+  // Block tails (8 / 16 channels) and the groups of blocks the x86 kernels run side by side (AVX-512:
+  // 4 blocks of 16, then 2, then 1; AVX2: 4 blocks of 8, then 1): 32 and 64 = whole groups, 40 = 4 + 1
+  // (AVX2), 48 = 2 + 1, 65 and 79 = 4 + a partial, 96 = 4 + 2, 100 = 4 + 2 + a partial, 145 = 4 + 4 + a
+  // partial (AVX-512).
   const int channels[] = {1, 7, 8, 9, 16, 17, 32, 40, 48, 64, 65, 79, 96, 100, 145};
   unsigned seed = 20;
   for (int ch : channels) {
