@@ -94,7 +94,8 @@ int register_all() {
       int h, w, c, k, s;
     };
     for (const D& d : {D{"112x112x32_3x3s1", 112, 112, 32, 3, 1}, D{"56x56x128_3x3s2", 56, 56, 128, 3, 2},
-                       D{"28x28x96_5x5s1", 28, 28, 96, 5, 1}, D{"14x14x24_3x3s1", 14, 14, 24, 3, 1}})
+                       D{"28x28x96_5x5s1", 28, 28, 96, 5, 1}, D{"14x14x24_3x3s1", 14, 14, 24, 3, 1},
+                       D{"112x112x24_3x3s1", 112, 112, 24, 3, 1}})
       benchmark::RegisterBenchmark(("dwconv_f32/" + s + "/" + d.name).c_str(), dwconv, isa, d.h, d.w, d.c, d.k, d.s);
   }
   return 0;
