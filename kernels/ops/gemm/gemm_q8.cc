@@ -133,8 +133,10 @@ class Q8IgemmOp final : public PreparedOp {
     input_zp_ = s.input_zp;
     rq_ = make_q8_requant(s.output_zp, s.act_min, s.act_max, s.is_unsigned);
     // Centering takes whole groups of 64 pixels (split_range grain in run()).
-    // Centering an element is a load, a subtract and a store, counted as kCenterWork multiply-adds:
-    // the odd-channel rows (q8_center_rows) take ~0.3 ns each, as long as ~10 VNNI multiply-adds.
+    // Centering an element (a load, a subtract, a store) is counted as kCenterWork multiply-adds: the
+    // odd-channel rows of q8_center_rows take ~0.3 ns per element on the development machine, about
+    // what 8-10 multiply-adds of the VNNI GEMM take. Without the weight a 3-channel 128x128 first layer
+    // was centered on one thread while the others waited.
     constexpr int64_t kCenterWork = 8;
     center_tasks_ = tasks_for_work(threads, static_cast<int64_t>((in_pixels_ + 63) / 64),
                                    static_cast<int64_t>(64 * in_c_) * kCenterWork);
