@@ -6,8 +6,8 @@
 #      end-to-end tests stretch their deadlines and shrink their runs under EDGEBENCH_SANITIZE (see
 #      tests/service/CMakeLists.txt). The TFLite conformance cases (label "conformance") run as a subset
 #      under ASan: see ASAN_CONFORMANCE.
-#   2. TSan: eb_runtime_tests built with -fsanitize=thread into build-tsan, running the thread pool's
-#      tests and every test named Threads* (kernels run on several threads).
+#   2. TSan: eb_tsan_tests (tests/CMakeLists.txt) built with -fsanitize=thread into build-tsan: the
+#      thread pool's tests and the fast-kernel testers, which run every op on 1 to 3 threads.
 #   scripts/sanitize-test.sh            both
 #   scripts/sanitize-test.sh asan|tsan  one of them
 # Warnings are not errors in either build (EDGEBENCH_WERROR stays OFF): the plain -Werror build of
@@ -49,13 +49,12 @@ fi
 
 if [ "$WHAT" = all ] || [ "$WHAT" = tsan ]; then
   start=$(date +%s)
-  echo "== TSan build of eb_runtime_tests (build-tsan) =="
+  echo "== TSan build of eb_tsan_tests (build-tsan) =="
   cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEDGEBENCH_WERROR=OFF \
     -DEDGEBENCH_SANITIZE=thread -DEDGEBENCH_SHARED_DIR="$SHARED" >/dev/null
-  ninja -C build-tsan -j "$JOBS" eb_runtime_tests
-  echo "== TSan: ThreadPool* and Threads* tests =="
-  # gtest_discover_tests names tests Suite.Name: the suites ThreadPool and Threads*.
-  ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -R '^(ThreadPool|Threads)' --no-tests=error
+  ninja -C build-tsan -j "$JOBS" eb_tsan_tests
+  echo "== TSan: the thread pool's tests and the fast-kernel testers on 1 to 3 threads (label tsan) =="
+  ctest --test-dir build-tsan --output-on-failure -j "$JOBS" -L '^tsan$' --no-tests=error
   echo "   TSan job took $(elapsed "$start")"
 fi
 echo "== sanitizer jobs passed =="

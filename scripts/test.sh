@@ -5,8 +5,8 @@
 #     conformance with the reference and the fast kernels, pipeline, store, config, report rendered in
 #     headless Chromium, the daemon under a fake systemd notify socket, fault tests, packages, fuzz
 #     regression replays);
-#  3. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang), the thread pool under
-#     ThreadSanitizer, then every libFuzzer target for EDGEBENCH_FUZZ_SECONDS (default 60) each;
+#  3. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang), the thread pool and
+#     the fast-kernel testers (ops on 1 to 3 threads) under ThreadSanitizer, then every libFuzzer target for EDGEBENCH_FUZZ_SECONDS (default 60) each;
 #  4. the aarch64 cross build: runtime tests and conformance under qemu-aarch64, the arm64 .deb.
 # Each stage prints its duration; the summary at the end lists them.
 #   EDGEBENCH_SKIP_CROSS=1 / EDGEBENCH_SKIP_SANITIZERS=1 scripts/test.sh   leave a stage out (local use)
@@ -35,7 +35,7 @@ stage_done "native tests" "$t"
 
 if [ "${EDGEBENCH_SKIP_SANITIZERS:-0}" != 1 ]; then
   t=$(date +%s)
-  echo "== sanitizers: ASan+UBSan suite, TSan thread pool =="
+  echo "== sanitizers: ASan+UBSan suite, TSan thread pool and kernels on threads =="
   scripts/sanitize-test.sh
   stage_done "sanitizers (ASan+UBSan suite, TSan)" "$t"
   t=$(date +%s)
