@@ -1,6 +1,6 @@
 // Float32 depthwise microkernels for AVX2 + FMA, channel tile 8; two output pixels and two tiles are
-// accumulated side by side so independent FMA chains overlap. The 3x3 / 5x5 entries fix the tap count so the tap loop
-// is unrolled. Contract: dwconv_f32_ukernels.h.
+// accumulated side by side so independent FMA chains overlap. The 3x3 / 5x5 entries fix the tap count
+// so the tap loop is unrolled. Contract: dwconv_f32_ukernels.h.
 #include <immintrin.h>
 
 #include <cstddef>

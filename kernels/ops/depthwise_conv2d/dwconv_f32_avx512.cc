@@ -1,8 +1,8 @@
 // Float32 depthwise microkernels for AVX-512, channel tile 16; two output pixels and two tiles are
-// accumulated side by side so independent FMA chains overlap. The 3x3 / 5x5 entries fix the tap count so the tap loop
-// is unrolled. Contract: dwconv_f32_ukernels.h. GCC 12's AVX-512 min/max intrinsics pass _mm512_undefined_ps() (a
-// self-initialised variable) as the merge source, which -Wmaybe-uninitialized reports from inside the header: a known
-// false positive.
+// accumulated side by side so independent FMA chains overlap. The 3x3 / 5x5 entries fix the tap count
+// so the tap loop is unrolled. Contract: dwconv_f32_ukernels.h.
+// GCC 12's AVX-512 min/max intrinsics pass _mm512_undefined_ps() (a self-initialised variable) as the
+// merge source, which -Wmaybe-uninitialized reports from inside the header: a known false positive.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 
