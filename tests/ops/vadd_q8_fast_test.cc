@@ -69,12 +69,12 @@ void check(Isa isa, bool is_unsigned) {
           node.outputs = {2};
           for (int threads = 1; threads <= 3; ++threads) {
             eb::PrepareContext ctx(g, node, isa, threads);
-            auto fast = eb::prepare_add_quant_fast(ctx, p, is_unsigned, subtract);
+            auto fast = eb::prepare_add_quant_fast(ctx, geom, p, is_unsigned, subtract);
             ASSERT_TRUE(fast.ok()) << fast.status().message();
             ASSERT_TRUE(fast.value()) << "no fast kernel for n " << n << " case " << shape_case;
             const std::string name = fast.value()->kernel_name();
-            EXPECT_EQ(name.rfind(std::string(subtract ? "sub_" : "add_") + (is_unsigned ? "qu8" : "qs8") + "_vadd_", 0), 0u)
-                << name;
+            EXPECT_EQ(name, std::string(subtract ? "sub_" : "add_") + (is_unsigned ? "qu8" : "qs8") + "_vadd_" +
+                                eb::testing::plain_isa_suffix(isa));
             std::vector<T> got(static_cast<size_t>(n), static_cast<T>(lo + 1));
             uint8_t* data[] = {reinterpret_cast<uint8_t*>(a.data()), reinterpret_cast<uint8_t*>(b.data()),
                                reinterpret_cast<uint8_t*>(got.data())};

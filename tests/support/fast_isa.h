@@ -35,6 +35,14 @@ class FastIsaTest : public ::testing::TestWithParam<Isa> {
   }
 };
 
+// The name suffix of a kernel family without VNNI or dot-product variants (elementwise ops): the ISA
+// runs its parent's kernel, "avx512" for avx512vnni, "neon" for neon-dotprod.
+inline std::string plain_isa_suffix(Isa isa) {
+  if (isa == Isa::kAvx512Vnni) return "avx512";
+  if (isa == Isa::kNeonDot) return "neon";
+  return isa_name(isa);
+}
+
 // "avx2", "avx512vnni", "neon_dotprod": the ISA's name as a gtest name (no '-').
 inline std::string isa_test_name(const ::testing::TestParamInfo<Isa>& info) {
   std::string s = isa_name(info.param);

@@ -3,6 +3,7 @@
 #include "kernels/ops/elementwise/elementwise.h"
 #include "kernels/ops/elementwise/vadd_q8.h"
 #include "kernels/ops/elementwise/vbinary_f32.h"
+#include "kernels/ops/elementwise/vmul_q8.h"
 
 #include <algorithm>
 #include <cmath>
@@ -182,6 +183,11 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantized(BinaryKind kind, PrepareCo
       p.fp32_scale = xnnpack_requant_scale(as, bs, os);
       p.out_min = xmin;
       p.out_max = xmax;
+      if (ctx.isa() != Isa::kReference) {
+        auto fast = prepare_mul_quant_fast(ctx, p, !is_int8);
+        if (!fast.ok()) return fast.status();
+        if (fast.value()) return std::move(fast.value());
+      }
       if (is_int8) return bind_binary("mul_int8_fp32_ref", mul_int8_fp32_ref, p, ia, ib, io);
       return bind_binary("mul_uint8_fp32_ref", mul_uint8_fp32_ref, p, ia, ib, io);
     }
@@ -196,7 +202,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantized(BinaryKind kind, PrepareCo
   if (add_xnnpack_scales_ok(as, bs, os)) {
     const AddQuantXnnpackParams p = make_add_xnnpack_params(as, azp, bs, bzp, os, ozp, xmin, xmax, subtract);
     if (ctx.isa() != Isa::kReference) {
-      auto fast = prepare_add_quant_fast(ctx, p, !is_int8, subtract);
+      auto fast = prepare_add_quant_fast(ctx, g, p, !is_int8, subtract);
       if (!fast.ok()) return fast.status();
       if (fast.value()) return std::move(fast.value());
     }

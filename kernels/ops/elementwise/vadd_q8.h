@@ -1,6 +1,6 @@
-// Quantized (int8 / uint8) ADD / SUB on the ISA microkernels (vadd_q8_ukernels.h), XNNPACK's scheme:
-// operands of the output's size, or a single value broadcast against one; other broadcasts keep the
-// reference kernel. Bit-identical to add_int8_xnnpack_ref / add_uint8_xnnpack_ref.
+// Quantized (int8 / uint8) ADD / SUB on the ISA microkernels (vadd_q8_ukernels.h), XNNPACK's scheme, for
+// every broadcast: the walk runs as rows of the microkernel (broadcast_rows.h). Bit-identical to
+// add_int8_xnnpack_ref / add_uint8_xnnpack_ref.
 #pragma once
 
 #include <memory>
@@ -22,7 +22,8 @@ struct VAddQ8Kernel {
 const VAddQ8Kernel* vadd_q8_kernel_for(Isa isa);
 
 // Output shape already set by prepare; nullptr when no fast kernel fits.
-Result<std::unique_ptr<PreparedOp>> prepare_add_quant_fast(PrepareContext& ctx, const AddQuantXnnpackParams& p,
-                                                            bool is_unsigned, bool subtract);
+Result<std::unique_ptr<PreparedOp>> prepare_add_quant_fast(PrepareContext& ctx, const BroadcastGeometry& g,
+                                                            const AddQuantXnnpackParams& p, bool is_unsigned,
+                                                            bool subtract);
 
 }  // namespace eb

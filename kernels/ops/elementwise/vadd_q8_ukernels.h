@@ -28,6 +28,10 @@ void vadd_qs8_avx2(size_t n, const int8_t* a, size_t a_inc, const int8_t* b, siz
                    const VAddQ8Params* p);
 void vadd_qu8_avx2(size_t n, const uint8_t* a, size_t a_inc, const uint8_t* b, size_t b_inc, uint8_t* out,
                    const VAddQ8Params* p);
+void vadd_qs8_avx512(size_t n, const int8_t* a, size_t a_inc, const int8_t* b, size_t b_inc, int8_t* out,
+                     const VAddQ8Params* p);
+void vadd_qu8_avx512(size_t n, const uint8_t* a, size_t a_inc, const uint8_t* b, size_t b_inc, uint8_t* out,
+                     const VAddQ8Params* p);
 void vadd_qs8_neon(size_t n, const int8_t* a, size_t a_inc, const int8_t* b, size_t b_inc, int8_t* out,
                    const VAddQ8Params* p);
 void vadd_qu8_neon(size_t n, const uint8_t* a, size_t a_inc, const uint8_t* b, size_t b_inc, uint8_t* out,

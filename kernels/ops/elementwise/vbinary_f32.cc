@@ -5,13 +5,15 @@
 #include <cstdint>
 
 #include "kernels/common/thread_pool.h"
+#include "kernels/ops/elementwise/broadcast_rows.h"
 
 namespace eb {
 
 const VBinaryF32Kernel* vbinary_f32_kernel_for(Isa isa) {
 #if defined(__x86_64__)
   static const VBinaryF32Kernel kAvx512 = {
-      vbinary_f32_avx512, {"add_f32_vbinary_avx512", "sub_f32_vbinary_avx512", "mul_f32_vbinary_avx512"},
+      vbinary_f32_avx512,
+      {"add_f32_vbinary_avx512", "sub_f32_vbinary_avx512", "mul_f32_vbinary_avx512"},
       "clamp_f32_vbinary_avx512"};
   static const VBinaryF32Kernel kAvx2 = {vbinary_f32_avx2,
                                          {"add_f32_vbinary_avx2", "sub_f32_vbinary_avx2", "mul_f32_vbinary_avx2"},
@@ -30,10 +32,13 @@ const VBinaryF32Kernel* vbinary_f32_kernel_for(Isa isa) {
 
 namespace {
 
-// out[i] = a[i * a_inc] OP b[i * b_inc] over n elements, at least 16K elements per task.
+// At least 16K elements per task.
+constexpr int64_t kMinBlock = 16384;
+
+// out[i] = a[i * a_inc] OP b[i * b_inc] over n elements.
 void run_vbinary(const VBinaryF32Kernel& k, int64_t n, const float* a, size_t a_inc, const float* b, size_t b_inc,
                  float* out, const VBinaryF32Params& params, ThreadPool* pool) {
-  parallel_for_elements(pool, n, 16384, [&](int64_t begin, int64_t end) {
+  parallel_for_elements(pool, n, kMinBlock, [&](int64_t begin, int64_t end) {
     const size_t i = static_cast<size_t>(begin);
     k.ukernel(static_cast<size_t>(end - begin), a + i * a_inc, a_inc, b + i * b_inc, b_inc, out + i, &params);
   });
@@ -55,17 +60,19 @@ Result<std::unique_ptr<PreparedOp>> prepare_clamp_float_fast(PrepareContext& ctx
 }
 
 Result<std::unique_ptr<PreparedOp>> prepare_binary_float_fast(PrepareContext& ctx, VBinaryF32Op op,
-                                                               const BinaryFloatParams& p) {
+                                                              const BinaryFloatParams& p) {
   const VBinaryF32Kernel* k = vbinary_f32_kernel_for(ctx.isa());
-  const int64_t n = ctx.output(0).elements();
-  const int64_t na = ctx.input(0).elements(), nb = ctx.input(1).elements();
-  // An operand with the output's element count has the output's layout (broadcasting only adds 1s).
-  if (k == nullptr || n <= 0 || (na != n && na != 1) || (nb != n && nb != 1)) return std::unique_ptr<PreparedOp>();
+  const BroadcastRows rows = make_broadcast_rows(p.geom);
+  if (k == nullptr || p.geom.out_elements <= 0 || rows.rows == 0) return std::unique_ptr<PreparedOp>();
   const VBinaryF32Params params{op, p.act_min, p.act_max};
-  const size_t a_inc = na == n ? 1 : 0, b_inc = nb == n ? 1 : 0;
   const int ia = ctx.input_index(0), ib = ctx.input_index(1), io = ctx.output_index(0);
+  const VBinaryF32Ukernel uk = k->ukernel;
   return bind_kernel(k->names[op], [=](const RunContext& c) {
-    run_vbinary(*k, n, c.in<float>(ia), a_inc, c.in<float>(ib), b_inc, c.out<float>(io), params, c.pool);
+    const float *a = c.in<float>(ia), *b = c.in<float>(ib);
+    float* out = c.out<float>(io);
+    run_broadcast_rows(rows, c.pool, kMinBlock, [&](int64_t n, int64_t ao, int64_t bo, int64_t oo) {
+      uk(static_cast<size_t>(n), a + ao, rows.a_inc, b + bo, rows.b_inc, out + oo, &params);
+    });
   });
 }
 

@@ -1,6 +1,5 @@
-// Float32 ADD / SUB / MUL on the ISA microkernels (vbinary_f32_ukernels.h): operands of the output's
-// size, or a single value broadcast against one (bias-like constants, residual adds). Other broadcasts
-// keep the reference kernel. Results are bit-identical to the reference (one rounding per op, no FMA),
+// Float32 ADD / SUB / MUL on the ISA microkernels (vbinary_f32_ukernels.h), for every broadcast: the walk
+// runs as rows of the microkernel (broadcast_rows.h). Results are bit-identical to the reference (one rounding per op, no FMA),
 // NaN included: the x86 min/max operands are ordered so a NaN passes through like std::min/std::max.
 //
 // Hook (kernels/ops/elementwise/elementwise.cc, prepare_binary, float32 branch, after the checks):
