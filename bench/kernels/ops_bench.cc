@@ -1,6 +1,6 @@
 // Microbenchmarks of the other fast kernels, each against its reference kernel on the same shape:
 // float32 depthwise (3x3, 5x5), hybrid (dynamic-range) FULLY_CONNECTED and CONV_2D, MAX_POOL_2D,
-// QUANTIZE and ADD. One op prepared through the registry as a model would be, for the reference and
+// QUANTIZE, ADD and MUL (same-size and broadcast operands). One op prepared through the registry as a model would be, for the reference and
 // every ISA of this CPU (kernel name in the label). Counters: work items per second (MACs for
 // convolutions and FC, elements otherwise), so names with "/ref" and "/avx2" read as a side-by-side ratio.
 #include <benchmark/benchmark.h>
@@ -116,6 +116,27 @@ std::function<void(OpHarness&)> add_f32(int n) {
   };
 }
 
+// Binary op on quantized int8 operands of shapes a and b (b broadcast as NumPy does).
+std::function<void(OpHarness&)> binary_int8(eb::Shape a, eb::Shape b) {
+  return [=](OpHarness& op) {
+    size_t na = 1, nb = 1;
+    for (int32_t d : a) na *= static_cast<size_t>(d);
+    for (int32_t d : b) nb *= static_cast<size_t>(d);
+    op.add_input(DType::kInt8, a, random_int8(na), qparams(0.05f, 3));
+    op.add_input(DType::kInt8, b, random_int8(nb), qparams(0.02f, -5));
+    op.add_output(DType::kInt8, qparams(0.1f, 1));
+  };
+}
+
+// float32 ADD of a [1,h,w,c] tensor and a per-channel [c] constant.
+std::function<void(OpHarness&)> add_f32_per_channel(int h, int w, int c) {
+  return [=](OpHarness& op) {
+    op.add_input(DType::kFloat32, {1, h, w, c}, random_floats(static_cast<size_t>(h * w * c), -1, 1));
+    op.add_constant(DType::kFloat32, {c}, random_floats(static_cast<size_t>(c), -1, 1));
+    op.add_output(DType::kFloat32);
+  };
+}
+
 void register_all() {
 #if defined(__aarch64__)
   const Isa isas[] = {Isa::kReference, Isa::kNeon, Isa::kNeonDot};
@@ -137,6 +158,10 @@ void register_all() {
       {"maxpool_int8/2x2s2_32x32x32", OpCode::kMaxPool2D, maxpool_int8(32, 32, 32), 16.0 * 16 * 32},
       {"quantize_f32_int8/150528", OpCode::kQuantize, quantize_f32_to_int8(150528), 150528.0},
       {"add_f32/65536", OpCode::kAdd, add_f32(65536), 65536.0},
+      {"add_f32/28x28x96+96", OpCode::kAdd, add_f32_per_channel(28, 28, 96), 28.0 * 28 * 96},
+      {"mul_int8/65536", OpCode::kMul, binary_int8({1, 65536}, {1, 65536}), 65536.0},
+      {"mul_int8/28x28x96*1x1x96", OpCode::kMul, binary_int8({1, 28, 28, 96}, {1, 1, 1, 96}), 28.0 * 28 * 96},
+      {"add_int8/28x28x96+28x28x1", OpCode::kAdd, binary_int8({1, 28, 28, 96}, {1, 28, 28, 1}), 28.0 * 28 * 96},
   };
   for (const Case& c : cases)
     for (Isa isa : isas)
