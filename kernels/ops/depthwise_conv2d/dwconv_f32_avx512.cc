@@ -17,13 +17,15 @@ namespace {
 
 constexpr size_t kTile = 16;
 
-// Two output pixels at a time: each weight vector is loaded once for both, and the pair gives the tile
-// loops independent FMA chains whatever the channel count (four for two tiles, two for the last one):
-// hand-landmark's 24-channel layers had a single chain per tile. Each output channel still sums its
-// taps in tap order from the bias, as the single-pixel loop below does: the same results.
-__attribute__((always_inline)) inline void dwconv_pixel_pair(size_t channels, size_t ks, const float* const* in0,
-                                                             const float* const* in1, const float* w, float* out0,
-                                                             float* out1, __m512 vmin, __m512 vmax) {
+// One or two output pixels (kPixels): with two, each weight vector is loaded once for both, and the
+// pair gives the tile loops independent FMA chains whatever the channel count (four for two tiles, two
+// for the last one): hand-landmark's 24-channel layers had a single chain per tile. One is the odd last
+// pixel of a row, the same loops with the second pixel compiled out. Each output channel sums its taps
+// in tap order from the bias either way: the same results.
+template <int kPixels>
+__attribute__((always_inline)) inline void dwconv_pixels(size_t channels, size_t ks, const float* const* in0,
+                                                         const float* const* in1, const float* w, float* out0,
+                                                         float* out1, __m512 vmin, __m512 vmax) {
   const size_t tile_floats = kTile * (1 + ks);
   size_t c = 0;
   for (; c + 2 * kTile <= channels; c += 2 * kTile, w += 2 * tile_floats) {
@@ -36,13 +38,17 @@ __attribute__((always_inline)) inline void dwconv_pixel_pair(size_t channels, si
       const float* x1 = in1[t] + c;
       a00 = _mm512_fmadd_ps(_mm512_loadu_ps(x0), k0, a00);
       a01 = _mm512_fmadd_ps(_mm512_loadu_ps(x0 + kTile), k1, a01);
-      a10 = _mm512_fmadd_ps(_mm512_loadu_ps(x1), k0, a10);
-      a11 = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + kTile), k1, a11);
+      if constexpr (kPixels == 2) {
+        a10 = _mm512_fmadd_ps(_mm512_loadu_ps(x1), k0, a10);
+        a11 = _mm512_fmadd_ps(_mm512_loadu_ps(x1 + kTile), k1, a11);
+      }
     }
     _mm512_storeu_ps(out0 + c, _mm512_min_ps(_mm512_max_ps(a00, vmin), vmax));
     _mm512_storeu_ps(out0 + c + kTile, _mm512_min_ps(_mm512_max_ps(a01, vmin), vmax));
-    _mm512_storeu_ps(out1 + c, _mm512_min_ps(_mm512_max_ps(a10, vmin), vmax));
-    _mm512_storeu_ps(out1 + c + kTile, _mm512_min_ps(_mm512_max_ps(a11, vmin), vmax));
+    if constexpr (kPixels == 2) {
+      _mm512_storeu_ps(out1 + c, _mm512_min_ps(_mm512_max_ps(a10, vmin), vmax));
+      _mm512_storeu_ps(out1 + c + kTile, _mm512_min_ps(_mm512_max_ps(a11, vmin), vmax));
+    }
   }
   for (; c < channels; c += kTile, w += tile_floats) {
     const size_t rem = channels - c;
@@ -52,10 +58,14 @@ __attribute__((always_inline)) inline void dwconv_pixel_pair(size_t channels, si
     for (size_t t = 0; t < ks; ++t) {
       const __m512 k = _mm512_load_ps(w + kTile * (t + 1));
       a0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, in0[t] + c), k, a0);
-      a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, in1[t] + c), k, a1);
+      if constexpr (kPixels == 2) {
+        a1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, in1[t] + c), k, a1);
+      }
     }
     _mm512_mask_storeu_ps(out0 + c, mask, _mm512_min_ps(_mm512_max_ps(a0, vmin), vmax));
-    _mm512_mask_storeu_ps(out1 + c, mask, _mm512_min_ps(_mm512_max_ps(a1, vmin), vmax));
+    if constexpr (kPixels == 2) {
+      _mm512_mask_storeu_ps(out1 + c, mask, _mm512_min_ps(_mm512_max_ps(a1, vmin), vmax));
+    }
   }
 }
 
@@ -64,33 +74,10 @@ __attribute__((always_inline)) inline void dwconv_rows(size_t pixels, size_t cha
                                                        const DwconvF32Params* params) {
   const __m512 vmin = _mm512_set1_ps(params->min);
   const __m512 vmax = _mm512_set1_ps(params->max);
-  const size_t tile_floats = kTile * (1 + ks);
   size_t px = 0;
   for (; px + 2 <= pixels; px += 2, input += 2 * ks, output += 2 * channels)
-    dwconv_pixel_pair(channels, ks, input, input + ks, w, output, output + channels, vmin, vmax);
-  for (; px < pixels; ++px, input += ks, output += channels) {
-    const float* wt = w;
-    size_t c = 0;
-    for (; c + 2 * kTile <= channels; c += 2 * kTile, wt += 2 * tile_floats) {
-      const float* w1 = wt + tile_floats;
-      __m512 acc0 = _mm512_load_ps(wt), acc1 = _mm512_load_ps(w1);
-      for (size_t t = 0; t < ks; ++t) {
-        const float* x = input[t] + c;
-        acc0 = _mm512_fmadd_ps(_mm512_loadu_ps(x), _mm512_load_ps(wt + kTile * (t + 1)), acc0);
-        acc1 = _mm512_fmadd_ps(_mm512_loadu_ps(x + kTile), _mm512_load_ps(w1 + kTile * (t + 1)), acc1);
-      }
-      _mm512_storeu_ps(output + c, _mm512_min_ps(_mm512_max_ps(acc0, vmin), vmax));
-      _mm512_storeu_ps(output + c + kTile, _mm512_min_ps(_mm512_max_ps(acc1, vmin), vmax));
-    }
-    for (; c < channels; c += kTile, wt += tile_floats) {
-      const size_t rem = channels - c;
-      const __mmask16 mask = rem >= kTile ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << rem) - 1u);
-      __m512 acc = _mm512_load_ps(wt);
-      for (size_t t = 0; t < ks; ++t)
-        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, input[t] + c), _mm512_load_ps(wt + kTile * (t + 1)), acc);
-      _mm512_mask_storeu_ps(output + c, mask, _mm512_min_ps(_mm512_max_ps(acc, vmin), vmax));
-    }
-  }
+    dwconv_pixels<2>(channels, ks, input, input + ks, w, output, output + channels, vmin, vmax);
+  if (px < pixels) dwconv_pixels<1>(channels, ks, input, input, w, output, output, vmin, vmax);
 }
 
 }  // namespace
