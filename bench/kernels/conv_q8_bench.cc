@@ -70,9 +70,12 @@ void conv_on(benchmark::State& state, Isa isa, bool depthwise, int h, int w, int
   state.SetLabel(op.prepared()->kernel_name());
 }
 
-void conv(benchmark::State& state, Isa isa, bool depthwise, int h, int w, int cin, int cout, int k, int stride) {
-  conv_on(state, isa, depthwise, h, w, cin, cout, k, stride, /*uint8=*/false, /*threads=*/1);
-}
+// One convolution layer: depthwise or not, h x w x cin -> cout, k x k, stride.
+struct Layer {
+  const char* name;
+  bool depthwise;
+  int h, w, cin, cout, k, stride;
+};
 
 void register_all() {
 #if defined(__aarch64__)
@@ -80,32 +83,32 @@ void register_all() {
 #else
   const Isa isas[] = {Isa::kReference, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni};
 #endif
-  for (Isa isa : isas) {
-    const std::string n = eb::isa_name(isa);
-    benchmark::RegisterBenchmark(("conv_q8/1x1_56x56x24_to_144/" + n).c_str(), conv, isa, false, 56, 56, 24, 144, 1, 1);
-    benchmark::RegisterBenchmark(("conv_q8/1x1_14x14x384_to_64/" + n).c_str(), conv, isa, false, 14, 14, 384, 64, 1, 1);
-    benchmark::RegisterBenchmark(("conv_q8/3x3s2_224x224x3_to_32/" + n).c_str(), conv, isa, false, 224, 224, 3, 32, 3,
-                                 2);
-    benchmark::RegisterBenchmark(("dwconv_q8/3x3s2_112x112x96/" + n).c_str(), conv, isa, true, 112, 112, 96, 96, 3, 2);
-    benchmark::RegisterBenchmark(("dwconv_q8/3x3_28x28x192/" + n).c_str(), conv, isa, true, 28, 28, 192, 192, 3, 1);
-  }
+  auto add = [](const std::string& name, Isa isa, const Layer& l, bool uint8, int threads) {
+    return benchmark::RegisterBenchmark(name.c_str(), conv_on, isa, l.depthwise, l.h, l.w, l.cin, l.cout, l.k, l.stride,
+                                        uint8, threads);
+  };
+  // int8 layers of the shared models' shapes, every ISA against the reference, 1 thread.
+  const Layer int8_layers[] = {
+      {"conv_q8/1x1_56x56x24_to_144", false, 56, 56, 24, 144, 1, 1},
+      {"conv_q8/1x1_14x14x384_to_64", false, 14, 14, 384, 64, 1, 1},
+      {"conv_q8/3x3s2_224x224x3_to_32", false, 224, 224, 3, 32, 3, 2},
+      {"dwconv_q8/3x3s2_112x112x96", true, 112, 112, 96, 96, 3, 2},
+      {"dwconv_q8/3x3_28x28x192", true, 28, 28, 192, 192, 3, 1},
+  };
+  for (Isa isa : isas)
+    for (const Layer& l : int8_layers) add(std::string(l.name) + "/" + eb::isa_name(isa), isa, l, false, 1);
   // mobilenet-v1-0.25-128-uint8's layers on the best ISA, 1 and 2 threads (MACs/s per thread count).
+  const Layer uint8_layers[] = {
+      {"conv_qu8/3x3s2_128x128x3_to_8", false, 128, 128, 3, 8, 3, 2},
+      {"conv_qu8/1x1_8x8x128_to_128", false, 8, 8, 128, 128, 1, 1},
+      {"conv_qu8/1x1_32x32x32_to_64", false, 32, 32, 32, 64, 1, 1},
+      {"dwconv_qu8/3x3_16x16x64", true, 16, 16, 64, 64, 3, 1},
+  };
   const Isa best = eb::best_isa(eb::detect_cpu_features());
-  for (int t : {1, 2}) {
-    const std::string n = std::string(eb::isa_name(best)) + "/threads:" + std::to_string(t);
-    benchmark::RegisterBenchmark(("conv_qu8/3x3s2_128x128x3_to_8/" + n).c_str(), conv_on, best, false, 128, 128, 3, 8,
-                                 3, 2, true, t)
-        ->UseRealTime();
-    benchmark::RegisterBenchmark(("conv_qu8/1x1_8x8x128_to_128/" + n).c_str(), conv_on, best, false, 8, 8, 128, 128, 1,
-                                 1, true, t)
-        ->UseRealTime();
-    benchmark::RegisterBenchmark(("conv_qu8/1x1_32x32x32_to_64/" + n).c_str(), conv_on, best, false, 32, 32, 32, 64, 1,
-                                 1, true, t)
-        ->UseRealTime();
-    benchmark::RegisterBenchmark(("dwconv_qu8/3x3_16x16x64/" + n).c_str(), conv_on, best, true, 16, 16, 64, 64, 3, 1,
-                                 true, t)
-        ->UseRealTime();
-  }
+  for (int t : {1, 2})
+    for (const Layer& l : uint8_layers)
+      add(std::string(l.name) + "/" + eb::isa_name(best) + "/threads:" + std::to_string(t), best, l, true, t)
+          ->UseRealTime();
 }
 
 const int kRegistered = (register_all(), 0);
