@@ -1,4 +1,4 @@
-// eb_make_models OUT_DIR: writes the synthetic models of tests/support/broadcast_models.h as .tflite
+// eb_make_models OUT_DIR: writes the synthetic models of tests/support/synthetic_models.h as .tflite
 // files, to benchmark and cross-check layouts that the models in ../shared do not have:
 //   broadcast-ops-{float32,int8,uint8}.tflite   MUL [1,1,1,C], ADD [C], MUL [1,H,W,1], SUB [1] on 28x28x96
 // Used by bench/RESULTS.md (edgebench vs XNNPACK with bench/bench_models.py --models OUT_DIR, and real
@@ -7,9 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "tests/support/broadcast_models.h"
+#include "tests/support/synthetic_models.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -29,9 +30,12 @@ int main(int argc, char** argv) {
   } models[] = {{"broadcast-ops-float32", eb::DType::kFloat32},
                 {"broadcast-ops-int8", eb::DType::kInt8},
                 {"broadcast-ops-uint8", eb::DType::kUInt8}};
-  for (const auto& m : models) {
-    const std::vector<uint8_t> bytes = eb::write_model(eb::testing::broadcast_ops_model(m.dtype, 28, 28, 96));
-    const std::filesystem::path path = dir / (std::string(m.name) + ".tflite");
+  std::vector<std::pair<std::string, eb::ModelSpec>> specs;
+  for (const auto& m : models) specs.emplace_back(m.name, eb::testing::broadcast_ops_model(m.dtype, 28, 28, 96));
+  specs.emplace_back("activations-float32", eb::testing::activations_model(56, 56, 64));
+  for (const auto& [name, spec] : specs) {
+    const std::vector<uint8_t> bytes = eb::write_model(spec);
+    const std::filesystem::path path = dir / (name + ".tflite");
     std::ofstream f(path, std::ios::binary);
     f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     if (!f.flush()) {

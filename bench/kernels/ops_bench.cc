@@ -1,6 +1,6 @@
 // Microbenchmarks of the other fast kernels, each against its reference kernel on the same shape:
 // float32 depthwise (3x3, 5x5), hybrid (dynamic-range) FULLY_CONNECTED and CONV_2D, MAX_POOL_2D,
-// QUANTIZE, ADD and MUL (same-size and broadcast operands). One op prepared through the registry as a model would be, for the reference and
+// QUANTIZE, ADD and MUL (same-size and broadcast operands), float LOGISTIC / TANH / HARD_SWISH. One op prepared through the registry as a model would be, for the reference and
 // every ISA of this CPU (kernel name in the label). Counters: work items per second (MACs for
 // convolutions and FC, elements otherwise), so names with "/ref" and "/avx2" read as a side-by-side ratio.
 #include <benchmark/benchmark.h>
@@ -137,6 +137,14 @@ std::function<void(OpHarness&)> add_f32_per_channel(int h, int w, int c) {
   };
 }
 
+// A float32 unary op (LOGISTIC, TANH, HARD_SWISH) on n elements.
+std::function<void(OpHarness&)> unary_f32(int n) {
+  return [=](OpHarness& op) {
+    op.add_input(DType::kFloat32, {1, n}, random_floats(static_cast<size_t>(n), -6, 6));
+    op.add_output(DType::kFloat32);
+  };
+}
+
 void register_all() {
 #if defined(__aarch64__)
   const Isa isas[] = {Isa::kReference, Isa::kNeon, Isa::kNeonDot};
@@ -161,6 +169,9 @@ void register_all() {
       {"add_f32/28x28x96+96", OpCode::kAdd, add_f32_per_channel(28, 28, 96), 28.0 * 28 * 96},
       {"mul_int8/65536", OpCode::kMul, binary_int8({1, 65536}, {1, 65536}), 65536.0},
       {"mul_int8/28x28x96*1x1x96", OpCode::kMul, binary_int8({1, 28, 28, 96}, {1, 1, 1, 96}), 28.0 * 28 * 96},
+      {"logistic_f32/112x112x32", OpCode::kLogistic, unary_f32(112 * 112 * 32), 112.0 * 112 * 32},
+      {"tanh_f32/112x112x32", OpCode::kTanh, unary_f32(112 * 112 * 32), 112.0 * 112 * 32},
+      {"hard_swish_f32/112x112x32", OpCode::kHardSwish, unary_f32(112 * 112 * 32), 112.0 * 112 * 32},
       {"add_int8/28x28x96+28x28x1", OpCode::kAdd, binary_int8({1, 28, 28, 96}, {1, 28, 28, 1}), 28.0 * 28 * 96},
   };
   for (const Case& c : cases)

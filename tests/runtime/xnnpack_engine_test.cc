@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -16,7 +17,7 @@
 #include "kernels/engine/create_engine.h"
 #include "kernels/model/model.h"
 #include "kernels/model/model_writer.h"
-#include "tests/support/broadcast_models.h"
+#include "tests/support/synthetic_models.h"
 
 namespace eb {
 namespace {
@@ -174,7 +175,7 @@ TEST(XnnpackEngine, ThreadsDoNotChangeOutputs) {
   }
 }
 
-// Broadcast MUL / ADD / SUB (per-channel, per-pixel, scalar operands; tests/support/broadcast_models.h),
+// Broadcast MUL / ADD / SUB (per-channel, per-pixel, scalar operands; tests/support/synthetic_models.h),
 // a model not in ../shared: edgebench's fast kernels give XNNPACK's bytes exactly, in float32, int8 and
 // uint8, on 1 and 2 threads (real TFLite agrees too: bench/oracle_compare.py, bench/RESULTS.md).
 TEST(XnnpackEngine, BroadcastElementwiseOpsMatchBitForBit) {
@@ -197,6 +198,29 @@ TEST(XnnpackEngine, BroadcastElementwiseOpsMatchBitForBit) {
       }
       EXPECT_GT(distinct, 0) << "degenerate model: every output byte equal";
     }
+  }
+}
+
+// LOGISTIC, a two-activation MUL (swish) and HARD_SWISH in float32: edgebench's fast kernels land within
+// 1e-5 (relative above 1) of XNNPACK's: both approximate exp, so not bit for bit.
+TEST(XnnpackEngine, FloatActivationsAgree) {
+  const ModelSpec spec = testing::activations_model(9, 11, 24);
+  auto x = make_engine(spec, "xnnpack");
+  ASSERT_TRUE(x.ok()) << x.status().message();
+  auto a = make_engine(spec, "auto");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  if (a.value()->isa() != "ref") {
+    for (const auto& node_kernel : a.value()->kernels())
+      EXPECT_EQ(node_kernel.second.find("_ref"), std::string::npos) << node_kernel.second;
+  }
+  for (uint32_t seed : {61u, 62u}) {
+    const std::vector<uint8_t> want = run(*x.value(), seed), got = run(*a.value(), seed);
+    ASSERT_EQ(got.size(), want.size());
+    std::vector<float> w(want.size() / 4), g(got.size() / 4);
+    std::memcpy(w.data(), want.data(), want.size());
+    std::memcpy(g.data(), got.data(), got.size());
+    for (size_t k = 0; k < w.size(); ++k)
+      ASSERT_LE(std::fabs(g[k] - w[k]), 1e-5f * std::max(1.0f, std::fabs(w[k]))) << "seed " << seed << " output " << k;
   }
 }
 

@@ -1,6 +1,5 @@
 // prepare_relu, prepare_relu6, prepare_leaky_relu, prepare_tanh, prepare_logistic, prepare_hard_swish.
 #include "kernels/ops/activations/activations.h"
-#include "kernels/ops/elementwise/vbinary_f32.h"
 
 #include <cmath>
 #include <limits>
@@ -8,6 +7,8 @@
 #include <type_traits>
 
 #include "kernels/common/quantization.h"
+#include "kernels/ops/activations/vunary_f32.h"
+#include "kernels/ops/elementwise/vbinary_f32.h"
 #include "kernels/ops/ops.h"
 #include "kernels/ops/quant_checks.h"
 
@@ -100,6 +101,15 @@ Result<std::unique_ptr<PreparedOp>> prepare_activation(ActKind kind, PrepareCont
     constexpr float kInf = std::numeric_limits<float>::infinity();
     if (ctx.isa() != Isa::kReference && (kind == ActKind::kRelu || kind == ActKind::kRelu6)) {
       auto fast = prepare_clamp_float_fast(ctx, 0.0f, kind == ActKind::kRelu ? kInf : 6.0f);
+      if (!fast.ok()) return fast.status();
+      if (fast.value()) return std::move(fast.value());
+    }
+    if (ctx.isa() != Isa::kReference &&
+        (kind == ActKind::kTanh || kind == ActKind::kLogistic || kind == ActKind::kHardSwish)) {
+      const VUnaryF32Op op = kind == ActKind::kTanh       ? kVUnaryTanh
+                             : kind == ActKind::kLogistic ? kVUnarySigmoid
+                                                          : kVUnaryHardSwish;
+      auto fast = prepare_unary_float_fast(ctx, op);
       if (!fast.ok()) return fast.status();
       if (fast.value()) return std::move(fast.value());
     }

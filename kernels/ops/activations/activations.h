@@ -1,5 +1,6 @@
 // RELU, RELU6, LEAKY_RELU, TANH, LOGISTIC, HARD_SWISH: unary activations on float32, int8 and uint8.
-// The output has the input's shape and dtype.
+// The output has the input's shape and dtype. Fast paths: float RELU/RELU6 through the elementwise clamp
+// (vbinary_f32.h), float LOGISTIC/TANH/HARD_SWISH on their own microkernels (vunary_f32.h).
 //
 // Quantized schemes, following TFLite's own kernels (activations.cc):
 //  - RELU / RELU6 (TFLite's ReluX): out = clamp(out_zp + MultiplyByQuantizedMultiplier(x - in_zp, m), lo, hi)

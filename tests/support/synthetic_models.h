@@ -1,7 +1,7 @@
-// Small models built on the elementwise ops' broadcast layouts, for cross-checks against XNNPACK and
-// real TFLite on models that are not in ../shared (tests/runtime/xnnpack_engine_test.cc) and for
-// `bench/` (eb_make_models writes them as .tflite files):
+// Small models of layouts the models in ../shared lack, for cross-checks against XNNPACK and real TFLite
+// (tests/runtime/xnnpack_engine_test.cc) and for `bench/` (eb_make_models writes them as .tflite files).
 //
+// broadcast_ops_model: the elementwise ops' broadcast layouts,
 //   input [1,H,W,C] -> MUL const [1,1,1,C]   (squeeze-and-excitation scaling)
 //                   -> ADD const [C]         (per-channel shift)
 //                   -> MUL const [1,H,W,1]   (one value per pixel, e.g. an attention map)
@@ -56,14 +56,10 @@ inline ModelSpec broadcast_ops_model(DType dt, int32_t h, int32_t w, int32_t c, 
   ModelSpec m;
   m.description = "edgebench broadcast elementwise ops";
   m.tensors = {
-      tensor("input", {1, h, w, c}, false, 0.05f, -3),
-      tensor("se_scale", {1, 1, 1, c}, true, 0.01f, 0),
-      tensor("scaled", {1, h, w, c}, false, 0.02f, 4),
-      tensor("channel_shift", {c}, true, 0.03f, 5),
-      tensor("shifted", {1, h, w, c}, false, 0.04f, -7),
-      tensor("pixel_map", {1, h, w, 1}, true, 0.02f, -10),
-      tensor("mapped", {1, h, w, c}, false, 0.03f, 2),
-      tensor("offset", {1}, true, 0.1f, 0),
+      tensor("input", {1, h, w, c}, false, 0.05f, -3),   tensor("se_scale", {1, 1, 1, c}, true, 0.01f, 0),
+      tensor("scaled", {1, h, w, c}, false, 0.02f, 4),   tensor("channel_shift", {c}, true, 0.03f, 5),
+      tensor("shifted", {1, h, w, c}, false, 0.04f, -7), tensor("pixel_map", {1, h, w, 1}, true, 0.02f, -10),
+      tensor("mapped", {1, h, w, c}, false, 0.03f, 2),   tensor("offset", {1}, true, 0.1f, 0),
       tensor("output", {1, h, w, c}, false, 0.05f, -1),
   };
   const auto op = [](OpCode code) { return static_cast<int32_t>(code); };
@@ -73,6 +69,25 @@ inline ModelSpec broadcast_ops_model(DType dt, int32_t h, int32_t w, int32_t c, 
            {op(OpCode::kSub), "", {6, 7}, {8}}};
   m.inputs = {0};
   m.outputs = {8};
+  return m;
+}
+
+// activations_model: float32 transcendental activations as detection and mobile models use them,
+//   input [1,H,W,C] -> LOGISTIC -> MUL by the input (SiLU / swish, two activations of one shape)
+//                   -> HARD_SWISH -> output [1,H,W,C]
+inline ModelSpec activations_model(int32_t h, int32_t w, int32_t c) {
+  const auto op = [](OpCode code) { return static_cast<int32_t>(code); };
+  ModelSpec m;
+  m.description = "edgebench float activations";
+  m.tensors = {{"input", DType::kFloat32, {1, h, w, c}},
+               {"sigmoid", DType::kFloat32, {1, h, w, c}},
+               {"swish", DType::kFloat32, {1, h, w, c}},
+               {"output", DType::kFloat32, {1, h, w, c}}};
+  m.ops = {{op(OpCode::kLogistic), "", {0}, {1}},
+           {op(OpCode::kMul), "", {0, 1}, {2}},
+           {op(OpCode::kHardSwish), "", {2}, {3}}};
+  m.inputs = {0};
+  m.outputs = {3};
   return m;
 }
 
