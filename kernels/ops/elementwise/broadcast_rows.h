@@ -13,9 +13,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "kernels/common/thread_pool.h"
 #include "kernels/ops/elementwise/elementwise.h"
+#include "kernels/ops/op.h"
 
 namespace eb {
 
@@ -64,6 +66,21 @@ void run_broadcast_rows(const BroadcastRows& r, ThreadPool* pool, int64_t min_bl
         idx[d] = 0;
       }
     }
+  });
+}
+
+// The prepared op of a binary elementwise fast path: the microkernel (the common signature of vbinary_f32,
+// vadd_q8 and vmul_q8) over the rows of the walk, inputs ia and ib, output io.
+template <typename T, typename Params>
+std::unique_ptr<PreparedOp> bind_broadcast_rows(
+    const char* name, void (*ukernel)(size_t, const T*, size_t, const T*, size_t, T*, const Params*),
+    const BroadcastRows& rows, const Params& params, int64_t min_block, int ia, int ib, int io) {
+  return bind_kernel(name, [=](const RunContext& c) {
+    const T *a = c.in<T>(ia), *b = c.in<T>(ib);
+    T* out = c.out<T>(io);
+    run_broadcast_rows(rows, c.pool, min_block, [&](int64_t n, int64_t ao, int64_t bo, int64_t oo) {
+      ukernel(static_cast<size_t>(n), a + ao, rows.a_inc, b + bo, rows.b_inc, out + oo, &params);
+    });
   });
 }
 

@@ -37,18 +37,6 @@ namespace {
 // waking a thread).
 constexpr int64_t kMinBlock = 65536;
 
-template <typename T, typename Ukernel>
-std::unique_ptr<PreparedOp> bind_vadd(const char* name, Ukernel k, const BroadcastRows& rows,
-                                      const VAddQ8Params& params, int ia, int ib, int io) {
-  return bind_kernel(name, [=](const RunContext& c) {
-    const T *a = c.in<T>(ia), *b = c.in<T>(ib);
-    T* out = c.out<T>(io);
-    run_broadcast_rows(rows, c.pool, kMinBlock, [&](int64_t n, int64_t ao, int64_t bo, int64_t oo) {
-      k(static_cast<size_t>(n), a + ao, rows.a_inc, b + bo, rows.b_inc, out + oo, &params);
-    });
-  });
-}
-
 }  // namespace
 
 Result<std::unique_ptr<PreparedOp>> prepare_add_quant_fast(PrepareContext& ctx, const BroadcastGeometry& g,
@@ -60,8 +48,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_add_quant_fast(PrepareContext& ctx, 
   const VAddQ8Params params{p.a_multiplier, p.b_multiplier, p.bias, p.shift, p.out_zp, p.out_min, p.out_max};
   const int ia = ctx.input_index(0), ib = ctx.input_index(1), io = ctx.output_index(0);
   const char* name = k->names[is_unsigned ? 1 : 0][subtract ? 1 : 0];
-  if (is_unsigned) return bind_vadd<uint8_t>(name, k->qu8, rows, params, ia, ib, io);
-  return bind_vadd<int8_t>(name, k->qs8, rows, params, ia, ib, io);
+  if (is_unsigned) return bind_broadcast_rows<uint8_t>(name, k->qu8, rows, params, kMinBlock, ia, ib, io);
+  return bind_broadcast_rows<int8_t>(name, k->qs8, rows, params, kMinBlock, ia, ib, io);
 }
 
 }  // namespace eb

@@ -66,14 +66,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_binary_float_fast(PrepareContext& ct
   if (k == nullptr || p.geom.out_elements <= 0 || rows.rows == 0) return std::unique_ptr<PreparedOp>();
   const VBinaryF32Params params{op, p.act_min, p.act_max};
   const int ia = ctx.input_index(0), ib = ctx.input_index(1), io = ctx.output_index(0);
-  const VBinaryF32Ukernel uk = k->ukernel;
-  return bind_kernel(k->names[op], [=](const RunContext& c) {
-    const float *a = c.in<float>(ia), *b = c.in<float>(ib);
-    float* out = c.out<float>(io);
-    run_broadcast_rows(rows, c.pool, kMinBlock, [&](int64_t n, int64_t ao, int64_t bo, int64_t oo) {
-      uk(static_cast<size_t>(n), a + ao, rows.a_inc, b + bo, rows.b_inc, out + oo, &params);
-    });
-  });
+  return bind_broadcast_rows<float>(k->names[op], k->ukernel, rows, params, kMinBlock, ia, ib, io);
 }
 
 }  // namespace eb

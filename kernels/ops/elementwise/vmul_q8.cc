@@ -27,18 +27,6 @@ namespace {
 // At least 32K elements per task: a product and a float requantization cost more than ADD's element.
 constexpr int64_t kMinBlock = 32768;
 
-template <typename T, typename Ukernel>
-std::unique_ptr<PreparedOp> bind_vmul(const char* name, Ukernel k, const BroadcastRows& rows,
-                                      const VMulQ8Params& params, int ia, int ib, int io) {
-  return bind_kernel(name, [=](const RunContext& c) {
-    const T *a = c.in<T>(ia), *b = c.in<T>(ib);
-    T* out = c.out<T>(io);
-    run_broadcast_rows(rows, c.pool, kMinBlock, [&](int64_t n, int64_t ao, int64_t bo, int64_t oo) {
-      k(static_cast<size_t>(n), a + ao, rows.a_inc, b + bo, rows.b_inc, out + oo, &params);
-    });
-  });
-}
-
 }  // namespace
 
 Result<std::unique_ptr<PreparedOp>> prepare_mul_quant_fast(PrepareContext& ctx, const MulQuantParams& p,
@@ -48,8 +36,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_mul_quant_fast(PrepareContext& ctx, 
   if (k == nullptr || p.geom.out_elements <= 0 || rows.rows == 0) return std::unique_ptr<PreparedOp>();
   const VMulQ8Params params{p.a_zp, p.b_zp, p.fp32_scale, p.out_zp, p.out_min, p.out_max};
   const int ia = ctx.input_index(0), ib = ctx.input_index(1), io = ctx.output_index(0);
-  if (is_unsigned) return bind_vmul<uint8_t>(k->names[1], k->qu8, rows, params, ia, ib, io);
-  return bind_vmul<int8_t>(k->names[0], k->qs8, rows, params, ia, ib, io);
+  if (is_unsigned) return bind_broadcast_rows<uint8_t>(k->names[1], k->qu8, rows, params, kMinBlock, ia, ib, io);
+  return bind_broadcast_rows<int8_t>(k->names[0], k->qs8, rows, params, kMinBlock, ia, ib, io);
 }
 
 }  // namespace eb
