@@ -24,6 +24,27 @@ std::unique_ptr<PreparedOp> bind_float_kernel(const char* name, void (*kernel)(c
   return bind_kernel(name, [=](const RunContext& c) { kernel(c.in<float>(in), c.out<float>(out), n); });
 }
 
+// The fast float32 kernel of an activation: RELU / RELU6 through the elementwise clamp, LOGISTIC / TANH /
+// HARD_SWISH on their microkernels; nullptr on the reference path, for LEAKY_RELU, or when the ISA has none.
+Result<std::unique_ptr<PreparedOp>> prepare_float_fast(ActKind kind, PrepareContext& ctx) {
+  if (ctx.isa() == Isa::kReference) return std::unique_ptr<PreparedOp>();
+  switch (kind) {
+    case ActKind::kRelu:
+      return prepare_clamp_float_fast(ctx, 0.0f, std::numeric_limits<float>::infinity());
+    case ActKind::kRelu6:
+      return prepare_clamp_float_fast(ctx, 0.0f, 6.0f);
+    case ActKind::kTanh:
+      return prepare_unary_float_fast(ctx, kVUnaryTanh);
+    case ActKind::kLogistic:
+      return prepare_unary_float_fast(ctx, kVUnarySigmoid);
+    case ActKind::kHardSwish:
+      return prepare_unary_float_fast(ctx, kVUnaryHardSwish);
+    case ActKind::kLeakyRelu:
+      break;
+  }
+  return std::unique_ptr<PreparedOp>();
+}
+
 template <typename T>
 Result<std::unique_ptr<PreparedOp>> prepare_quantized(ActKind kind, PrepareContext& ctx, int64_t n) {
   const Tensor& in = ctx.input(0);
@@ -99,20 +120,9 @@ Result<std::unique_ptr<PreparedOp>> prepare_activation(ActKind kind, PrepareCont
 
   if (dt == DType::kFloat32) {
     constexpr float kInf = std::numeric_limits<float>::infinity();
-    if (ctx.isa() != Isa::kReference && (kind == ActKind::kRelu || kind == ActKind::kRelu6)) {
-      auto fast = prepare_clamp_float_fast(ctx, 0.0f, kind == ActKind::kRelu ? kInf : 6.0f);
-      if (!fast.ok()) return fast.status();
-      if (fast.value()) return std::move(fast.value());
-    }
-    if (ctx.isa() != Isa::kReference &&
-        (kind == ActKind::kTanh || kind == ActKind::kLogistic || kind == ActKind::kHardSwish)) {
-      const VUnaryF32Op op = kind == ActKind::kTanh       ? kVUnaryTanh
-                             : kind == ActKind::kLogistic ? kVUnarySigmoid
-                                                          : kVUnaryHardSwish;
-      auto fast = prepare_unary_float_fast(ctx, op);
-      if (!fast.ok()) return fast.status();
-      if (fast.value()) return std::move(fast.value());
-    }
+    auto fast = prepare_float_fast(kind, ctx);
+    if (!fast.ok()) return fast.status();
+    if (fast.value()) return std::move(fast.value());
     switch (kind) {
       case ActKind::kRelu:
         return bind_kernel("relu_float_ref", [=](const RunContext& c) {
