@@ -1,9 +1,9 @@
 #!/usr/bin/python3
-"""Faults the daemon meets on a device (issue #6): power loss (SIGKILL at random points of a run, 50
-times: the database passes integrity_check each time, no run is reported complete that was not, the
-daemon resumes on restart), a model replaced while it is being benchmarked, a model that fails to load,
-a full disk (RLIMIT_FSIZE: a clear error, earlier results intact). Prints 'N passed, M failed'; exit 77
-when ../shared or the Fashion-MNIST images are missing.
+"""Faults the daemon meets on a device (issue #6): power loss (SIGKILL 50 times, at random points and
+at timed ones mid-run and after a run: the database passes integrity_check each time, no run is
+reported complete that was not, the daemon resumes on restart), a model replaced while it is being
+benchmarked, a model that fails to load, a full disk (RLIMIT_FSIZE: a clear error, earlier results
+intact). Prints 'N passed, M failed'; exit 77 when ../shared or the Fashion-MNIST images are missing.
 
   test_faults.py --edgebench PATH --images-cache DIR [--shared ../shared] [--kills 50] [--seed N]
 """
@@ -53,6 +53,36 @@ def complete_runs_are_whole(db):
     return bad
 
 
+def seen_size(state_dir, name):
+    """The size of `name` when a run of it last completed, from the daemon's record of benchmarked drops
+    (results.dropped-models: "size<TAB>mtime_ns<TAB>hash<TAB>path" per line); None when never."""
+    try:
+        with open(os.path.join(state_dir, 'results.dropped-models')) as f:
+            for line in f:
+                fields = line.rstrip('\n').split('\t', 3)
+                if len(fields) == 4 and fields[3].endswith('/' + name):
+                    return int(fields[0])
+    except OSError:
+        pass
+    return None
+
+
+def wait_run(db, after_id, statuses, timeout):
+    """Polls for the first run newer than after_id to reach one of statuses; returns its status or None."""
+    deadline = time.time() + h.scaled(timeout)
+    while time.time() < deadline:
+        r = h.try_rows(db, 'select status from runs where id > ? order by id limit 1', (after_id,)) if os.path.exists(db) else None
+        if r and r[0][0] in statuses:
+            return r[0][0]
+        time.sleep(0.005)
+    return None
+
+
+def last_run_id(db):
+    r = h.try_rows(db, 'select coalesce(max(id), 0) from runs') if os.path.exists(db) else None
+    return r[0][0] if r else 0
+
+
 def test_sigkill_loop(d, images):
     models = h.fresh_dir(os.path.join(d, 'kill', 'models'))
     os.makedirs(os.path.join(models, 'fmnist'))
@@ -60,22 +90,50 @@ def test_sigkill_loop(d, images):
     db = os.path.join(d, 'kill', 'state', 'results.db')
     h.write_config(cfg, images, models, limit=IMAGES_PER_RUN, debounce=0.1)
     rng = random.Random(ARGS.seed)
-    # Kill points spread over a window that covers start-up, a run and the idle time after it: 2 s
-    # natively (a run ends ~0.5 s after the start), 10 s in a sanitized build (~4 s there, 8 s when
-    # sharing the CPU with another test). One point in each of `kills` equal slices, in random order, so
-    # every phase is hit whatever the seed.
-    window = 2.0 * min(h.TIME_SCALE, 5.0)
-    points = [0.05 + (window - 0.05) * (i + rng.random()) / ARGS.kills for i in range(ARGS.kills)]
-    rng.shuffle(points)
+    # Every start has one changed model to benchmark (plus the reference): the dropped file alternates
+    # between two contents, and the one dropped is always the one not recorded as benchmarked, so a start
+    # after a kill mid-run does not find its content already measured.
+    contents = [h.MODELS['int8'], h.MODELS['float32']]
+    sizes = [os.path.getsize(c) for c in contents]
+    # Where a kill lands, by turns, after a first start that is let finish its run and timed:
+    #  - 'any': a point drawn from equal slices of a window 1.5x that first start's time to a complete
+    #    run, so start-up, the run and the idle time after it are all hit whatever the seed;
+    #  - 'mid': a random point in the first half of the run, once its row reads 'running';
+    #  - 'after': within 0.1 s of the run reading 'complete' (the daemon idles, watching).
+    # The timed modes are why the two checks after the loop hold on any machine and under any load:
+    # fixed time points once missed every run when a sanitized run got faster than assumed.
+    modes = ['after'] + [('any', 'mid', 'any', 'after')[i % 4] for i in range(ARGS.kills - 1)]
+    n_any = modes.count('any')
+    slices = list(range(n_any))
+    rng.shuffle(slices)
     t0 = time.time()
     failures = []
-    # One dropped file, its content alternating between the two variants: every start has exactly one
-    # changed model to benchmark (plus the reference), so runs are short and some complete between kills.
-    contents = [h.MODELS['int8'], h.MODELS['float32']]
-    for i in range(ARGS.kills):
-        drop(models, 'fmnist/v.tflite', contents[i % 2])
+    run_start = run_done = None
+    dropped = None
+    for i, mode in enumerate(modes):
+        seen = seen_size(os.path.dirname(db), 'v.tflite')
+        dropped = contents[1] if seen == sizes[0] else contents[0]
+        drop(models, 'fmnist/v.tflite', dropped)
+        after_id = last_run_id(db)
+        started = time.time()
         daemon = h.Daemon(ARGS.edgebench, cfg, db, os.path.join(d, 'kill', 'daemon.log'))
-        time.sleep(points[i])
+        if mode == 'any':
+            window = 1.5 * run_done
+            time.sleep(0.05 + (window - 0.05) * (slices.pop() + rng.random()) / n_any)
+        elif mode == 'mid':
+            if wait_run(db, after_id, ('running',), 60) is None:
+                failures.append((i, mode, 'no run started'))
+            time.sleep(rng.uniform(0, 0.5 * (run_done - run_start)))
+        else:
+            if wait_run(db, after_id, ('running',), 60) is not None and run_start is None:
+                run_start = time.time() - started
+            if wait_run(db, after_id, ('complete',), 120) is None:
+                failures.append((i, mode, 'no run completed'))
+            if run_done is None:
+                run_done = max(time.time() - started, 0.1)
+                print('first start: its run began after %.2f s and was complete after %.2f s' % (run_start or 0, run_done), flush=True)
+                run_start = min(run_start or 0, run_done)
+            time.sleep(rng.uniform(0, 0.1))
         daemon.kill()
         ok, detail = h.integrity_ok(db) if os.path.exists(db) else (True, 'no db yet')
         if not ok:
@@ -88,7 +146,7 @@ def test_sigkill_loop(d, images):
     runs = dict(h.rows(db, 'select status, count(*) from runs group by status'))
     print('after %d kills (%.0f s): runs %s' % (ARGS.kills, time.time() - t0, runs), flush=True)
     check('SIGKILL loop: some runs were killed mid-way', runs.get('interrupted', 0) + runs.get('running', 0) > 0, runs)
-    check('SIGKILL loop: some runs completed between kills (the check above saw some)', runs.get('complete', 0) > 0, runs)
+    check('SIGKILL loop: some runs completed between kills', runs.get('complete', 0) > 0, runs)
     # Restart: stale runs are marked interrupted, and the last dropped version ends up in a complete run.
     daemon = h.Daemon(ARGS.edgebench, cfg, db, os.path.join(d, 'kill', 'daemon-final.log'), extra_args=['--once'])
     rc = daemon.wait(300)
@@ -97,7 +155,7 @@ def test_sigkill_loop(d, images):
           h.rows(db, 'select id, status from runs'))
     # The last version dropped has a complete run: after the restart, or earlier when the same bytes
     # were already benchmarked (then the restart rightly skips them). The two contents differ in size.
-    size = os.path.getsize(contents[(ARGS.kills - 1) % 2])
+    size = os.path.getsize(dropped)
     last = h.rows(db, "select count(*) from measurements m join runs r on r.id = m.run_id where r.status = 'complete' "
                       "and m.variant = 'v' and m.error is null and m.file_size_bytes = ?", (size,))
     check('SIGKILL loop: the last dropped version is benchmarked (after the restart at the latest)', last[0][0] >= 1,
