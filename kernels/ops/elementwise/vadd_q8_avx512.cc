@@ -1,22 +1,17 @@
 // Quantized ADD / SUB microkernels for AVX-512 (contract: vadd_q8_ukernels.h): 16 elements per step in
 // one vector of int32 lanes: masked byte loads widened to int32, VPMULLD onto the bias (a broadcast
-// operand's product is folded into it), arithmetic shift, output zero point, the clamp in int32 (so the
-// plain narrowing VPMOVDB is exact) and a masked store: the tail is the same step under a shorter mask.
+// operand's product is folded into it), arithmetic shift, output zero point, the clamp in int32 and a
+// masked narrowing store; the tail is the same step under a shorter mask (q8_lanes_avx512.h).
 #include <immintrin.h>
 
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/ops/elementwise/q8_lanes_avx512.h"
 #include "kernels/ops/elementwise/vadd_q8_ukernels.h"
 
 namespace eb {
 namespace {
-
-template <bool kUnsigned>
-inline __m512i widen16(__mmask16 m, const void* p) {  // up to 16 bytes -> 16 int32
-  const __m128i v = _mm_maskz_loadu_epi8(m, p);
-  return kUnsigned ? _mm512_cvtepu8_epi32(v) : _mm512_cvtepi8_epi32(v);
-}
 
 template <bool kUnsigned, typename T>
 void vadd(size_t n, const T* a, size_t a_inc, const T* b, size_t b_inc, T* out, const VAddQ8Params* p) {
@@ -29,16 +24,12 @@ void vadd(size_t n, const T* a, size_t a_inc, const T* b, size_t b_inc, T* out, 
   if (!a_inc) bias += static_cast<uint32_t>(static_cast<int32_t>(a[0]) * p->a_multiplier);
   if (!b_inc) bias += static_cast<uint32_t>(static_cast<int32_t>(b[0]) * p->b_multiplier);
   const __m512i vbias = _mm512_set1_epi32(static_cast<int32_t>(bias));
-  for (size_t i = 0; i < n; i += 16) {
-    const size_t left = n - i;
-    const __mmask16 m = left >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << left) - 1);
+  for_each_masked16(n, [&](size_t i, __mmask16 m) {
     __m512i acc = vbias;
     if (a_inc) acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(widen16<kUnsigned>(m, a + i), am));
     if (b_inc) acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(widen16<kUnsigned>(m, b + i), bm));
-    __m512i v = _mm512_add_epi32(_mm512_sra_epi32(acc, shift), zp);
-    v = _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
-    _mm_mask_storeu_epi8(out + i, m, _mm512_cvtepi32_epi8(v));
-  }
+    store16_clamped(_mm512_add_epi32(_mm512_sra_epi32(acc, shift), zp), lo, hi, m, out + i);
+  });
 }
 
 }  // namespace

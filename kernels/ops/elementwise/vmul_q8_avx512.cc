@@ -1,23 +1,18 @@
 // Quantized MUL microkernels for AVX-512 (contract: vmul_q8_ukernels.h): 16 elements per step in one
 // vector of int32 lanes: masked byte loads widened to int32, the zero points subtracted, VPMULLD,
 // convert, multiply by the scale, VCVTPS2DQ (round half to even, the default MXCSR mode, as nearbyint),
-// the output zero point, the clamp in int32 (so the plain narrowing VPMOVDB is exact) and a masked store:
-// the tail is the same step under a shorter mask.
+// the output zero point, the clamp in int32 and a masked narrowing store; the tail is the same step under
+// a shorter mask (q8_lanes_avx512.h).
 #include <immintrin.h>
 
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/ops/elementwise/q8_lanes_avx512.h"
 #include "kernels/ops/elementwise/vmul_q8_ukernels.h"
 
 namespace eb {
 namespace {
-
-template <bool kUnsigned>
-inline __m512i widen16(__mmask16 m, const void* p) {  // up to 16 bytes -> 16 int32
-  const __m128i v = _mm_maskz_loadu_epi8(m, p);
-  return kUnsigned ? _mm512_cvtepu8_epi32(v) : _mm512_cvtepi8_epi32(v);
-}
 
 template <bool kUnsigned, typename T>
 void vmul(size_t n, const T* a, size_t a_inc, const T* b, size_t b_inc, T* out, const VMulQ8Params* p) {
@@ -27,16 +22,12 @@ void vmul(size_t n, const T* a, size_t a_inc, const T* b, size_t b_inc, T* out, 
   const __m512i zp = _mm512_set1_epi32(p->out_zp);
   const __m512i lo = _mm512_set1_epi32(p->out_min), hi = _mm512_set1_epi32(p->out_max);
   const __m512 scale = _mm512_set1_ps(p->scale);
-  for (size_t i = 0; i < n; i += 16) {
-    const size_t left = n - i;
-    const __mmask16 m = left >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << left) - 1);
+  for_each_masked16(n, [&](size_t i, __mmask16 m) {
     const __m512i xa = a_inc ? _mm512_sub_epi32(widen16<kUnsigned>(m, a + i), a_zp) : a_one;
     const __m512i xb = b_inc ? _mm512_sub_epi32(widen16<kUnsigned>(m, b + i), b_zp) : b_one;
     const __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_mullo_epi32(xa, xb)), scale);
-    __m512i v = _mm512_add_epi32(_mm512_cvtps_epi32(f), zp);
-    v = _mm512_min_epi32(_mm512_max_epi32(v, lo), hi);
-    _mm_mask_storeu_epi8(out + i, m, _mm512_cvtepi32_epi8(v));
-  }
+    store16_clamped(_mm512_add_epi32(_mm512_cvtps_epi32(f), zp), lo, hi, m, out + i);
+  });
 }
 
 }  // namespace
