@@ -67,12 +67,16 @@ def seen_size(state_dir, name):
     return None
 
 
+FINISHED = ('complete', 'failed', 'interrupted')
+
+
 def wait_run(db, after_id, statuses, timeout):
-    """Polls for the first run newer than after_id to reach one of statuses; returns its status or None."""
+    """Polls (every 5 ms) for the first run newer than after_id to read one of statuses, or to have
+    finished, whichever comes first; returns the status it read, or None at the (scaled) timeout."""
     deadline = time.time() + h.scaled(timeout)
     while time.time() < deadline:
         r = h.try_rows(db, 'select status from runs where id > ? order by id limit 1', (after_id,)) if os.path.exists(db) else None
-        if r and r[0][0] in statuses:
+        if r and (r[0][0] in statuses or r[0][0] in FINISHED):
             return r[0][0]
         time.sleep(0.005)
     return None
@@ -125,10 +129,11 @@ def test_sigkill_loop(d, images):
                 failures.append((i, mode, 'no run started'))
             time.sleep(rng.uniform(0, 0.5 * (run_done - run_start)))
         else:
-            if wait_run(db, after_id, ('running',), 60) is not None and run_start is None:
+            if run_start is None and wait_run(db, after_id, ('running',), 60) == 'running':
                 run_start = time.time() - started
-            if wait_run(db, after_id, ('complete',), 120) is None:
-                failures.append((i, mode, 'no run completed'))
+            status = wait_run(db, after_id, (), 120)
+            if status != 'complete':
+                failures.append((i, mode, 'the run did not complete: %s' % status))
             if run_done is None:
                 run_done = max(time.time() - started, 0.1)
                 print('first start: its run began after %.2f s and was complete after %.2f s' % (run_start or 0, run_done), flush=True)
