@@ -117,6 +117,13 @@ std::vector<uint8_t> run(Engine& e, uint32_t seed) {
   return std::vector<uint8_t>(e.output_data(0), e.output_data(0) + e.output(0).bytes());
 }
 
+// A float32 output of run() as floats.
+std::vector<float> as_floats(const std::vector<uint8_t>& bytes) {
+  std::vector<float> f(bytes.size() / sizeof(float));
+  std::memcpy(f.data(), bytes.data(), f.size() * sizeof(float));
+  return f;
+}
+
 TEST(XnnpackEngine, FloatModelMatchesReference) {
   auto x = make_engine(float_model(), "xnnpack");
   ASSERT_TRUE(x.ok()) << x.status().message();
@@ -129,11 +136,8 @@ TEST(XnnpackEngine, FloatModelMatchesReference) {
   EXPECT_EQ(kernels[0].second, "xnn_convolution_2d_f32");
   EXPECT_EQ(kernels[2].second, "xnn_fully_connected_f32");
   for (uint32_t seed : {21u, 22u}) {
-    const std::vector<uint8_t> a = run(*x.value(), seed), b = run(*r.value(), seed);
-    ASSERT_EQ(a.size(), b.size());
-    std::vector<float> fa(a.size() / 4), fb(b.size() / 4);
-    std::memcpy(fa.data(), a.data(), a.size());
-    std::memcpy(fb.data(), b.data(), b.size());
+    const std::vector<float> fa = as_floats(run(*x.value(), seed)), fb = as_floats(run(*r.value(), seed));
+    ASSERT_EQ(fa.size(), fb.size());
     float max_abs = 0;
     for (float v : fb) max_abs = std::max(max_abs, std::fabs(v));
     ASSERT_GT(max_abs, 0.1f) << "degenerate model: outputs near zero prove nothing";
@@ -214,11 +218,8 @@ TEST(XnnpackEngine, FloatActivationsAgree) {
       EXPECT_EQ(node_kernel.second.find("_ref"), std::string::npos) << node_kernel.second;
   }
   for (uint32_t seed : {61u, 62u}) {
-    const std::vector<uint8_t> want = run(*x.value(), seed), got = run(*a.value(), seed);
-    ASSERT_EQ(got.size(), want.size());
-    std::vector<float> w(want.size() / 4), g(got.size() / 4);
-    std::memcpy(w.data(), want.data(), want.size());
-    std::memcpy(g.data(), got.data(), got.size());
+    const std::vector<float> w = as_floats(run(*x.value(), seed)), g = as_floats(run(*a.value(), seed));
+    ASSERT_EQ(g.size(), w.size());
     for (size_t k = 0; k < w.size(); ++k)
       ASSERT_LE(std::fabs(g[k] - w[k]), 1e-5f * std::max(1.0f, std::fabs(w[k]))) << "seed " << seed << " output " << k;
   }

@@ -27,17 +27,19 @@ const VUnaryF32Kernels* vunary_f32_kernels_for(Isa isa) {
   return nullptr;
 }
 
+// At least 8K elements per task: an element costs a few nanoseconds at most.
+constexpr int64_t kMinBlock = 8192;
+
 Result<std::unique_ptr<PreparedOp>> prepare_unary_float_fast(PrepareContext& ctx, VUnaryF32Op op) {
   const VUnaryF32Kernels* k = vunary_f32_kernels_for(ctx.isa());
   const int64_t n = ctx.output(0).elements();
   if (k == nullptr || n <= 0) return std::unique_ptr<PreparedOp>();
   const VUnaryF32Ukernel uk = k->ukernel[op];
   const int ii = ctx.input_index(0), io = ctx.output_index(0);
-  // At least 8K elements per task: an element costs a few nanoseconds at most.
   return bind_kernel(k->names[op], [=](const RunContext& c) {
     const float* x = c.in<float>(ii);
     float* y = c.out<float>(io);
-    parallel_for_elements(c.pool, n, 8192, [&](int64_t begin, int64_t end) {
+    parallel_for_elements(c.pool, n, kMinBlock, [&](int64_t begin, int64_t end) {
       uk(static_cast<size_t>(end - begin), x + begin, y + begin);
     });
   });

@@ -2,12 +2,8 @@
 // threads by elements. LOGISTIC and TANH are within a few ULP of the reference kernels (std::exp,
 // std::tanh: far inside the conformance tolerance), HARD_SWISH bit for bit.
 //
-// Hook (kernels/ops/activations/activations.cc, float32 branch):
-//   if (ctx.isa() != Isa::kReference) {
-//     auto fast = prepare_unary_float_fast(ctx, op);   // op: kVUnarySigmoid / kVUnaryTanh / kVUnaryHardSwish
-//     if (!fast.ok()) return fast.status();
-//     if (fast.value()) return std::move(fast.value());
-//   }
+// Called from prepare_float_fast (kernels/ops/activations/activations.cc), which picks the fast kernel
+// of each float32 activation; a nullptr result there means the reference kernel runs.
 #pragma once
 
 #include <memory>
