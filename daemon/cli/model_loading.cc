@@ -26,16 +26,17 @@ Result<std::pair<int, Shape>> parse_input_shape(const std::string& text) {
 
 Result<std::unique_ptr<Engine>> load_engine(const std::string& model_path, const EngineOptions& options,
                                             const std::vector<std::string>& input_shapes) {
-  auto model = Model::load_file(model_path);
-  if (!model.ok()) return model.status();
-  auto it = create_engine(std::move(model.value()), options);
-  if (!it.ok()) return it.status().with_context("model '" + model_path + "': ");
+  EB_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, Model::load_file(model_path));
+  // Shapes are given before the engine first prepares the graph, as TFLite resizes before it
+  // allocates: a model stored with placeholder dimensions ([1, 1, 1, 3] for a [-1, -1, -1, 3]
+  // signature) would not prepare at its stored shape.
   for (const std::string& spec : input_shapes) {
-    auto parsed = parse_input_shape(spec);
-    if (!parsed.ok()) return parsed.status();
-    Status s = it.value()->resize_input(parsed->first, parsed->second);
-    if (!s.ok()) return s.with_context("--input-shape " + spec + ": ");
+    EB_ASSIGN_OR_RETURN(auto parsed, parse_input_shape(spec));
+    Status s = model->set_input_shape(parsed.first, parsed.second);
+    if (!s.ok()) return s.with_context("model '" + model_path + "': --input-shape " + spec + ": ");
   }
+  auto it = create_engine(std::move(model), options);
+  if (!it.ok()) return it.status().with_context("model '" + model_path + "': ");
   return std::move(it.value());
 }
 

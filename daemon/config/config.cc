@@ -18,14 +18,9 @@ namespace fs = std::filesystem;
 // The values a group inherits from `defaults:` unless it sets its own.
 const std::vector<std::string> kMatrixKeys = {"engines", "threads", "warmup", "iterations", "cooldown_s", "profile_ops"};
 
-// A Result<T>'s error propagated as the caller's error type.
-#define EB_ASSIGN_OR_RETURN(lhs, expr)      \
-  auto lhs##_result = (expr);               \
-  if (!lhs##_result.ok()) return lhs##_result.status(); \
-  auto lhs = std::move(*lhs##_result)
 
 Status read_matrix(const YamlReader& r, GroupConfig& g) {
-  EB_ASSIGN_OR_RETURN(engines, r.strings("engines"));
+  EB_ASSIGN_OR_RETURN(auto engines, r.strings("engines"));
   for (size_t i = 0; i < engines.size(); ++i) {
     const auto& known = known_engines();
     if (std::find(known.begin(), known.end(), engines[i]) != known.end()) continue;
@@ -37,21 +32,21 @@ Status read_matrix(const YamlReader& r, GroupConfig& g) {
                           (hint.empty() ? " (ref, auto or xnnpack)" : " (did you mean '" + hint + "'?)"));
   }
   if (!engines.empty()) g.engines = engines;
-  EB_ASSIGN_OR_RETURN(threads, r.integers("threads", 1, 256));
+  EB_ASSIGN_OR_RETURN(auto threads, r.integers("threads", 1, 256));
   if (!threads.empty()) g.threads.assign(threads.begin(), threads.end());
-  EB_ASSIGN_OR_RETURN(warmup, r.integer("warmup", 0, 100000));
+  EB_ASSIGN_OR_RETURN(auto warmup, r.integer("warmup", 0, 100000));
   if (warmup) g.warmup = static_cast<int>(*warmup);
-  EB_ASSIGN_OR_RETURN(iterations, r.integer("iterations", 0, int64_t{1} << 40));
+  EB_ASSIGN_OR_RETURN(auto iterations, r.integer("iterations", 0, int64_t{1} << 40));
   if (iterations) g.iterations = *iterations;
-  EB_ASSIGN_OR_RETURN(cooldown, r.number("cooldown_s", 0, 3600));
+  EB_ASSIGN_OR_RETURN(auto cooldown, r.number("cooldown_s", 0, 3600));
   if (cooldown) g.cooldown_s = *cooldown;
-  EB_ASSIGN_OR_RETURN(profile, r.boolean("profile_ops"));
+  EB_ASSIGN_OR_RETURN(auto profile, r.boolean("profile_ops"));
   if (profile) g.profile_ops = *profile;
   return Status();
 }
 
 Status read_source(const YamlReader& group, const std::string& base_dir, SourceConfig& s) {
-  EB_ASSIGN_OR_RETURN(src, group.map("source"));
+  EB_ASSIGN_OR_RETURN(auto src, group.map("source"));
   if (!src) return group.error_at("source", "missing: give source: {images: DIR} or source: {camera: SPEC}");
   EB_RETURN_IF_ERROR(src->check_keys({"images", "labels", "label_names", "limit", "camera", "frames", "duration_s"}));
   const bool images = src->has("images"), camera = src->has("camera");
@@ -62,74 +57,74 @@ Status read_source(const YamlReader& group, const std::string& base_dir, SourceC
     s.kind = SourceConfig::Kind::kImages;
     for (const char* k : {"frames", "duration_s"})
       if (src->has(k)) return src->error_at(k, "applies to camera sources only");
-    EB_ASSIGN_OR_RETURN(dir, src->path("images", base_dir, PathKind::kAny));
+    EB_ASSIGN_OR_RETURN(auto dir, src->path("images", base_dir, PathKind::kAny));
     s.images = *dir;
-    EB_ASSIGN_OR_RETURN(labels, src->path("labels", base_dir, PathKind::kFile));
+    EB_ASSIGN_OR_RETURN(auto labels, src->path("labels", base_dir, PathKind::kFile));
     if (labels) s.labels = *labels;
-    EB_ASSIGN_OR_RETURN(names, src->path("label_names", base_dir, PathKind::kFile));
+    EB_ASSIGN_OR_RETURN(auto names, src->path("label_names", base_dir, PathKind::kFile));
     if (names) s.label_names = *names;
-    EB_ASSIGN_OR_RETURN(limit, src->integer("limit", 0, int64_t{1} << 40));
+    EB_ASSIGN_OR_RETURN(auto limit, src->integer("limit", 0, int64_t{1} << 40));
     if (limit) s.limit = *limit;
     return Status();
   }
   s.kind = SourceConfig::Kind::kCamera;
   for (const char* k : {"labels", "label_names", "limit"})
     if (src->has(k)) return src->error_at(k, "applies to image sources only");
-  EB_ASSIGN_OR_RETURN(spec, src->string("camera"));
+  EB_ASSIGN_OR_RETURN(auto spec, src->string("camera"));
   s.camera = *spec;
   // A relative video file is relative to the configuration, like every other path; devices, indices
   // and URLs are passed as they are.
   const bool device = !s.camera.empty() && s.camera.find_first_not_of("0123456789") == std::string::npos;
   const bool device_or_url = device || s.camera.rfind("/dev/", 0) == 0 || s.camera.find("://") != std::string::npos;
   if (!device_or_url) {  // a video file: checked now, like every other file of the configuration
-    EB_ASSIGN_OR_RETURN(file, src->path("camera", base_dir, PathKind::kFile));
+    EB_ASSIGN_OR_RETURN(auto file, src->path("camera", base_dir, PathKind::kFile));
     if (!looks_like_capture(*file) && !looks_like_capture(s.camera))
       return src->error_at("camera", "'" + s.camera + "' is not a camera, a URL or a video file (.mp4, .avi, ...)");
     s.camera = *file;
   }
-  EB_ASSIGN_OR_RETURN(frames, src->integer("frames", 0, int64_t{1} << 40));
+  EB_ASSIGN_OR_RETURN(auto frames, src->integer("frames", 0, int64_t{1} << 40));
   if (frames) s.frames = *frames;
-  EB_ASSIGN_OR_RETURN(duration, src->number("duration_s", 0, 86400.0 * 7));
+  EB_ASSIGN_OR_RETURN(auto duration, src->number("duration_s", 0, 86400.0 * 7));
   if (duration) s.duration_s = *duration;
   if (s.frames == 0 && s.duration_s == 0) s.frames = 100;
   return Status();
 }
 
 Status read_preprocess(const YamlReader& group, PreprocessConfig& p) {
-  EB_ASSIGN_OR_RETURN(pre, group.map("preprocess"));
+  EB_ASSIGN_OR_RETURN(auto pre, group.map("preprocess"));
   if (!pre) return Status();
   EB_RETURN_IF_ERROR(pre->check_keys({"resize", "color", "layout", "input_range", "mean", "std"}));
-  EB_ASSIGN_OR_RETURN(resize, pre->map("resize"));
+  EB_ASSIGN_OR_RETURN(auto resize, pre->map("resize"));
   if (resize) {
     EB_RETURN_IF_ERROR(resize->check_keys({"width", "height", "interpolation"}));
-    EB_ASSIGN_OR_RETURN(w, resize->integer("width", 1, 16384));
-    EB_ASSIGN_OR_RETURN(h, resize->integer("height", 1, 16384));
+    EB_ASSIGN_OR_RETURN(auto w, resize->integer("width", 1, 16384));
+    EB_ASSIGN_OR_RETURN(auto h, resize->integer("height", 1, 16384));
     if (w) p.width = static_cast<int>(*w);
     if (h) p.height = static_cast<int>(*h);
-    EB_ASSIGN_OR_RETURN(interp, resize->string("interpolation"));
+    EB_ASSIGN_OR_RETURN(auto interp, resize->string("interpolation"));
     if (interp) {
       auto i = parse_interpolation(*interp);
       if (!i.ok()) return resize->error_at("interpolation", i.status().message());
       p.interpolation = *i;
     }
   }
-  EB_ASSIGN_OR_RETURN(color, pre->string("color"));
+  EB_ASSIGN_OR_RETURN(auto color, pre->string("color"));
   if (color) {
     if (*color == "gray" || *color == "grey") p.color = ColorMode::kGray;
     else if (*color == "rgb") p.color = ColorMode::kRGB;
     else if (*color == "bgr") p.color = ColorMode::kBGR;
     else return pre->error_at("color", "'" + *color + "': expected gray, rgb or bgr");
   }
-  EB_ASSIGN_OR_RETURN(layout, pre->string("layout"));
+  EB_ASSIGN_OR_RETURN(auto layout, pre->string("layout"));
   if (layout) {
     auto l = parse_image_layout(*layout);
     if (!l.ok()) return pre->error_at("layout", l.status().message());
     p.layout = *l;
   }
   const float kBig = 1e6f;
-  EB_ASSIGN_OR_RETURN(range, pre->numbers("input_range", -kBig, kBig));
-  EB_ASSIGN_OR_RETURN(mean, pre->numbers("mean", -kBig, kBig));
-  EB_ASSIGN_OR_RETURN(stdev, pre->numbers("std", -kBig, kBig));
+  EB_ASSIGN_OR_RETURN(auto range, pre->numbers("input_range", -kBig, kBig));
+  EB_ASSIGN_OR_RETURN(auto mean, pre->numbers("mean", -kBig, kBig));
+  EB_ASSIGN_OR_RETURN(auto stdev, pre->numbers("std", -kBig, kBig));
   if (!range.empty()) {
     if (!mean.empty() || !stdev.empty())
       return pre->error_at("input_range", "give either input_range or mean/std, not both");
@@ -150,7 +145,7 @@ Status read_preprocess(const YamlReader& group, PreprocessConfig& p) {
 }
 
 Status read_variants(const YamlReader& group, const std::string& base_dir, std::vector<VariantConfig>& out) {
-  EB_ASSIGN_OR_RETURN(items, group.sequence("variants"));
+  EB_ASSIGN_OR_RETURN(auto items, group.sequence("variants"));
   if (items.empty()) return group.error_at("variants", "no variants: list at least one {path: MODEL.tflite}");
   int references = 0;
   std::vector<bool> labelled;
@@ -162,16 +157,16 @@ Status read_variants(const YamlReader& group, const std::string& base_dir, std::
       m["path"] = item;
       item = m;
     }
-    EB_ASSIGN_OR_RETURN(v, YamlReader::open(item, group.file(), where, false));
+    EB_ASSIGN_OR_RETURN(auto v, YamlReader::open(item, group.file(), where, false));
     EB_RETURN_IF_ERROR(v.check_keys({"path", "label", "reference"}));
     VariantConfig vc;
-    EB_ASSIGN_OR_RETURN(path, v.path("path", base_dir, PathKind::kFile));
+    EB_ASSIGN_OR_RETURN(auto path, v.path("path", base_dir, PathKind::kFile));
     if (!path) return yaml_error(group.file(), items[i], where + ".path", "missing: the model file of this variant");
     vc.path = *path;
-    EB_ASSIGN_OR_RETURN(label, v.string("label"));
+    EB_ASSIGN_OR_RETURN(auto label, v.string("label"));
     if (label) vc.label = *label;
     labelled.push_back(label.has_value());
-    EB_ASSIGN_OR_RETURN(ref, v.boolean("reference"));
+    EB_ASSIGN_OR_RETURN(auto ref, v.boolean("reference"));
     vc.reference = ref.value_or(false);
     if (vc.reference && ++references > 1)
       return v.error_at("reference", "a second reference (one variant per group is the reference)");
@@ -192,12 +187,12 @@ Status read_variants(const YamlReader& group, const std::string& base_dir, std::
 
 Status read_group(const YAML::Node& node, size_t index, const YamlReader& root, const GroupConfig& defaults,
                   const std::string& base_dir, GroupConfig& g) {
-  EB_ASSIGN_OR_RETURN(r, YamlReader::open(node, root.file(), strfmt("groups[%zu]", index), false));
+  EB_ASSIGN_OR_RETURN(auto r, YamlReader::open(node, root.file(), strfmt("groups[%zu]", index), false));
   std::vector<std::string> keys = {"name", "source", "preprocess", "variants"};
   keys.insert(keys.end(), kMatrixKeys.begin(), kMatrixKeys.end());
   EB_RETURN_IF_ERROR(r.check_keys(keys));
   g = defaults;
-  EB_ASSIGN_OR_RETURN(name, r.string("name"));
+  EB_ASSIGN_OR_RETURN(auto name, r.string("name"));
   if (!name || name->empty()) return r.error_at("name", "missing: every group needs a name (stored as the model group)");
   g.name = *name;
   EB_RETURN_IF_ERROR(read_source(r, base_dir, g.source));
@@ -214,25 +209,25 @@ Result<Config> load(const std::string& text, const std::string& file, const std:
     return Status::error(strfmt("%s:%d:%d: YAML syntax error: %s", file.c_str(), e.mark.line + 1, e.mark.column + 1,
                                 e.msg.c_str()));
   }
-  EB_ASSIGN_OR_RETURN(root, YamlReader::open(doc, file, "", true));
+  EB_ASSIGN_OR_RETURN(auto root, YamlReader::open(doc, file, "", true));
   EB_RETURN_IF_ERROR(root.check_keys({"device_name", "database", "defaults", "groups", "service"}));
   Config c;
   c.text = text;
-  EB_ASSIGN_OR_RETURN(device, root.string("device_name"));
+  EB_ASSIGN_OR_RETURN(auto device, root.string("device_name"));
   if (device) c.device_name = *device;
-  EB_ASSIGN_OR_RETURN(db, root.string("database"));
+  EB_ASSIGN_OR_RETURN(auto db, root.string("database"));
   if (db) {
     if (db->empty()) return root.error_at("database", "empty path");
     fs::path p(*db);
     c.database = (p.is_relative() ? fs::path(base_dir) / p : p).lexically_normal().string();
   }
   GroupConfig defaults;
-  EB_ASSIGN_OR_RETURN(dflt, root.map("defaults"));
+  EB_ASSIGN_OR_RETURN(auto dflt, root.map("defaults"));
   if (dflt) {
     EB_RETURN_IF_ERROR(dflt->check_keys(kMatrixKeys));
     EB_RETURN_IF_ERROR(read_matrix(*dflt, defaults));
   }
-  EB_ASSIGN_OR_RETURN(groups, root.sequence("groups"));
+  EB_ASSIGN_OR_RETURN(auto groups, root.sequence("groups"));
   // A daemon may only watch a models folder (service:), so groups are optional when service: is there.
   if (groups.empty() && !root.has("service"))
     return root.error_at("groups", "no groups: list at least one model group (or a service: section)");

@@ -66,3 +66,14 @@ class Result {
     ::eb::Status eb_status_ = (expr);       \
     if (!eb_status_.ok()) return eb_status_; \
   } while (0)
+
+#define EB_STATUS_CONCAT_INNER_(a, b) a##b
+#define EB_STATUS_CONCAT_(a, b) EB_STATUS_CONCAT_INNER_(a, b)
+// Declares `lhs` from a Result-returning call, or returns its error (tflite-micro's
+// TF_LITE_ENSURE_STATUS for values):
+//   EB_ASSIGN_OR_RETURN(auto engine, create_engine(std::move(model), options));
+#define EB_ASSIGN_OR_RETURN(lhs, expr) EB_ASSIGN_OR_RETURN_IMPL_(EB_STATUS_CONCAT_(eb_result_, __LINE__), lhs, expr)
+#define EB_ASSIGN_OR_RETURN_IMPL_(result, lhs, expr) \
+  auto result = (expr);                               \
+  if (!result.ok()) return result.status();           \
+  lhs = std::move(result.value())

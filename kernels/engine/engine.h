@@ -56,6 +56,9 @@ class Engine {
   // propagate and memory is planned again.
   virtual Status resize_input(int i, const Shape& shape) = 0;
   virtual Status invoke() = 0;
+  // Sets variable (state) tensors back to their initial value, as a new TFLite interpreter has them
+  // (an LSTM's state): a benchmark calls it before it starts, so no run inherits another's state.
+  virtual void reset_state() {}
 
   virtual int effective_threads() const = 0;  // threads really used
   virtual size_t arena_bytes() const = 0;

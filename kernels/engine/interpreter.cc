@@ -36,9 +36,9 @@ Result<std::unique_ptr<Interpreter>> Interpreter::create(std::unique_ptr<Model> 
 
 Status Interpreter::check_supported() const {
   for (const Node& n : graph().nodes) {
-    if (n.builtin == static_cast<int32_t>(OpCode::kCustom))
+    if (n.builtin == static_cast<int32_t>(OpCode::kCustom) && !find_custom_prepare(n.op_name))
       return error("node %d: custom operator '%s' is not supported", n.index, n.op_name.c_str());
-    if (!find_prepare(n.builtin))
+    if (!find_node_prepare(n))
       return error("node %d: operator %s (builtin code %d) is not supported", n.index, n.op_name.c_str(), n.builtin);
   }
   return Status();
@@ -54,10 +54,20 @@ Status Interpreter::fold_constants() {
 Status Interpreter::prepare_and_plan() {
   Graph& g = model_->graph();
   ops_.clear();
+  running_.clear();
+  // Constants made by the previous prepare (below) depend on the shapes it saw: forget them.
+  for (Tensor& t : g.tensors)
+    if (t.prepare_constant) {
+      t.constant = nullptr;
+      t.constant_bytes = 0;
+      t.folded = false;
+      t.prepare_constant = false;
+    }
+  prepared_constants_.clear();
   for (int idx : active_) {
     const Node& n = g.nodes[static_cast<size_t>(idx)];
     PrepareContext ctx(g, n, isa_, pool_ ? pool_->size() : 1);
-    auto r = find_prepare(n.builtin)(ctx);
+    auto r = find_node_prepare(n)(ctx);
     if (!r.ok()) return r.status().with_context(strfmt("node %d (%s): ", n.index, n.op_name.c_str()));
     for (int o : n.outputs) {
       const Tensor& t = g.tensors[static_cast<size_t>(o)];
@@ -66,15 +76,19 @@ Status Interpreter::prepare_and_plan() {
       if (!checked_elements(t.shape))
         return error("node %d (%s): output shape %s overflows", n.index, n.op_name.c_str(), shape_str(t.shape).c_str());
     }
+    auto folded = fold_at_prepare(n, *r.value());
+    if (!folded.ok()) return folded.status().with_context(strfmt("node %d (%s): ", n.index, n.op_name.c_str()));
+    if (*folded) continue;
     ops_.push_back(std::move(r.value()));
+    running_.push_back(idx);
   }
 
   // Lifetimes: graph inputs from step 0, node k (1-based) writes at step k, outputs live to the end.
-  const int end_step = static_cast<int>(active_.size()) + 1;
+  const int end_step = static_cast<int>(running_.size()) + 1;
   std::vector<int> first(g.tensors.size(), -1), last(g.tensors.size(), -1);
   for (int i : g.inputs) first[static_cast<size_t>(i)] = 0, last[static_cast<size_t>(i)] = 0;
-  for (size_t k = 0; k < active_.size(); ++k) {
-    const Node& n = g.nodes[static_cast<size_t>(active_[k])];
+  for (size_t k = 0; k < running_.size(); ++k) {
+    const Node& n = g.nodes[static_cast<size_t>(running_[k])];
     const int step = static_cast<int>(k) + 1;
     for (int in : n.inputs)
       if (in >= 0) last[static_cast<size_t>(in)] = std::max(last[static_cast<size_t>(in)], step);
@@ -87,6 +101,9 @@ Status Interpreter::prepare_and_plan() {
   // read outputs after): both live for the whole plan, so no other tensor may reuse their memory.
   for (int i : g.inputs) last[static_cast<size_t>(i)] = end_step;
   for (int o : g.outputs) last[static_cast<size_t>(o)] = end_step;
+  // Variable (state) tensors keep their value from one invocation to the next: alive throughout.
+  for (size_t t = 0; t < g.tensors.size(); ++t)
+    if (g.tensors[t].is_variable && last[t] >= 0) first[t] = 0, last[t] = end_step;
 
   std::vector<TensorLifetime> lifetimes;
   std::vector<int> planned;
@@ -105,7 +122,7 @@ Status Interpreter::prepare_and_plan() {
     if (first[static_cast<size_t>(o)] < 0 && !g.tensors[static_cast<size_t>(o)].is_constant())
       return error("output tensor %d '%s' is never computed", o, g.tensors[static_cast<size_t>(o)].name.c_str());
 
-  node_ms_.assign(active_.size(), 0.0);
+  node_ms_.assign(running_.size(), 0.0);
   invocations_ = 0;
   plan_ = plan_memory(lifetimes);
   if (plan_.arena_bytes > options_.max_arena_bytes)
@@ -128,24 +145,55 @@ Status Interpreter::prepare_and_plan() {
   for (size_t t = 0; t < g.tensors.size(); ++t)
     if (g.tensors[t].is_constant()) data_[t] = const_cast<uint8_t*>(g.tensors[t].constant);
   for (size_t k = 0; k < planned.size(); ++k) data_[static_cast<size_t>(planned[k])] = arena_ + plan_.offsets[k];
+  reset_state();
   return Status();
+}
+
+Result<bool> Interpreter::fold_at_prepare(const Node& n, PreparedOp& op) {
+  Graph& g = model_->graph();
+  size_t out_bytes = 0;
+  for (int in : n.inputs) {
+    if (in < 0) continue;
+    const Tensor& t = g.tensors[static_cast<size_t>(in)];
+    if (!t.is_constant() || t.is_variable) return false;
+  }
+  for (int o : n.outputs) {
+    if (std::find(g.outputs.begin(), g.outputs.end(), o) != g.outputs.end()) return false;
+    out_bytes += g.tensors[static_cast<size_t>(o)].bytes();
+  }
+  if (n.outputs.empty() || out_bytes > kMaxPrepareFoldBytes) return false;
+  // Every input is known now: run the node once into storage the engine keeps, and its outputs
+  // become constants for the nodes after it (a SHAPE -> STRIDED_SLICE -> PACK -> RESHAPE chain of a
+  // dynamic-shape model resolves here, so the RESHAPE sees a constant shape).
+  std::vector<uint8_t*> data(g.tensors.size(), nullptr);
+  for (int in : n.inputs)
+    if (in >= 0) data[static_cast<size_t>(in)] = const_cast<uint8_t*>(g.tensors[static_cast<size_t>(in)].constant);
+  for (int o : n.outputs) {
+    const size_t bytes = std::max<size_t>(g.tensors[static_cast<size_t>(o)].bytes(), 1);
+    prepared_constants_.emplace_back(bytes, 0);
+    data[static_cast<size_t>(o)] = prepared_constants_.back().data();
+  }
+  std::vector<uint8_t> scratch_storage(op.scratch_bytes() + kArenaAlignment);
+  RunContext ctx;
+  ctx.data = data.data();
+  ctx.pool = pool_.get();
+  ctx.scratch = reinterpret_cast<uint8_t*>(align_up(reinterpret_cast<uintptr_t>(scratch_storage.data()), kArenaAlignment));
+  op.run(ctx);
+  for (int o : n.outputs) {
+    Tensor& t = g.tensors[static_cast<size_t>(o)];
+    t.constant = data[static_cast<size_t>(o)];
+    t.constant_bytes = t.bytes();
+    t.folded = true;
+    t.prepare_constant = true;
+  }
+  return true;
 }
 
 Status Interpreter::resize_input(int i, const Shape& shape) {
   if (i < 0 || i >= num_inputs()) return error("input %d does not exist (model has %d inputs)", i, num_inputs());
   Tensor& t = model_->graph().tensors[static_cast<size_t>(graph().inputs[static_cast<size_t>(i)])];
-  if (shape.size() != t.signature.size())
-    return error("input %d '%s': new shape %s has rank %zu, the model's input has rank %zu", i, t.name.c_str(),
-                 shape_str(shape).c_str(), shape.size(), t.signature.size());
-  for (size_t d = 0; d < shape.size(); ++d) {
-    if (shape[d] <= 0) return error("input %d '%s': dimension %zu of %s must be positive", i, t.name.c_str(), d, shape_str(shape).c_str());
-    if (t.signature[d] != -1 && t.signature[d] != shape[d])
-      return error("input %d '%s': dimension %zu is fixed at %d by the model (signature %s), cannot be %d as in %s", i,
-                   t.name.c_str(), d, t.signature[d], shape_str(t.signature).c_str(), shape[d], shape_str(shape).c_str());
-  }
-  if (!checked_elements(shape, size_t{1} << 32)) return error("input %d: shape %s is too large", i, shape_str(shape).c_str());
   const Shape old = t.shape;
-  t.shape = shape;
+  EB_RETURN_IF_ERROR(model_->set_input_shape(i, shape));
   Status s = prepare_and_plan();
   if (!s.ok()) {
     t.shape = old;
@@ -154,6 +202,18 @@ Status Interpreter::resize_input(int i, const Shape& shape) {
     return s;
   }
   return Status();
+}
+
+void Interpreter::reset_state() {
+  // As TFLite's ResetVariableTensor: int8 state starts at its zero point (the real value 0), every
+  // other type at all-zero bytes.
+  const Graph& g = graph();
+  for (size_t t = 0; t < g.tensors.size(); ++t) {
+    const Tensor& tensor = g.tensors[t];
+    if (!tensor.is_variable || !data_[t] || tensor.is_constant()) continue;
+    const int value = tensor.dtype == DType::kInt8 && tensor.quant.present() ? tensor.quant.zp0() : 0;
+    std::memset(data_[t], value, tensor.bytes());
+  }
 }
 
 Status Interpreter::invoke() {
@@ -179,10 +239,10 @@ Status Interpreter::invoke() {
 std::vector<NodeTime> Interpreter::node_times() const {
   std::vector<NodeTime> r;
   if (!options_.profile_ops) return r;
-  for (size_t k = 0; k < active_.size(); ++k) {
+  for (size_t k = 0; k < running_.size(); ++k) {
     NodeTime t;
-    t.node = active_[k];
-    t.op = graph().nodes[static_cast<size_t>(active_[k])].op_name;
+    t.node = running_[k];
+    t.op = graph().nodes[static_cast<size_t>(running_[k])].op_name;
     t.kernel = ops_[k]->kernel_name();
     t.total_ms = k < node_ms_.size() ? node_ms_[k] : 0.0;
     t.invocations = invocations_;
@@ -193,7 +253,7 @@ std::vector<NodeTime> Interpreter::node_times() const {
 
 std::vector<std::pair<int, std::string>> Interpreter::kernels() const {
   std::vector<std::pair<int, std::string>> r;
-  for (size_t k = 0; k < active_.size(); ++k) r.emplace_back(active_[k], ops_[k]->kernel_name());
+  for (size_t k = 0; k < running_.size(); ++k) r.emplace_back(running_[k], ops_[k]->kernel_name());
   return r;
 }
 

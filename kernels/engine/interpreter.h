@@ -36,12 +36,14 @@ class Interpreter final : public Engine {
 
   Status resize_input(int i, const Shape& shape) override;
   Status invoke() override;
+  void reset_state() override;
 
   int effective_threads() const override { return pool_ ? pool_->size() : 1; }
   size_t arena_bytes() const override { return plan_.arena_bytes; }
   size_t arena_lower_bound_bytes() const override { return plan_.lower_bound_bytes; }
-  // Nodes folded into constants at load time (e.g. DEQUANTIZE of fp16 weights).
-  int folded_nodes() const override { return static_cast<int>(model_->graph().nodes.size() - active_.size()); }
+  // Nodes folded into constants at load time (e.g. DEQUANTIZE of fp16 weights) or at prepare (every
+  // input known then, e.g. the shape arithmetic of a dynamic-shape model).
+  int folded_nodes() const override { return static_cast<int>(model_->graph().nodes.size() - running_.size()); }
   std::vector<std::pair<int, std::string>> kernels() const override;
   std::vector<NodeTime> node_times() const override;
 
@@ -50,15 +52,21 @@ class Interpreter final : public Engine {
   Status check_supported() const;
   Status fold_constants();
   Status prepare_and_plan();
+  // After node n is prepared: when every input is a constant (and the outputs are small), runs it
+  // once and turns its outputs into constants; true when it did (the node then does not run).
+  Result<bool> fold_at_prepare(const Node& n, PreparedOp& op);
+  static constexpr size_t kMaxPrepareFoldBytes = size_t{1} << 20;
 
   std::unique_ptr<Model> model_;
   EngineOptions options_;
   Isa isa_ = Isa::kReference;
   std::unique_ptr<ThreadPool> pool_;               // null on one thread
-  std::vector<double> node_ms_;                    // parallel to active_ (profile_ops)
+  std::vector<double> node_ms_;                    // parallel to running_ (profile_ops)
   int64_t invocations_ = 0;
-  std::vector<int> active_;                        // node indices that run, in order
-  std::vector<std::unique_ptr<PreparedOp>> ops_;   // parallel to active_
+  std::vector<int> active_;                        // node indices left after load-time folding
+  std::vector<int> running_;                       // of those, the ones that run (not folded at prepare)
+  std::vector<std::unique_ptr<PreparedOp>> ops_;   // parallel to running_
+  std::vector<std::vector<uint8_t>> prepared_constants_;  // outputs of nodes folded at prepare
   MemoryPlan plan_;
   uint8_t* arena_ = nullptr;
   uint8_t* scratch_ = nullptr;                     // RunContext::scratch: the largest op's scratch_bytes()

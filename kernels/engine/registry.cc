@@ -4,35 +4,48 @@
 
 namespace eb {
 
+const std::vector<OpInfo>& supported_ops() {
+  static const std::vector<OpInfo> kOps = [] {
+    std::vector<OpInfo> v;
+#define EB_BUILTIN_OP(code, prepare, types) \
+  v.push_back({builtin_name(static_cast<int32_t>(OpCode::code)), static_cast<int32_t>(OpCode::code), false, types, prepare});
+#define EB_CUSTOM_OP(name, prepare, types) \
+  v.push_back({name, static_cast<int32_t>(OpCode::kCustom), true, types, prepare});
+#include "kernels/ops/op_list.inc"
+#undef EB_BUILTIN_OP
+#undef EB_CUSTOM_OP
+    return v;
+  }();
+  return kOps;
+}
+
 PrepareFn find_prepare(int32_t builtin_code) {
   switch (static_cast<OpCode>(builtin_code)) {
-    case OpCode::kConv2D: return prepare_conv2d;
-    case OpCode::kDepthwiseConv2D: return prepare_depthwise_conv2d;
-    case OpCode::kFullyConnected: return prepare_fully_connected;
-    case OpCode::kAveragePool2D: return prepare_average_pool2d;
-    case OpCode::kMaxPool2D: return prepare_max_pool2d;
-    case OpCode::kMean: return prepare_mean;
-    case OpCode::kSoftmax: return prepare_softmax;
-    case OpCode::kAdd: return prepare_add;
-    case OpCode::kSub: return prepare_sub;
-    case OpCode::kMul: return prepare_mul;
-    case OpCode::kRelu: return prepare_relu;
-    case OpCode::kRelu6: return prepare_relu6;
-    case OpCode::kLeakyRelu: return prepare_leaky_relu;
-    case OpCode::kTanh: return prepare_tanh;
-    case OpCode::kLogistic: return prepare_logistic;
-    case OpCode::kHardSwish: return prepare_hard_swish;
-    case OpCode::kQuantize: return prepare_quantize;
-    case OpCode::kDequantize: return prepare_dequantize;
-    case OpCode::kReshape: return prepare_reshape;
-    case OpCode::kSqueeze: return prepare_squeeze;
-    case OpCode::kConcatenation: return prepare_concatenation;
-    case OpCode::kPad: return prepare_pad;
-    case OpCode::kResizeBilinear: return prepare_resize_bilinear;
-    case OpCode::kResizeNearestNeighbor: return prepare_resize_nearest_neighbor;
-    case OpCode::kArgMax: return prepare_arg_max;
-    default: return nullptr;
+#define EB_BUILTIN_OP(code, prepare, types) \
+  case OpCode::code:                        \
+    return prepare;
+#define EB_CUSTOM_OP(name, prepare, types)
+#include "kernels/ops/op_list.inc"
+#undef EB_BUILTIN_OP
+#undef EB_CUSTOM_OP
+    default:
+      return nullptr;
   }
+}
+
+PrepareFn find_custom_prepare([[maybe_unused]] const std::string& custom_code) {
+#define EB_BUILTIN_OP(code, prepare, types)
+#define EB_CUSTOM_OP(name, prepare, types) \
+  if (custom_code == name) return prepare;
+#include "kernels/ops/op_list.inc"
+#undef EB_BUILTIN_OP
+#undef EB_CUSTOM_OP
+  return nullptr;
+}
+
+PrepareFn find_node_prepare(const Node& node) {
+  if (node.op() == OpCode::kCustom) return find_custom_prepare(node.op_name);
+  return find_prepare(node.builtin);
 }
 
 }  // namespace eb

@@ -37,6 +37,12 @@ struct Tensor {
   const uint8_t* constant = nullptr;
   size_t constant_bytes = 0;
   bool folded = false;  // computed at load time (e.g. fp16 weights dequantized), not stored in the file
+  // A variable (state) tensor: no constant data, keeps its value from one invocation to the next (an
+  // LSTM's hidden and cell state); starts at zero and Engine::reset_state() zeroes it again.
+  bool is_variable = false;
+  // Made constant by the engine's prepare (every input of its producer was known): forgotten when the
+  // graph is prepared again (a new input shape may give another value).
+  bool prepare_constant = false;
   bool is_constant() const { return constant != nullptr; }
 
   int64_t elements() const;

@@ -130,6 +130,109 @@ Status read_options(const tflite::Operator* op, int32_t code, size_t max_rank, N
     case OpCode::kLeakyRelu:
       if (auto* c = op->builtin_options_as_LeakyReluOptions()) o.alpha = c->alpha();
       break;
+    case OpCode::kArgMin:
+      if (auto* c = op->builtin_options_as_ArgMinOptions()) o.output_type = map_type(c->output_type());
+      break;
+    case OpCode::kShape:
+      if (auto* c = op->builtin_options_as_ShapeOptions()) o.output_type = map_type(c->out_type());
+      break;
+    case OpCode::kSum:
+    case OpCode::kReduceMax:
+    case OpCode::kReduceMin:
+    case OpCode::kReduceProd:
+      if (auto* c = op->builtin_options_as_ReducerOptions()) o.keep_dims = c->keep_dims();
+      break;
+    case OpCode::kDiv:
+      if (auto* c = op->builtin_options_as_DivOptions()) o.activation = map_act(c->fused_activation_function());
+      break;
+    case OpCode::kL2Normalization:
+      if (auto* c = op->builtin_options_as_L2NormOptions()) o.activation = map_act(c->fused_activation_function());
+      break;
+    case OpCode::kLocalResponseNormalization:
+      if (auto* c = op->builtin_options_as_LocalResponseNormalizationOptions()) {
+        o.lrn_radius = c->radius();
+        o.lrn_bias = c->bias();
+        o.lrn_alpha = c->alpha();
+        o.lrn_beta = c->beta();
+      }
+      break;
+    case OpCode::kStridedSlice:
+      if (auto* c = op->builtin_options_as_StridedSliceOptions()) {
+        o.begin_mask = c->begin_mask();
+        o.end_mask = c->end_mask();
+        o.ellipsis_mask = c->ellipsis_mask();
+        o.new_axis_mask = c->new_axis_mask();
+        o.shrink_axis_mask = c->shrink_axis_mask();
+        o.offset = c->offset();
+      }
+      break;
+    case OpCode::kSplit:
+      if (auto* c = op->builtin_options_as_SplitOptions()) o.num_splits = c->num_splits();
+      break;
+    case OpCode::kSplitV:
+      if (auto* c = op->builtin_options_as_SplitVOptions()) o.num_splits = c->num_splits();
+      break;
+    case OpCode::kGather:
+      if (auto* c = op->builtin_options_as_GatherOptions()) {
+        o.axis = c->axis();
+        o.batch_dims = c->batch_dims();
+      }
+      break;
+    case OpCode::kPack:
+      if (auto* c = op->builtin_options_as_PackOptions()) {
+        o.values_count = c->values_count();
+        o.axis = c->axis();
+      }
+      break;
+    case OpCode::kUnpack:
+      if (auto* c = op->builtin_options_as_UnpackOptions()) {
+        o.num = c->num();
+        o.axis = c->axis();
+      }
+      break;
+    case OpCode::kCast:
+      if (auto* c = op->builtin_options_as_CastOptions()) {
+        o.in_data_type = map_type(c->in_data_type());
+        o.out_data_type = map_type(c->out_data_type());
+      }
+      break;
+    case OpCode::kSpaceToDepth:
+      if (auto* c = op->builtin_options_as_SpaceToDepthOptions()) o.block_size = c->block_size();
+      break;
+    case OpCode::kDepthToSpace:
+      if (auto* c = op->builtin_options_as_DepthToSpaceOptions()) o.block_size = c->block_size();
+      break;
+    case OpCode::kMirrorPad:
+      if (auto* c = op->builtin_options_as_MirrorPadOptions()) o.mirror_symmetric = c->mode() == tflite::MirrorPadMode_SYMMETRIC;
+      break;
+    case OpCode::kTransposeConv:
+      if (auto* c = op->builtin_options_as_TransposeConvOptions()) {
+        o.padding = map_pad(c->padding());
+        o.stride_w = c->stride_w();
+        o.stride_h = c->stride_h();
+        o.activation = map_act(c->fused_activation_function());
+      }
+      break;
+    case OpCode::kBatchMatMul:
+      if (auto* c = op->builtin_options_as_BatchMatMulOptions()) {
+        o.adj_x = c->adj_x();
+        o.adj_y = c->adj_y();
+        o.asymmetric_quantize_inputs = c->asymmetric_quantize_inputs();
+      }
+      break;
+    case OpCode::kGelu:
+      if (auto* c = op->builtin_options_as_GeluOptions()) o.approximate = c->approximate();
+      break;
+    case OpCode::kUnidirectionalSequenceLstm:
+      if (auto* c = op->builtin_options_as_UnidirectionalSequenceLSTMOptions()) {
+        o.activation = map_act(c->fused_activation_function());
+        o.cell_clip = c->cell_clip();
+        o.proj_clip = c->proj_clip();
+        o.time_major = c->time_major();
+        o.asymmetric_quantize_inputs = c->asymmetric_quantize_inputs();
+        o.diagonal_recurrent_tensors = c->diagonal_recurrent_tensors();
+      }
+      break;
     default:
       break;
   }
@@ -233,7 +336,7 @@ Status Model::parse(const LoadLimits& limits) {
     auto where = [&] { return strfmt("tensor %zu '%s'", i, t.name.c_str()); };
     t.dtype = map_type(ft->type());
     if (ft->sparsity()) return error("%s: sparse tensors are not supported", where().c_str());
-    if (ft->is_variable()) return error("%s: variable tensors are not supported", where().c_str());
+    t.is_variable = ft->is_variable();
     if (ft->shape()) {
       if (ft->shape()->size() > limits.max_rank) return error("%s: rank %u above the limit of %zu", where().c_str(), ft->shape()->size(), limits.max_rank);
       t.shape.assign(ft->shape()->begin(), ft->shape()->end());
@@ -370,7 +473,14 @@ Status Model::parse(const LoadLimits& limits) {
     auto prefix = strfmt("node %zu (%s): ", i, n.op_name.c_str());
     Status s = check_index_list(op->inputs(), "input", n.inputs, true, "inputs", limits.max_node_inputs);
     if (s.ok()) s = check_index_list(op->outputs(), "output", n.outputs, false, "outputs", limits.max_node_outputs);
+    if (s.ok()) s = check_index_list(op->intermediates(), "intermediate", n.intermediates, true, "intermediates", limits.max_node_inputs);
     if (s.ok()) s = read_options(op, n.builtin, limits.max_rank, n.options);
+    if (s.ok() && op->custom_options()) {
+      if (op->custom_options()->size() > limits.max_custom_options_bytes)
+        s = error("custom options are %u bytes, above the limit of %zu", op->custom_options()->size(), limits.max_custom_options_bytes);
+      else
+        n.custom_options.assign(op->custom_options()->begin(), op->custom_options()->end());
+    }
     if (!s.ok()) return s.with_context(prefix);
   }
 
@@ -380,7 +490,7 @@ Status Model::parse(const LoadLimits& limits) {
   std::vector<bool> written(ntensors, false);
   for (int i : g.inputs) written[static_cast<size_t>(i)] = true;
   for (size_t t = 0; t < ntensors; ++t)
-    if (g.tensors[t].is_constant()) written[t] = true;
+    if (g.tensors[t].is_constant() || g.tensors[t].is_variable) written[t] = true;
   for (const Node& n : g.nodes) {
     for (int in : n.inputs)
       if (in >= 0 && !written[static_cast<size_t>(in)])
@@ -389,6 +499,24 @@ Status Model::parse(const LoadLimits& limits) {
                      g.tensors[static_cast<size_t>(in)].name.c_str());
     for (int out : n.outputs) written[static_cast<size_t>(out)] = true;
   }
+  return Status();
+}
+
+Status Model::set_input_shape(int i, const Shape& shape) {
+  const int inputs = static_cast<int>(graph_.inputs.size());
+  if (i < 0 || i >= inputs) return error("input %d does not exist (model has %d inputs)", i, inputs);
+  Tensor& t = graph_.tensors[static_cast<size_t>(graph_.inputs[static_cast<size_t>(i)])];
+  if (shape.size() != t.signature.size())
+    return error("input %d '%s': new shape %s has rank %zu, the model's input has rank %zu", i, t.name.c_str(),
+                 shape_str(shape).c_str(), shape.size(), t.signature.size());
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] <= 0) return error("input %d '%s': dimension %zu of %s must be positive", i, t.name.c_str(), d, shape_str(shape).c_str());
+    if (t.signature[d] != -1 && t.signature[d] != shape[d])
+      return error("input %d '%s': dimension %zu is fixed at %d by the model (signature %s), cannot be %d as in %s", i,
+                   t.name.c_str(), d, t.signature[d], shape_str(t.signature).c_str(), shape[d], shape_str(shape).c_str());
+  }
+  if (!checked_elements(shape, size_t{1} << 32)) return error("input %d: shape %s is too large", i, shape_str(shape).c_str());
+  t.shape = shape;
   return Status();
 }
 

@@ -22,7 +22,8 @@ struct LoadLimits {
   size_t max_tensors = 1u << 20;
   size_t max_nodes = 1u << 20;              // operators
   size_t max_node_inputs = 1024;            // per operator (CONCATENATION is the only wide one)
-  size_t max_node_outputs = 64;
+  size_t max_node_outputs = 1024;           // SPLIT / UNPACK may be as wide as CONCATENATION
+  size_t max_custom_options_bytes = size_t{1} << 20;  // a custom operator's flexbuffer options
   size_t max_graph_io = 1024;               // subgraph inputs, and outputs, each
   size_t max_rank = 8;                      // tensor shapes and shape-like options (RESHAPE, SQUEEZE)
   size_t max_tensor_bytes = size_t{1} << 30;  // 1 GiB per tensor; also caps any tensor's element count
@@ -47,6 +48,12 @@ class Model {
   size_t file_bytes() const { return size_; }
   const std::string& path() const { return path_; }
   const std::string& description() const { return description_; }
+
+  // Gives graph input i the shape `shape` before an engine prepares the graph (TFLite's
+  // ResizeInputTensor before AllocateTensors): the rank must match and every dimension the
+  // shape_signature fixes must stay as it is. The one check of a requested input shape; engines
+  // resizing later call it too.
+  Status set_input_shape(int i, const Shape& shape);
 
  private:
   Model() = default;

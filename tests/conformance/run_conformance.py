@@ -4,7 +4,12 @@ conformance/README.md. Prints one line per failure and a closing 'N passed, M fa
 
   run_conformance.py --edgebench build/daemon/edgebench [--shared ../shared] [--filter SUBSTR]
                      [--engine ref] [--wrapper "qemu-aarch64 -L SYSROOT"] [--jobs 2]
-                     [--allow-refused MODEL_STEM,...|*]
+                     [--allow-refused MODEL_STEM,...|*] [--set conformance-zoo]
+                     [--cases DIR ...]
+
+--set names the folder of ../shared to run (conformance, the default, or conformance-zoo, whose models
+live in ../shared/models/zoo). --cases DIR (repeatable) runs a folder of the same layout instead, whose
+cases.json names model files inside DIR itself: the operator test models under tests/op_models/.
 
 Exit status: 0 all passed (or were refused as allowed), 1 a case failed, 77 the shared material or the
 engine is absent (CTest: skipped).
@@ -39,8 +44,8 @@ def is_clear_refusal(returncode, stderr):
 
 
 def check_case(args, case):
-    d = os.path.join(args.shared, 'conformance', case['case'])
-    model = os.path.join(args.shared, 'models', case['model'])
+    d = os.path.join(case['_cases_dir'], case['case'])
+    model = os.path.join(case['_models_dir'], case['model'])
     inputs = sorted((f for f in os.listdir(d) if f.startswith('input_')), key=lambda f: int(f[6:-4]))
     with tempfile.TemporaryDirectory(prefix='ebconf_') as out:
         cmd = shlex.split(args.wrapper) + [args.edgebench, 'infer', model, '--output-dir', out, '--engine', args.engine]
@@ -87,6 +92,8 @@ def main():
     ap.add_argument('--edgebench', required=True)
     ap.add_argument('--shared', default=os.path.join(os.path.dirname(__file__), '..', '..', '..', 'shared'))
     ap.add_argument('--filter', default='')
+    ap.add_argument('--set', default='conformance', choices=['conformance', 'conformance-zoo'])
+    ap.add_argument('--cases', action='append', default=[], help='a folder with cases.json and its models')
     ap.add_argument('--engine', default='ref')
     ap.add_argument('--threads', type=int, default=0)
     ap.add_argument('--wrapper', default='')
@@ -98,11 +105,21 @@ def main():
     ap.add_argument('--allow-refused', default='', help='comma-separated model stems, or *')
     args = ap.parse_args()
     args.allow_refused = [m for m in args.allow_refused.split(',') if m]
-    cases_json = os.path.join(args.shared, 'conformance', 'cases.json')
-    if not os.path.exists(cases_json):
-        print('SKIPPED: conformance data not found at %s (../shared absent)' % cases_json)
-        return 77
-    cases = [c for c in json.load(open(cases_json)) if args.filter in c['case']]
+    if args.cases:
+        sources = [(d, d) for d in args.cases]
+    else:
+        models = os.path.join(args.shared, 'models', 'zoo' if args.set == 'conformance-zoo' else '')
+        sources = [(os.path.join(args.shared, args.set), models)]
+    cases = []
+    for cases_dir, models_dir in sources:
+        cases_json = os.path.join(cases_dir, 'cases.json')
+        if not os.path.exists(cases_json):
+            print('SKIPPED: conformance data not found at %s (../shared absent)' % cases_json)
+            return 77
+        for c in json.load(open(cases_json)):
+            if args.filter in c['case']:
+                c['_cases_dir'], c['_models_dir'] = cases_dir, models_dir
+                cases.append(c)
     failed = 0
     refused = {}  # model -> the one-line refusal
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "kernels/engine/registry.h"
@@ -25,6 +26,12 @@ class OpHarness {
   explicit OpHarness(OpCode op) {
     node_.builtin = static_cast<int32_t>(op);
     node_.op_name = builtin_name(node_.builtin);
+  }
+  // A custom operator by its custom code (e.g. "TFLite_Detection_PostProcess"); options go in
+  // node().custom_options.
+  explicit OpHarness(const std::string& custom_code) {
+    node_.builtin = static_cast<int32_t>(OpCode::kCustom);
+    node_.op_name = custom_code;
   }
 
   Node& node() { return node_; }
@@ -66,7 +73,7 @@ class OpHarness {
   }
 
   Status prepare() {
-    PrepareFn fn = find_prepare(node_.builtin);
+    PrepareFn fn = find_node_prepare(node_);
     if (!fn) return Status::error("no prepare function for " + node_.op_name);
     PrepareContext ctx(graph_, node_, isa_, pool_ ? pool_->size() : 1);
     auto r = fn(ctx);

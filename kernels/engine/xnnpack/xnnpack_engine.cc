@@ -119,7 +119,7 @@ class XnnpackEngine final : public Engine {
       const Node& n = g.nodes[static_cast<size_t>(idx)];
       if (n.builtin == static_cast<int32_t>(OpCode::kCustom))
         return error("node %d: custom operator '%s' is not supported by %s", n.index, n.op_name.c_str(), kXnnpackVersion);
-      PrepareFn prepare = find_prepare(n.builtin);
+      PrepareFn prepare = find_node_prepare(n);
       if (!prepare)
         return error("node %d: operator %s (builtin code %d) is not supported", n.index, n.op_name.c_str(), n.builtin);
       PrepareContext ctx(g, n, Isa::kReference, 1);
