@@ -42,32 +42,29 @@ Status infer(const Args& args) {
   opts.threads = *threads;
   opts.isa = args.get("--isa", "");
 
-  auto loaded = load_engine(args.positional[0], opts, args.all("--input-shape"));
+  // The arrays are read first: a dynamic input takes its array's shape (unless --input-shape fixes it)
+  // before the engine prepares the graph, as TFLite resizes inputs before it allocates.
+  std::vector<NpyArray> arrays;
+  std::vector<Shape> data_shapes;
+  for (const std::string& path : inputs) {
+    EB_ASSIGN_OR_RETURN(NpyArray a, read_npy(path));
+    data_shapes.push_back(a.shape);
+    arrays.push_back(std::move(a));
+  }
+  auto loaded = load_engine(args.positional[0], opts, args.all("--input-shape"), data_shapes);
   if (!loaded.ok()) return loaded.status();
   Engine& it = *loaded.value();
   if (static_cast<int>(inputs.size()) != it.num_inputs())
     return error("model '%s' has %d inputs, %zu --input files were given", args.positional[0].c_str(), it.num_inputs(), inputs.size());
-
-  std::vector<NpyArray> arrays;
   for (int i = 0; i < it.num_inputs(); ++i) {
-    auto a = read_npy(inputs[static_cast<size_t>(i)]);
-    if (!a.ok()) return a.status();
+    const NpyArray& a = arrays[static_cast<size_t>(i)];
     const Tensor& t = it.input(i);
-    if (a->dtype != t.dtype)
+    if (a.dtype != t.dtype)
       return error("input %d ('%s'): %s holds %s, the model wants %s", i, t.name.c_str(), inputs[static_cast<size_t>(i)].c_str(),
-                   dtype_name(a->dtype), dtype_name(t.dtype));
-    // A dynamic input takes the array's shape unless --input-shape fixed it.
-    bool dynamic = false;
-    for (int32_t d : t.signature) dynamic |= d == -1;
-    if (a->shape != t.shape && dynamic && args.all("--input-shape").empty()) {
-      Status s = it.resize_input(i, a->shape);
-      if (!s.ok()) return s.with_context(inputs[static_cast<size_t>(i)] + ": ");
-    }
-    const Tensor& now = it.input(i);
-    if (a->shape != now.shape)
-      return error("input %d ('%s'): %s has shape %s, the model wants %s", i, now.name.c_str(), inputs[static_cast<size_t>(i)].c_str(),
-                   shape_str(a->shape).c_str(), shape_str(now.shape).c_str());
-    arrays.push_back(std::move(a.value()));
+                   dtype_name(a.dtype), dtype_name(t.dtype));
+    if (a.shape != t.shape)
+      return error("input %d ('%s'): %s has shape %s, the model wants %s", i, t.name.c_str(), inputs[static_cast<size_t>(i)].c_str(),
+                   shape_str(a.shape).c_str(), shape_str(t.shape).c_str());
   }
   for (int i = 0; i < it.num_inputs(); ++i)
     std::memcpy(it.input_data(i), arrays[static_cast<size_t>(i)].data.data(), arrays[static_cast<size_t>(i)].data.size());

@@ -1,5 +1,7 @@
 #include "daemon/cli/model_loading.h"
 
+#include <algorithm>
+
 #include "daemon/cli/args.h"
 #include "kernels/engine/create_engine.h"
 
@@ -25,8 +27,21 @@ Result<std::pair<int, Shape>> parse_input_shape(const std::string& text) {
 }
 
 Result<std::unique_ptr<Engine>> load_engine(const std::string& model_path, const EngineOptions& options,
-                                            const std::vector<std::string>& input_shapes) {
+                                            const std::vector<std::string>& input_shapes,
+                                            const std::vector<Shape>& data_shapes) {
   EB_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, Model::load_file(model_path));
+  std::vector<bool> named(model->graph().inputs.size(), false);
+  for (const std::string& spec : input_shapes) {
+    auto parsed = parse_input_shape(spec);
+    if (parsed.ok() && parsed->first >= 0 && static_cast<size_t>(parsed->first) < named.size()) named[static_cast<size_t>(parsed->first)] = true;
+  }
+  for (size_t i = 0; i < data_shapes.size() && i < named.size(); ++i) {
+    const Tensor& t = model->graph().tensors[static_cast<size_t>(model->graph().inputs[i])];
+    const bool dynamic = std::find(t.signature.begin(), t.signature.end(), -1) != t.signature.end();
+    if (!dynamic || named[i] || data_shapes[i] == t.shape || data_shapes[i].size() != t.signature.size()) continue;
+    Status s = model->set_input_shape(static_cast<int>(i), data_shapes[i]);
+    if (!s.ok()) return s.with_context("model '" + model_path + "': ");
+  }
   // Shapes are given before the engine first prepares the graph, as TFLite resizes before it
   // allocates: a model stored with placeholder dimensions ([1, 1, 1, 3] for a [-1, -1, -1, 3]
   // signature) would not prepare at its stored shape.
@@ -35,8 +50,19 @@ Result<std::unique_ptr<Engine>> load_engine(const std::string& model_path, const
     Status s = model->set_input_shape(parsed.first, parsed.second);
     if (!s.ok()) return s.with_context("model '" + model_path + "': --input-shape " + spec + ": ");
   }
+  // Which dynamic input is still at its stored placeholder shape: named in the error if preparing fails.
+  std::string hint;
+  for (size_t i = 0; i < named.size(); ++i) {
+    const Tensor& t = model->graph().tensors[static_cast<size_t>(model->graph().inputs[i])];
+    const bool dynamic = std::find(t.signature.begin(), t.signature.end(), -1) != t.signature.end();
+    const bool given = named[i] || (i < data_shapes.size() && data_shapes[i].size() == t.signature.size());
+    if (dynamic && !given && hint.empty())
+      hint = strfmt(" (input %zu '%s' has dynamic dimensions %s and was prepared at its stored shape %s: give its "
+                    "shape with --input-shape %zu:D0,D1,...)", i, t.name.c_str(), shape_str(t.signature).c_str(),
+                    shape_str(t.shape).c_str(), i);
+  }
   auto it = create_engine(std::move(model), options);
-  if (!it.ok()) return it.status().with_context("model '" + model_path + "': ");
+  if (!it.ok()) return Status::error("model '" + model_path + "': " + it.status().message() + hint);
   return std::move(it.value());
 }
 

@@ -12,7 +12,12 @@ namespace eb::cli {
 // Parses "I:D0,D1,..." (input index, new shape).
 Result<std::pair<int, Shape>> parse_input_shape(const std::string& text);
 
+// Loads the model, gives its inputs their shapes, then creates the engine (which prepares once, at those
+// shapes). input_shapes are --input-shape specs; data_shapes[i], when given, is the shape of the data
+// that will be fed to input i: it applies where the input has dynamic (-1) dimensions and no
+// --input-shape names it.
 Result<std::unique_ptr<Engine>> load_engine(const std::string& model_path, const EngineOptions& options,
-                                            const std::vector<std::string>& input_shapes);
+                                            const std::vector<std::string>& input_shapes,
+                                            const std::vector<Shape>& data_shapes = {});
 
 }  // namespace eb::cli

@@ -146,6 +146,7 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
         vo.progress = [&observer](int64_t n, std::optional<int64_t> t) { observer.on_progress(n, t); };
         vo.stop_requested = stop;
         VariantResult r = run_variant(v->path, open_source, vo);
+        for (const std::string& note : r.notes) observer.on_status(v->label + ": " + note);
         if (r.interrupted) {  // dropped: a measurement over part of the items would mislead
           result.status = store::RunStatus::kInterrupted;
           break;

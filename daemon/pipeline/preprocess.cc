@@ -111,6 +111,40 @@ Result<ImageInputShape> image_input_shape(const Tensor& input, ImageLayout layou
   return r;
 }
 
+Result<std::optional<Shape>> dynamic_image_input_shape(const Tensor& input, const PreprocessOptions& options,
+                                                       int image_width, int image_height, std::string* how) {
+  const Shape& sig = input.signature;
+  if (std::find(sig.begin(), sig.end(), -1) == sig.end()) return std::optional<Shape>();
+  const char* name = input.name.c_str();
+  const bool nchw = options.layout == ImageLayout::kNCHW;
+  if (sig.size() != 4 && !(sig.size() == 3 && !nchw))
+    return error("input '%s' has dynamic dimensions %s: not an image input ([1, H, W, C], [1, H, W] or [1, C, H, W])",
+                 name, shape_str(sig).c_str());
+  int width = options.width, height = options.height;
+  if (width > 0 && height > 0) {
+    *how = strfmt("the pipeline's resize %dx%d", width, height);
+  } else if (image_width > 0 && image_height > 0) {
+    width = image_width;
+    height = image_height;
+    *how = strfmt("the first image, %dx%d", width, height);
+  } else {
+    return error("input '%s' has dynamic dimensions %s and no image gives its size (set a resize)", name,
+                 shape_str(sig).c_str());
+  }
+  const int channels = options.channels > 0 ? options.channels : 3;
+  Shape shape;
+  if (nchw) {
+    shape = {1, channels, height, width};
+  } else {
+    shape = {1, height, width};
+    if (sig.size() == 4) shape.push_back(channels);
+  }
+  // A dimension the model fixes keeps its value (e.g. [-1, -1, -1, 1]: a gray model stays gray).
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (sig[d] != -1) shape[d] = sig[d];
+  return std::optional<Shape>(shape);
+}
+
 Result<Preprocessor> Preprocessor::create(const Tensor& input, const PreprocessOptions& options) {
   auto shape = image_input_shape(input, options.layout);
   if (!shape.ok()) return shape.status();

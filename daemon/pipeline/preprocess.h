@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,14 @@ struct ImageInputShape {
   int height = 0, width = 0, channels = 0;
 };
 Result<ImageInputShape> image_input_shape(const Tensor& input, ImageLayout layout = ImageLayout::kNHWC);
+
+// The shape an image input with dynamic (-1) dimensions is given for a pipeline, before the engine
+// prepares the graph: batch 1, height and width from the pipeline's resize (options.width/height) or,
+// without one, from the first image (image_width/height; 0 when not read yet), channels from the
+// pipeline (1 gray, 3 colour) unless the model fixes them. nullopt when no dimension is dynamic.
+// `how` says where the size came from, for the run's log.
+Result<std::optional<Shape>> dynamic_image_input_shape(const Tensor& input, const PreprocessOptions& options,
+                                                       int image_width, int image_height, std::string* how);
 
 // One Preprocessor per thread: run() reuses its working buffers.
 class Preprocessor {

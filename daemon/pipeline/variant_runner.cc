@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <numeric>
 
 #include "daemon/pipeline/preprocess.h"
@@ -76,6 +77,50 @@ VariantResult run_variant(const std::string& model_path,
     r.error = model.status().message();
     return r;
   }
+  // A model whose image input has dynamic dimensions gets its shape before the engine first prepares
+  // it: from the configured resize or, without one, from the first image (read here and measured first).
+  std::unique_ptr<ImageSource> source;
+  std::deque<SourceItem> pending;  // items read ahead of the loop, served to it first
+  if (model.value()->graph().inputs.size() == 1) {
+    const Graph& g = model.value()->graph();
+    const Tensor& in = g.tensors[static_cast<size_t>(g.inputs[0])];
+    const PreprocessOptions po = options.preprocess ? *options.preprocess : range_options(options.range_lo, options.range_hi);
+    const bool dynamic = std::find(in.signature.begin(), in.signature.end(), -1) != in.signature.end();
+    int image_w = 0, image_h = 0;
+    if (dynamic && (po.width <= 0 || po.height <= 0)) {
+      auto opened = open_source();
+      if (!opened.ok()) {
+        r.error = opened.status().message();
+        return r;
+      }
+      source = std::move(opened.value());
+      for (;;) {
+        pending.push_back(source->next());
+        const SourceItem& item = pending.back();
+        if (item.is_end() || (item.is_error() && item.fatal)) break;
+        if (item.is_frame()) {
+          image_w = item.frame.image.cols;
+          image_h = item.frame.image.rows;
+          break;
+        }
+      }
+    }
+    std::string how;
+    auto shape = dynamic_image_input_shape(in, po, image_w, image_h, &how);
+    if (!shape.ok()) {
+      r.error = shape.status().with_context("model '" + model_path + "': ").message();
+      return r;
+    }
+    if (*shape) {
+      Status s = model.value()->set_input_shape(0, **shape);
+      if (!s.ok()) {
+        r.error = s.with_context("model '" + model_path + "': ").message();
+        return r;
+      }
+      r.notes.push_back(strfmt("input '%s' has dynamic dimensions %s: measured at %s, from %s", in.name.c_str(),
+                               shape_str(in.signature).c_str(), shape_str(**shape).c_str(), how.c_str()));
+    }
+  }
   auto loaded = create_engine(std::move(model.value()), options.engine);
   if (!loaded.ok()) {
     r.error = loaded.status().with_context("model '" + model_path + "': ").message();
@@ -95,14 +140,19 @@ VariantResult run_variant(const std::string& model_path,
     r.error = pre.status().with_context("model '" + model_path + "': ").message();
     return r;
   }
-  auto source = open_source();
-  if (!source.ok()) {
-    r.error = source.status().message();
-    return r;
+  if (!source) {
+    auto opened = open_source();
+    if (!opened.ok()) {
+      r.error = opened.status().message();
+      return r;
+    }
+    source = std::move(opened.value());
   }
   r.arena_bytes = it.arena_bytes();
   r.num_classes = it.output(0).elements();
-  const std::optional<int64_t> total = source.value()->size();
+  const std::optional<int64_t> total = source->size();
+  // State (an LSTM's) starts from zero for every measurement, as on a new TFLite interpreter.
+  it.reset_state();
 
   std::vector<float> out;
   const ThrottleState throttle_start = read_throttle_state();
@@ -121,7 +171,13 @@ VariantResult run_variant(const std::string& model_path,
       break;
     }
     if (options.max_timed > 0 && static_cast<int64_t>(r.samples_ms.size()) >= options.max_timed) break;
-    SourceItem item = source.value()->next();
+    SourceItem item;
+    if (!pending.empty()) {
+      item = std::move(pending.front());
+      pending.pop_front();
+    } else {
+      item = source->next();
+    }
     if (item.is_end()) break;
     if (item.is_error()) {
       if (item.fatal) {

@@ -55,6 +55,7 @@ struct VariantResult {
   size_t peak_rss_bytes = 0, rss_increase_bytes = 0, arena_bytes = 0;
   int64_t items = 0, item_errors = 0;  // item_errors: skipped items (not a fatal source error)
   std::vector<std::string> item_error_examples;  // the first few, for the log
+  std::vector<std::string> notes;  // what the run decided for the user to know (a dynamic input's shape)
   int64_t num_classes = 0;
   // Accuracy (labelled items only).
   int64_t labelled = 0, top1_correct = 0, top5_correct = 0;

@@ -152,8 +152,10 @@ Status Interpreter::prepare_and_plan() {
 Result<bool> Interpreter::fold_at_prepare(const Node& n, PreparedOp& op) {
   Graph& g = model_->graph();
   size_t out_bytes = 0;
+  // SHAPE reads only its input's shape, which prepare has fixed: its value is known whatever the input.
+  const bool reads_values = n.op() != OpCode::kShape;
   for (int in : n.inputs) {
-    if (in < 0) continue;
+    if (in < 0 || !reads_values) continue;
     const Tensor& t = g.tensors[static_cast<size_t>(in)];
     if (!t.is_constant() || t.is_variable) return false;
   }
@@ -168,6 +170,7 @@ Result<bool> Interpreter::fold_at_prepare(const Node& n, PreparedOp& op) {
   std::vector<uint8_t*> data(g.tensors.size(), nullptr);
   for (int in : n.inputs)
     if (in >= 0) data[static_cast<size_t>(in)] = const_cast<uint8_t*>(g.tensors[static_cast<size_t>(in)].constant);
+  // (A SHAPE node's input may have no data yet; SHAPE never dereferences it.)
   for (int o : n.outputs) {
     const size_t bytes = std::max<size_t>(g.tensors[static_cast<size_t>(o)].bytes(), 1);
     prepared_constants_.emplace_back(bytes, 0);

@@ -107,6 +107,29 @@ def test_failed_variant_recorded(images, d):
     check('good variant measured', 'fmnist-cnn-float32' in got and got['fmnist-cnn-float32'] is None, str(got))
 
 
+def test_dynamic_input_shape(d):
+    # A model stored at [1, 1, 1, 3] with signature [-1, -1, -1, 3] (Keras input_shape=(None, None, 3)):
+    # run gives it the first image's size before preparing, says so, and measures it; with a
+    # configured resize it takes that size instead.
+    dyn = os.path.join(HERE, '..', 'op_models', 'dynamic', 'mobilenet-like-any-size-float32.tflite')
+    imgs = os.path.join(d, 'dyn-images')
+    os.makedirs(imgs, exist_ok=True)
+    for f in ('cat.bmp', 'bird.bmp'):
+        open(os.path.join(imgs, f), 'wb').write(open(os.path.join(ARGS.shared, 'models', 'images', f), 'rb').read())
+    db = os.path.join(d, 'dyn.db')
+    p = run(dyn, '--images', imgs, '--db', db)
+    check('dynamic-shape model runs', p.returncode == 0, p.stderr[-500:])
+    check('dynamic shape is stated', 'dynamic dimensions [-1, -1, -1, 3]: measured at [1, ' in p.stderr and 'first image' in p.stderr, p.stderr)
+    got = rows(db, 'select error, (select count(*) from latency_samples) from measurements')
+    check('dynamic-shape model measured on every image', got == [(None, 1)], str(got))  # first + 1 timed
+    cfg = os.path.join(d, 'dyn.yaml')
+    open(cfg, 'w').write('groups:\n  - name: dyn\n    variants:\n      - path: %s\n    source:\n      images: %s\n'
+                         '    preprocess:\n      resize: {width: 96, height: 80}\n' % (dyn, imgs))
+    p = subprocess.run([ARGS.edgebench, 'run', '--config', cfg, '--db', db], capture_output=True, text=True, timeout=300)
+    check('dynamic shape from the configured resize', p.returncode == 0 and 'measured at [1, 80, 96, 3]' in p.stderr
+          and "resize 96x80" in p.stderr, p.stderr[-800:])
+
+
 def test_missing_camera(d):
     t0 = time.time()
     p = run(model('fmnist-cnn-int8.tflite'), '--camera', '/dev/video99', '--db', os.path.join(d, 'cam.db'), timeout=60)
@@ -176,6 +199,7 @@ def main():
         return 77
     with tempfile.TemporaryDirectory(prefix='ebrun_') as d:
         test_missing_camera(d)
+        test_dynamic_input_shape(d)
         test_camera_video_file(d)
         test_failed_variant_recorded(ARGS.images_cache, d)
         test_query_by_another_user(d)
