@@ -14,6 +14,7 @@ inline constexpr int kExitUsage = 2;  // the command line itself is wrong
 int run_inspect(const std::vector<std::string>& argv);
 int run_infer(const std::vector<std::string>& argv);
 int run_bench(const std::vector<std::string>& argv);
+int run_ops(const std::vector<std::string>& argv);
 int run_run(const std::vector<std::string>& argv);    // full builds only (needs OpenCV and SQLite)
 int run_query(const std::vector<std::string>& argv);  // full builds only (needs SQLite)
 int run_report(const std::vector<std::string>& argv);  // full builds only (needs SQLite)

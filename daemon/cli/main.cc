@@ -35,6 +35,8 @@ Commands:
       Load time, first inference, then K timed inferences after W warm-ups (min, mean, std, p50,
       p90, p99, max), peak resident memory and arena size; --profile-ops adds time per operator
       type and the slowest nodes. Nothing is stored.
+  ops [--format table|markdown|json]
+      The operators this build runs (builtin and custom) and the types each runs in.
 
   Engines: ref = reference kernels, one thread (the correctness baseline); auto (default for bench)
   = the fastest kernels this CPU runs, chosen once at load (AVX2, AVX-512, AVX-512 VNNI, NEON,
@@ -98,6 +100,7 @@ int main(int argc, char** argv) {
   if (cmd == "inspect") return run_inspect(args);
   if (cmd == "infer") return run_infer(args);
   if (cmd == "bench") return run_bench(args);
+  if (cmd == "ops") return run_ops(args);
 #ifdef EDGEBENCH_FULL
   if (cmd == "run") return run_run(args);
   if (cmd == "query") return run_query(args);

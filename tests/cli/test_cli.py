@@ -43,6 +43,18 @@ def clean_failure(p):
     return p.returncode == 1 and len(lines) == 1 and lines[0].startswith('edgebench: ')
 
 
+def test_readme_operator_table():
+    # README's table is `edgebench ops --format markdown` (scripts/update-readme-ops.sh writes it).
+    p = run('ops', '--format', 'markdown')
+    readme = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'README.md')).read()
+    block = readme.split('<!-- ops:begin -->\n', 1)[-1].split('<!-- ops:end -->', 1)[0]
+    check('ops exit 0', p.returncode == 0, p.stderr)
+    check('README operator table matches edgebench ops (run scripts/update-readme-ops.sh)', block == p.stdout,
+          'README:\n%s\nops:\n%s' % (block[:300], p.stdout[:300]))
+    p = run('ops', '--format', 'yaml')
+    check('ops: bad --format is a usage error', p.returncode == 2 and '--format' in p.stderr, p.stderr)
+
+
 def test_custom_op_refused():
     p = run('inspect', model('selfie-segmentation-float16-customop.tflite'))
     check('custom op refused', clean_failure(p) and 'Convolution2DTransposeBias' in p.stderr and 'node 244' in p.stderr, p.stderr)
@@ -179,7 +191,7 @@ def main():
     if not os.path.isdir(os.path.join(ARGS.shared, 'models')):
         print('SKIPPED: shared models not found at %s' % ARGS.shared)
         return 77
-    for t in [test_custom_op_refused, test_inspect_figures, test_truncated_and_flipped, test_input_errors, test_bench_json]:
+    for t in [test_readme_operator_table, test_custom_op_refused, test_inspect_figures, test_truncated_and_flipped, test_input_errors, test_bench_json]:
         t()
     failed = sum(1 for _, ok, _ in RESULTS if not ok)
     print('%d passed, %d failed' % (len(RESULTS) - failed, failed))

@@ -36,8 +36,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 class Spec:
     """One model input: shape, dtype ('float32', 'int32', 'int64', 'bool'), value range for random data."""
 
-    def __init__(self, shape, dtype='float32', lo=-1.0, hi=1.0):
+    def __init__(self, shape, dtype='float32', lo=-1.0, hi=1.0, signature=None):
+        """signature: the shape the model declares, with None for dynamic dimensions (default: shape)."""
         self.shape, self.dtype, self.lo, self.hi = tuple(shape), dtype, lo, hi
+        self.signature = tuple(signature) if signature is not None else self.shape
 
     def sample(self, rng):
         if self.dtype == 'bool':
@@ -47,7 +49,7 @@ class Spec:
         return rng.uniform(self.lo, self.hi, self.shape).astype(np.float32)
 
     def tensor_spec(self):
-        return tf.TensorSpec(self.shape, getattr(tf, self.dtype))
+        return tf.TensorSpec(self.signature, getattr(tf, self.dtype))
 
 
 class Family:
@@ -97,6 +99,9 @@ class Family:
                 with open(path, 'wb') as f:
                     f.write(blob)
                 interp = Interpreter(model_path=path)
+                for i, d in enumerate(interp.get_input_details()):
+                    if i < len(specs) and -1 in list(d['shape_signature']):
+                        interp.resize_tensor_input(d['index'], specs[i].shape)  # dynamic: the spec's shape
                 interp.allocate_tensors()
                 ins, outs = interp.get_input_details(), interp.get_output_details()
                 for k in range(seeds):
