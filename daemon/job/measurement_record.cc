@@ -70,7 +70,7 @@ store::Measurement to_measurement(const MeasurementKey& key, const VariantResult
   }
   m.throttled = r.throttled;
   for (const auto& s : r.device_samples)
-    m.device_samples.push_back({s.elapsed_ms, store::utc_now_iso8601(), s.reading.cpu_temp_c, s.reading.cpu_freq_mhz});
+    m.device_samples.push_back({s.elapsed_ms, store::utc_iso8601(s.utc), s.reading.cpu_temp_c, s.reading.cpu_freq_mhz});
   // Nodes that never ran in the timed part (e.g. no timed inference at all) carry nothing worth storing.
   for (const NodeTime& n : r.node_times)
     if (n.invocations > 0) m.op_profile.push_back({n.node, n.op, n.total_ms});

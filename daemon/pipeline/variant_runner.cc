@@ -163,7 +163,7 @@ VariantResult run_variant(const std::string& model_path,
   for (;;) {
     const auto now = Clock::now();
     if (now >= next_sample) {
-      r.device_samples.push_back({ms_between(t_start, now), read_device_sample()});
+      r.device_samples.push_back({ms_between(t_start, now), std::chrono::system_clock::now(), read_device_sample()});
       next_sample = now + std::chrono::milliseconds(static_cast<int64_t>(options.device_sample_period_s * 1000));
     }
     if (options.stop_requested && options.stop_requested()) {

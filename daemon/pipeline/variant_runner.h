@@ -2,6 +2,7 @@
 // memory, accuracy against labels, and drift against the reference variant's outputs on the same items.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -37,6 +38,7 @@ struct VariantRunOptions {
 
 struct DeviceSampleAt {
   double elapsed_ms = 0;
+  std::chrono::system_clock::time_point utc;  // wall clock when the sample was taken (stored as its time)
   DeviceReading reading;
 };
 

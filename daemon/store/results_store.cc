@@ -207,8 +207,9 @@ Status check_database_identity(const SqliteDb& db, bool read_only) {
 
 }  // namespace
 
-std::string utc_now_iso8601() {
-  const auto now = std::chrono::system_clock::now();
+std::string utc_now_iso8601() { return utc_iso8601(std::chrono::system_clock::now()); }
+
+std::string utc_iso8601(std::chrono::system_clock::time_point now) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};

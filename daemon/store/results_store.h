@@ -35,6 +35,7 @@ struct OpenOptions {
 
 // "2024-05-01T12:00:00.123Z": the timestamp format of the store.
 std::string utc_now_iso8601();
+std::string utc_iso8601(std::chrono::system_clock::time_point t);  // same format, for a given time
 
 class ResultsStore {
  public:
