@@ -120,8 +120,14 @@ Result<std::optional<Shape>> dynamic_image_input_shape(const Tensor& input, cons
   if (sig.size() != 4 && !(sig.size() == 3 && !nchw))
     return error("input '%s' has dynamic dimensions %s: not an image input ([1, H, W, C], [1, H, W] or [1, C, H, W])",
                  name, shape_str(sig).c_str());
+  // Only height and width need a size from outside; a dynamic batch is 1, dynamic channels the pipeline's.
+  const size_t h_dim = nchw ? 2 : 1, w_dim = nchw ? 3 : 2;
   int width = options.width, height = options.height;
-  if (width > 0 && height > 0) {
+  if (sig[h_dim] != -1 && sig[w_dim] != -1) {
+    width = sig[w_dim];
+    height = sig[h_dim];
+    *how = "the model";
+  } else if (width > 0 && height > 0) {
     *how = strfmt("the pipeline's resize %dx%d", width, height);
   } else if (image_width > 0 && image_height > 0) {
     width = image_width;

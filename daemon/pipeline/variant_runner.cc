@@ -85,9 +85,11 @@ VariantResult run_variant(const std::string& model_path,
     const Graph& g = model.value()->graph();
     const Tensor& in = g.tensors[static_cast<size_t>(g.inputs[0])];
     const PreprocessOptions po = options.preprocess ? *options.preprocess : range_options(options.range_lo, options.range_hi);
-    const bool dynamic = std::find(in.signature.begin(), in.signature.end(), -1) != in.signature.end();
+    // Only a dynamic height or width needs an image to size it (a dynamic batch is 1).
+    const size_t h_dim = po.layout == ImageLayout::kNCHW ? 2 : 1;
+    const bool dynamic_hw = in.signature.size() > h_dim + 1 && (in.signature[h_dim] == -1 || in.signature[h_dim + 1] == -1);
     int image_w = 0, image_h = 0;
-    if (dynamic && (po.width <= 0 || po.height <= 0)) {
+    if (dynamic_hw && (po.width <= 0 || po.height <= 0)) {
       auto opened = open_source();
       if (!opened.ok()) {
         r.error = opened.status().message();
@@ -111,7 +113,7 @@ VariantResult run_variant(const std::string& model_path,
       r.error = shape.status().with_context("model '" + model_path + "': ").message();
       return r;
     }
-    if (*shape) {
+    if (*shape && **shape != in.shape) {
       Status s = model.value()->set_input_shape(0, **shape);
       if (!s.ok()) {
         r.error = s.with_context("model '" + model_path + "': ").message();
