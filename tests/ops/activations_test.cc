@@ -154,7 +154,7 @@ TEST(ActivationsQuant, LogisticInt8UsesTable) {
   std::string k;
   const float is = 0.06f;
   const auto y = run_quant<int8_t>(OpCode::kLogistic, is, -5, 1.0f / 256, -128, 0.2f, &k);
-  EXPECT_EQ(k, "logistic_int8_lut_ref");
+  EXPECT_EQ(k, "logistic_qs8_lut_ref");
   check_against(y, is, -5, 1.0f / 256, -128, -128, 127, [](double v) { return 1.0 / (1.0 + std::exp(-v)); });
   EXPECT_EQ(y[static_cast<size_t>(-5 + 128)], 0);  // sigmoid(0) = 0.5 -> 128 - 128
 }

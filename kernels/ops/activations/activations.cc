@@ -1,5 +1,6 @@
 // prepare_relu, prepare_relu6, prepare_leaky_relu, prepare_tanh, prepare_logistic, prepare_hard_swish.
 #include "kernels/ops/activations/activations.h"
+#include "kernels/ops/lut/lut_x8.h"
 
 #include <cmath>
 #include <limits>
@@ -92,11 +93,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantized(ActKind kind, PrepareConte
                           : kind == ActKind::kLogistic ? logistic_value
                                                        : hard_swish_value;
       const LookupTable8 t = make_lookup_table<T>(is, izp, os, ozp, f);
-      const char* name = kind == ActKind::kTanh       ? (s8 ? "tanh_int8_lut_ref" : "tanh_uint8_lut_ref")
-                         : kind == ActKind::kLogistic ? (s8 ? "logistic_int8_lut_ref" : "logistic_uint8_lut_ref")
-                                                      : (s8 ? "hard_swish_int8_lut_ref" : "hard_swish_uint8_lut_ref");
-      return bind_kernel(
-          name, [=](const RunContext& c) { lookup_table_8bit_ref(t, c.in<uint8_t>(ii), c.out<uint8_t>(io), n); });
+      const char* op = kind == ActKind::kTanh ? "tanh" : kind == ActKind::kLogistic ? "logistic" : "hard_swish";
+      return bind_lut_x8(ctx.isa(), std::string(op) + (s8 ? "_qs8" : "_qu8"), t.table, ii, io, n);
     }
   }
   return error("unknown activation kind");
