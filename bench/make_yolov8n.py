@@ -18,7 +18,7 @@ functional API with random, seeded weights and converts it with tf.lite.TFLiteCo
     normalised by the image size as the tflite/edgetpu export does (Detect: `norm = strides /
     (stride[0] * grid_size)`), sigmoid of the classes, output [1, 4 + nc, N].
 
-Channels: make_divisible(min(c, 1024) * width, 8); repeats: max(round(n * depth), 1). At --imgsz 640
+Channels: make_divisible(min(c, --max-channels 1024) * width, 8); repeats: max(round(n * depth), 1). At --imgsz 640
 --width 0.25 --depth 0.33 --nc 80 (YOLOv8n) it reports 3.16 M parameters (Ultralytics: 3,157,200)
 and 8.7 GFLOPs (2 x multiply-adds, as Ultralytics counts).
 
@@ -53,8 +53,10 @@ from keras import layers  # noqa: E402
 
 REG_MAX = 16
 STRIDES = (8, 16, 32)
-HEAD_GAIN = 8.0   # see randomize()
+HEAD_GAIN = 4.0   # see randomize()
 CLS_BIAS = -3.0
+CALIB_SIZE = 128  # BatchNorm statistics: measured at --imgsz, at least this, on as many random
+CALIB_IMAGES = 8  # images as make CALIB_IMAGES of CALIB_SIZE (at least 2)
 
 
 def make_divisible(x, d=8):
@@ -83,8 +85,8 @@ class UpNearest(layers.UpSampling2D):
 
 
 class Builder:
-    def __init__(self, width, depth):
-        self.width, self.depth = width, depth
+    def __init__(self, width, depth, max_channels=1024):
+        self.width, self.depth, self.max_channels = width, depth, max_channels
         self.n = collections.Counter()
 
     def name(self, kind):
@@ -92,7 +94,7 @@ class Builder:
         return '%s%d' % (kind, self.n[kind])
 
     def ch(self, c):
-        return make_divisible(min(c, 1024) * self.width, 8)
+        return make_divisible(min(c, self.max_channels) * self.width, 8)
 
     def reps(self, n):
         return max(round(n * self.depth), 1) if n > 1 else n
@@ -127,10 +129,10 @@ class Builder:
         return UpNearest(2, interpolation='nearest', name=self.name('up'))(x)
 
 
-def build_heads(imgsz, width=0.25, depth=0.33, nc=80, reg_max=REG_MAX):
+def build_heads(imgsz, width=0.25, depth=0.33, nc=80, reg_max=REG_MAX, max_channels=1024):
     """Keras functional YOLOv8 backbone + neck + Detect convolutions: outputs the three levels'
     [1, H, W, 4*reg_max + nc] (box DFL logits, class logits)."""
-    b = Builder(width, depth)
+    b = Builder(width, depth, max_channels)
     inp = keras.Input((imgsz, imgsz, 3), batch_size=1, name='images')
     x = b.conv(inp, b.ch(64), 3, 2)                       # 0 P1/2
     x = b.conv(x, b.ch(128), 3, 2)                        # 1 P2/4
@@ -162,14 +164,21 @@ def build_heads(imgsz, width=0.25, depth=0.33, nc=80, reg_max=REG_MAX):
     return keras.Model(inp, outs, name='yolov8')
 
 
-def randomize(model, seed, imgsz, nc):
-    """Seeded random weights in a fixed order: conv kernels N(0, 1/fan_in), BatchNorm with non-trivial
-    gamma/beta/moving statistics, Detect's box bias 1.0 as Ultralytics initialises it. Unlike a fresh
-    Ultralytics model (class bias log(5/nc/(640/s)^2), about -11, and DFL logits nearly flat), the
-    final 1x1 convs get HEAD_GAIN x larger weights and class bias CLS_BIAS, so that, like a trained
-    model's, the DFL softmaxes are peaked and the class scores spread over (0, 1) instead of all
-    rounding to 0 in int8."""
+def randomize(model, seed, probe=None):
+    """Seeded random weights in a fixed order: conv kernels N(0, 1/fan_in), Detect's box bias 1.0 as
+    Ultralytics initialises it, and BatchNorm like a trained network's: gamma U(0.6, 1.6), beta
+    N(0, 0.3), and moving statistics near the channel's actual mean and variance on random images
+    (set layer by layer, then perturbed), so that folding is exercised, activations neither vanish
+    nor explode through the 57 convolutions, and the output depends on the input (with plain random
+    statistics a deep random net outputs nearly the same thing for every image). Unlike a fresh
+    Ultralytics model (class bias log(5/nc/(640/s)^2), about -11), the final 1x1 convs get
+    HEAD_GAIN x larger weights and class bias CLS_BIAS, so that, as in a trained model, the DFL
+    softmaxes are peaked and the class scores spread over (0, 1) instead of all rounding to 0 in int8.
+    probe: the same network built at CALIB_SIZE to measure the statistics on when the model's input
+    is smaller (weights do not depend on the input size; a 2x2 P5 map is too few samples), or None
+    for the model itself."""
     rng = np.random.default_rng(seed)
+    bns = []
     for layer in model.layers:
         if isinstance(layer, layers.Conv2D):
             k = layer.kernel
@@ -185,8 +194,26 @@ def randomize(model, seed, imgsz, nc):
             c = layer.gamma.shape[0]
             layer.gamma.assign(rng.uniform(0.6, 1.6, c).astype(np.float32))
             layer.beta.assign(rng.normal(0.0, 0.3, c).astype(np.float32))
-            layer.moving_mean.assign(rng.normal(0.0, 0.3, c).astype(np.float32))
-            layer.moving_variance.assign(rng.uniform(0.4, 1.6, c).astype(np.float32))
+            bns.append(layer)
+    # each BatchNorm's input measured on `probe` (the same network at CALIB_SIZE, or the model itself)
+    probe = probe or model
+    if probe is not model:
+        probe.set_weights(model.get_weights())
+    pbns = [probe.get_layer(bn.name) for bn in bns]
+    probe_out = keras.Model(probe.inputs, [bn.input for bn in pbns])
+    size = probe.inputs[0].shape[1]
+    count = max(2, round(CALIB_IMAGES * (CALIB_SIZE / size) ** 2))
+    images = rng.uniform(0.0, 1.0, (count, size, size, 3)).astype(np.float32)
+    for i, (bn, pbn) in enumerate(zip(bns, pbns)):
+        x = probe_out(images, training=False)[i].numpy()
+        mean, var = x.mean(axis=(0, 1, 2)), x.var(axis=(0, 1, 2))
+        var = np.maximum(var, 0.1 * np.median(var))  # a nearly constant channel must not amplify
+        c = mean.shape[0]
+        mean = (mean + rng.normal(0.0, 0.2, c) * np.sqrt(var)).astype(np.float32)
+        var = (var * rng.uniform(0.7, 1.4, c) + 1e-3).astype(np.float32)
+        for layer in {id(bn): bn, id(pbn): pbn}.values():
+            layer.moving_mean.assign(mean)
+            layer.moving_variance.assign(var)
 
 
 class Detector(tf.Module):
@@ -231,9 +258,10 @@ class Detector(tf.Module):
         return tf.concat([dbox, tf.sigmoid(cls)], axis=1)                      # [1, 4 + nc, N]
 
 
-def build_detector(imgsz=640, width=0.25, depth=0.33, nc=80, seed=8, reg_max=REG_MAX):
-    heads = build_heads(imgsz, width, depth, nc, reg_max)
-    randomize(heads, seed, imgsz, nc)
+def build_detector(imgsz=640, width=0.25, depth=0.33, nc=80, seed=8, reg_max=REG_MAX, max_channels=1024):
+    heads = build_heads(imgsz, width, depth, nc, reg_max, max_channels)
+    probe = build_heads(CALIB_SIZE, width, depth, nc, reg_max, max_channels) if imgsz < CALIB_SIZE else None
+    randomize(heads, seed, probe)
     return Detector(heads, imgsz, nc, reg_max)
 
 
@@ -333,6 +361,7 @@ def main():
     ap.add_argument('--width', type=float, default=0.25)
     ap.add_argument('--depth', type=float, default=0.33)
     ap.add_argument('--nc', type=int, default=80)
+    ap.add_argument('--max-channels', type=int, default=1024, help='scale cap before --width (n, s: 1024; m: 768; l, x: 512)')
     ap.add_argument('--reg-max', type=int, default=REG_MAX, help='DFL bins (Detect(reg_max=16))')
     ap.add_argument('--seed', type=int, default=8)
     ap.add_argument('--calib', type=int, default=8, help='representative images for int8 modes')
@@ -344,7 +373,7 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     scale = {(0.25, 0.33): 'n', (0.5, 0.33): 's', (0.75, 0.67): 'm', (1.0, 1.0): 'l', (1.25, 1.0): 'x'}
     stem = a.name or 'yolov8%s-%d' % (scale.get((a.width, a.depth), '-w%g-d%g' % (a.width, a.depth)), a.imgsz)
-    det = build_detector(a.imgsz, a.width, a.depth, a.nc, a.seed, a.reg_max)
+    det = build_detector(a.imgsz, a.width, a.depth, a.nc, a.seed, a.reg_max, a.max_channels)
     print('%s: %d parameters, %.2f GFLOPs at %d (nc %d, %d anchors)'
           % (stem, count_params(det.heads, a.reg_max), count_gflops(det.heads), a.imgsz, a.nc, det.n))
     for mode in a.modes.split(','):
