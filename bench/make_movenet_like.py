@@ -18,21 +18,24 @@ Structure, after the real MoveNet SinglePose Lightning (int8, uint8 input, float
     + 1.8, DIV), ARG_MAX / FLOOR_DIV again, GATHER_ND of the offsets and of the scores, CAST to
     float, output [1, 1, 17, 3] (y, x normalised to [0, 1], score).
 
-At --imgsz 192 --alpha 1.0 it has 2.3 M parameters (the real Lightning: about 2.3 M; its int8
-file is 2.9 MB).
+At --imgsz 192 --alpha 1.0: 2.37 M parameters (with BatchNorm statistics), 0.54 GFLOPs; int8 file
+2.75 MB (the real Lightning int8: 2.9 MB) with the real one's 50 CONV_2D, 24 DEPTHWISE_CONV_2D and 19
+ADD, and its decoding operators.
 
 Modes (--modes, comma-separated):
   float32   as converted (still uint8 input: CAST inside)
-  int8      MoveNet's: integer-quantised with float fallback for SQRT / DIV (TFLITE_BUILTINS
-            allowed), uint8 input, float32 output, calibrated on --calib random images
+  int8      MoveNet's: integer-quantised, float fallback allowed (TFLITE_BUILTINS), uint8 input,
+            float32 output, calibrated on --calib random images. TensorFlow 2.21's converter makes
+            SQRT and DIV int8 (the real MoveNet, an older conversion, runs them in float between
+            DEQUANTIZE/QUANTIZE).
   float16   float16 weights
   dynamic   dynamic-range quantisation
 
 Usage (outputs are for benchmarks and are NOT committed):
   /opt/tfenv/bin/python bench/make_movenet_like.py --out /tmp/movenet            # 192, float32+int8
   /opt/tfenv/bin/python bench/make_movenet_like.py --imgsz 256 --out /tmp/movenet   # Thunder-sized input
-Writes DIR/movenet-like-<imgsz>-<mode>.tflite and prints parameters, sizes, op histograms and one
-LiteRT run. tests/op_models/make_yolo.py imports build_movenet() for a small committed test model.
+Writes DIR/movenet-like-<imgsz>-<mode>.tflite and prints parameters, sizes, op histograms and a
+LiteRT sanity run. tests/op_models/make_yolo.py imports build_movenet() for a small committed test model.
 """
 import argparse
 import math
@@ -180,7 +183,7 @@ def build_movenet(imgsz=192, alpha=1.0, last=1280, seed=17):
 def convert(fn, imgsz, mode, calib=8, seed=0):
     """mode 'int8' is MoveNet's: integer where possible (float SQRT/DIV), uint8 in, float out."""
     spec = tf.TensorSpec([1, imgsz, imgsz, 3], tf.uint8)
-    concrete = tf.function(fn, input_signature=[spec]).get_concrete_function()
+    concrete = tf.function(fn, input_signature=[spec], autograph=False).get_concrete_function()
     conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete])  # no trackable: variables are frozen
     if mode != 'float32':
         conv.optimizations = [tf.lite.Optimize.DEFAULT]
@@ -225,7 +228,7 @@ def main():
         print_histogram(blob)
         dt, res = litert_run(path)
         for r in res:
-            print('    LiteRT: %s %s %s in [%.4g, %.4g], %.3f s (1 thread)' % (r + (dt,)))
+            print('    LiteRT: %s %s %s in [%.4g, %.4g], %.4f s (median, 1 thread)' % (r + (dt,)))
         sys.stdout.flush()
 
 
