@@ -34,7 +34,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class Spec:
-    """One model input: shape, dtype ('float32', 'int32', 'int64', 'bool'), value range for random data."""
+    """One model input: shape, dtype ('float32', 'int32', 'int64', 'uint8', 'int8', 'bool'), value range
+    for random data (integers lo..hi inclusive)."""
 
     def __init__(self, shape, dtype='float32', lo=-1.0, hi=1.0, signature=None):
         """signature: the shape the model declares, with None for dynamic dimensions (default: shape)."""
@@ -44,7 +45,7 @@ class Spec:
     def sample(self, rng):
         if self.dtype == 'bool':
             return rng.integers(0, 2, self.shape).astype(bool)
-        if self.dtype in ('int32', 'int64'):
+        if self.dtype in ('int32', 'int64', 'uint8', 'int8'):
             return rng.integers(int(self.lo), int(self.hi) + 1, self.shape).astype(self.dtype)
         return rng.uniform(self.lo, self.hi, self.shape).astype(np.float32)
 
@@ -60,7 +61,9 @@ class Family:
         self.models = []
 
     def add(self, name, fn, specs, modes=('float32',), seeds=2, tolerance=None):
-        """fn(*tensors) -> tensor or tuple of tensors. tolerance: absolute, overrides the default rule."""
+        """fn(*tensors) -> tensor or tuple of tensors. tolerance: absolute, overrides the default rule; or
+        a callable (interpreter, output detail, expected array) -> absolute tolerance, or None for the
+        default rule (to derive it from the converted model, e.g. its output quantization)."""
         self.models.append((name, fn, specs, modes, seeds, tolerance))
 
     def _convert(self, fn, specs, mode, rng):
@@ -122,8 +125,9 @@ class Family:
                     for j, d in enumerate(outs):
                         y = interp.get_tensor(d['index'])
                         np.save(os.path.join(cdir, 'expected_%d.npy' % j), y)
-                        if tolerance is not None:
-                            tol = float(tolerance)
+                        tol = tolerance(interp, d, y) if callable(tolerance) else tolerance
+                        if tol is not None:
+                            tol = float(tol)
                         elif np.issubdtype(y.dtype, np.integer) or y.dtype == bool:
                             tol = 1.0 if d['quantization'][0] else 0.0
                         else:
