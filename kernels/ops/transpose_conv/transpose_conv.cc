@@ -7,6 +7,7 @@
 #include "kernels/common/checked_math.h"
 #include "kernels/ops/ops.h"
 #include "kernels/ops/transpose_conv/transpose_conv.h"
+#include "kernels/ops/transpose_conv/transpose_conv_fast.h"
 
 namespace eb {
 namespace {
@@ -108,6 +109,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_transpose_conv(PrepareContext& ctx) 
       const FloatRange r = activation_range_float(o.activation);
       p.act_min = r.min;
       p.act_max = r.max;
+      if (ctx.isa() != Isa::kReference) op = prepare_transpose_conv_fast_f32(ctx, p, wi, ii, bi, oi);
+      if (op) break;
       op = bind_kernel("transpose_conv_f32_ref", [p, ii, wi, bi, oi](const RunContext& c) {
         transpose_conv_f32_ref(p, c.in<float>(ii), c.in<float>(wi), bi >= 0 ? c.in<float>(bi) : nullptr,
                                c.out<float>(oi));
