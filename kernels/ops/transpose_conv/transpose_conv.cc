@@ -121,6 +121,10 @@ Result<std::unique_ptr<PreparedOp>> prepare_transpose_conv(PrepareContext& ctx) 
     case ConvMode::kUInt8:
       EB_RETURN_IF_ERROR(prepare_conv_requant(in, w, bias, out, o.activation, /*channel_axis=*/0, g.out_c,
                                               RequantScheme::kXnnpackFp32, p.requant));
+      if (mode == ConvMode::kInt8 && ctx.isa() != Isa::kReference) {
+        EB_ASSIGN_OR_RETURN(op, prepare_transpose_conv_fast_qs8(ctx, p, wi, ii, bi, oi));
+        if (op) break;
+      }
       if (mode == ConvMode::kInt8)
         op = std::make_unique<TransposeConvQuantOp<int8_t>>(p, ii, wi, bi, oi, "transpose_conv_qs8_ref");
       else
