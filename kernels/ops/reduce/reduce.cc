@@ -1,5 +1,6 @@
 // prepare_sum / prepare_reduce_max / prepare_reduce_min / prepare_reduce_prod: resolve the constant axes
 // into a ReduceShape, check the types each reduction runs in, bind the kernel (see reduce.h).
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -78,6 +79,20 @@ class SumRequantOp final : public PreparedOp {
   const char* name_;
 };
 
+class ProdQs8Op final : public PreparedOp {
+ public:
+  ProdQs8Op(const ReduceProdQuantParams& p, int in, int out) : p_(p), in_(in), out_(out) {}
+  void run(const RunContext& c) override {
+    reduce_prod_qs8_ref(p_, c.in<int8_t>(in_), reinterpret_cast<int32_t*>(c.scratch), c.out<int8_t>(out_));
+  }
+  const char* kernel_name() const override { return "reduce_prod_qs8_ref"; }
+  size_t scratch_bytes() const override { return static_cast<size_t>(p_.shape.out_elements) * sizeof(int32_t); }
+
+ private:
+  ReduceProdQuantParams p_;
+  int in_, out_;
+};
+
 template <typename T>
 std::unique_ptr<PreparedOp> bind_reduce(const char* name, ReduceKind kind, const ReduceShape& s, int in, int out) {
   return bind_kernel(name, [=](const RunContext& c) { reduce_ref<T>(kind, s, c.in<T>(in), c.out<T>(out)); });
@@ -104,6 +119,24 @@ Result<std::unique_ptr<PreparedOp>> prepare_reduction(PrepareContext& ctx, Reduc
   const bool q8 = in.dtype == DType::kInt8 || in.dtype == DType::kUInt8;
   if (q8) {
     const char* name = in.dtype == DType::kInt8 ? names.qs8 : names.qu8;
+    if (kind == ReduceKind::kProd && in.dtype == DType::kInt8 && in.quant.present()) {
+      EB_RETURN_IF_ERROR(check_per_tensor_quant(in, "input"));
+      EB_RETURN_IF_ERROR(check_per_tensor_quant(out, "output"));
+      ReduceProdQuantParams p;
+      p.shape = s;
+      p.input_zero_point = in.quant.zp0();
+      p.output_zero_point = out.quant.zp0();
+      if (s.in_elements > 0 && s.out_elements > 0) {
+        // TFLite's GetQuantProdScaling, with its integer count input_size / output_size.
+        const double count = static_cast<double>(s.in_elements / s.out_elements);
+        p.multiplier = quantize_multiplier(static_cast<double>(in.quant.scale0()) /
+                                           std::pow(static_cast<double>(out.quant.scale0()), 1.0 / count));
+        if (p.multiplier.shift >= 8)
+          return error("input '%s' / output '%s' scales give a product rescale of 2^%d or more; at most 2^7 is "
+                       "supported", in.name.c_str(), out.name.c_str(), p.multiplier.shift);
+      }
+      return std::unique_ptr<PreparedOp>(new ProdQs8Op(p, ii, oi));
+    }
     if (!name)
       return error("input '%s' is %s; this reduction runs float32 and int32 only", in.name.c_str(),
                    dtype_name(in.dtype));
@@ -161,7 +194,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_reduce_min(PrepareContext& ctx) {
                             "reduce_min_s64_ref"});
 }
 
-// Quantized PROD rescales after every multiplication in TFLite; only the plain types run here.
+// int8 PROD (quantized input) rescales after every multiplication, as TFLite; uint8 is refused.
 Result<std::unique_ptr<PreparedOp>> prepare_reduce_prod(PrepareContext& ctx) {
   return prepare_reduction(ctx, ReduceKind::kProd,
                            {"reduce_prod_f32_ref", nullptr, nullptr, "reduce_prod_s32_ref", "reduce_prod_s64_ref"});

@@ -15,6 +15,8 @@
 
 #include <cstdint>
 
+#include "kernels/common/quantization.h"
+
 namespace eb {
 
 constexpr int kReduceMaxRank = 8;
@@ -36,6 +38,16 @@ struct ReduceSumQuantParams {
   int32_t input_zero_point = 0, output_zero_point = 0;
 };
 
+// int8 REDUCE_PROD (TFLite's QuantizedReduceProd): per output, the first element (all reduced indices 0,
+// the row-major walk's first) gives acc = x - in_zp; every next one acc = MBQM64(acc * (x - in_zp)), the
+// multiplier being in_scale / out_scale^(1 / count) (double); finally MBQM64(acc) + out_zp, clamped.
+// MBQM64 is TFLite's int64 MultiplyByQuantizedMultiplier (a 16-bit rounded multiplier, one rounding).
+struct ReduceProdQuantParams {
+  ReduceShape shape;
+  int32_t input_zero_point = 0, output_zero_point = 0;
+  QuantizedMultiplier multiplier;  // shift within [-31, 7]
+};
+
 enum class ReduceKind : uint8_t { kSum, kMax, kMin, kProd };
 
 // Plain reductions (output type = input type). int8/uint8 SUM here is the same-quantization case.
@@ -45,5 +57,8 @@ void reduce_ref(ReduceKind kind, const ReduceShape& s, const T* input, T* output
 // int8/uint8 SUM with requantization; `acc` is scratch of s.out_elements int32.
 template <typename T>
 void reduce_sum_requant_ref(const ReduceSumQuantParams& p, const T* input, int32_t* acc, T* output);
+
+// `acc` is scratch of s.out_elements int32.
+void reduce_prod_qs8_ref(const ReduceProdQuantParams& p, const int8_t* input, int32_t* acc, int8_t* output);
 
 }  // namespace eb

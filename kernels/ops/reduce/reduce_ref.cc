@@ -86,6 +86,41 @@ void reduce_sum_requant_ref(const ReduceSumQuantParams& p, const T* input, int32
     output[o] = static_cast<T>(requantize_fp32(acc[o] - offset, p.scale, p.output_zero_point, kLo, kHi));
 }
 
+namespace {
+
+// TFLite's MultiplyByQuantizedMultiplier for an int64 x (|x| < 2^47, shift < 8).
+int32_t multiply_by_quantized_multiplier_64(int64_t x, QuantizedMultiplier qm) {
+  const int32_t reduced = qm.multiplier < 0x7FFF0000 ? (qm.multiplier + (1 << 15)) >> 16 : 0x7FFF;
+  const int total_shift = 15 - qm.shift;
+  return static_cast<int32_t>((x * reduced + (int64_t{1} << (total_shift - 1))) >> total_shift);
+}
+
+}  // namespace
+
+void reduce_prod_qs8_ref(const ReduceProdQuantParams& p, const int8_t* input, int32_t* acc, int8_t* output) {
+  const ReduceShape& s = p.shape;
+  if (s.in_elements == 0) return;  // TFLite leaves the output as it is
+  int32_t idx[kReduceMaxRank] = {};
+  int64_t out = 0;
+  for (int64_t i = 0; i < s.in_elements; ++i) {
+    bool first = true;  // every reduced index (out_step 0) at 0
+    for (int d = 0; d < s.rank; ++d)
+      if (s.out_step[d] == 0 && idx[d] != 0) first = false;
+    const int32_t x = input[i] - p.input_zero_point;
+    acc[out] = first ? x : multiply_by_quantized_multiplier_64(static_cast<int64_t>(acc[out]) * x, p.multiplier);
+    for (int d = s.rank - 1; d >= 0; --d) {
+      out += s.out_step[d];
+      if (++idx[d] < s.in_dims[d]) break;
+      out -= s.out_step[d] * idx[d];
+      idx[d] = 0;
+    }
+  }
+  for (int64_t o = 0; o < s.out_elements; ++o) {
+    const int32_t q = multiply_by_quantized_multiplier_64(acc[o], p.multiplier) + p.output_zero_point;
+    output[o] = static_cast<int8_t>(std::clamp(q, -128, 127));
+  }
+}
+
 template void reduce_ref<float>(ReduceKind, const ReduceShape&, const float*, float*);
 template void reduce_ref<int8_t>(ReduceKind, const ReduceShape&, const int8_t*, int8_t*);
 template void reduce_ref<uint8_t>(ReduceKind, const ReduceShape&, const uint8_t*, uint8_t*);
