@@ -76,6 +76,23 @@ TEST(BatchMatMul, Int8Requantizes) {
   EXPECT_STREQ(h.prepared()->kernel_name(), "batch_matmul_qs8_ref");
 }
 
+TEST(BatchMatMul, HybridQuantizesEachLhsRow) {
+  // Row 0 (1, -0.5) quantizes symmetrically to (127, -64) with scale 1/127; weights (2, 4) x 0.5.
+  // total = 127 * 2 - 64 * 4 = -2 -> -2 * (1/127) * 0.5. Row 1 is all zero: scale 1, q 0.
+  OpHarness h(OpCode::kBatchMatMul);
+  h.add_input(DType::kFloat32, {2, 2}, std::vector<float>{1.0f, -0.5f, 0.0f, 0.0f});
+  h.add_constant(DType::kInt8, {2, 1}, std::vector<int8_t>{2, 4}, qparams(0.5f, 0));
+  const int out = h.add_output(DType::kFloat32);
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  const std::vector<float> y = h.output<float>(out);
+  EXPECT_FLOAT_EQ(y[0], -2.0f * (1.0f / 127.0f * 0.5f));
+  EXPECT_EQ(y[1], 0.0f);
+  EXPECT_STREQ(h.prepared()->kernel_name(), "batch_matmul_hybrid_ref");
+  h.node().options.asymmetric_quantize_inputs = true;  // the exact product 1 * 2 * 0.5 - 0.5 * 4 * 0.5 = 0
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  EXPECT_NEAR(h.output<float>(out)[0], 0.0f, 0.01f);
+}
+
 TEST(BatchMatMul, Refusals) {
   auto prep = [](Shape a, Shape b, DType ta, DType tb) {
     OpHarness h(OpCode::kBatchMatMul);
@@ -88,7 +105,8 @@ TEST(BatchMatMul, Refusals) {
   EXPECT_FALSE(prep({2, 2, 3}, {3, 3, 5}, DType::kFloat32, DType::kFloat32).ok());         // batch 2 vs 3
   EXPECT_FALSE(prep({3}, {3, 5}, DType::kFloat32, DType::kFloat32).ok());                  // rank 1
   EXPECT_FALSE(prep({1, 1, 1, 1, 2, 3}, {3, 5}, DType::kFloat32, DType::kFloat32).ok());   // rank 6
-  EXPECT_FALSE(prep({2, 3}, {3, 5}, DType::kFloat32, DType::kInt8).ok());                  // hybrid
+  EXPECT_FALSE(prep({2, 3}, {3, 5}, DType::kFloat32, DType::kInt8).ok());                  // hybrid, weights not constant
+  EXPECT_FALSE(prep({2, 3}, {3, 5}, DType::kInt8, DType::kFloat32).ok());
   EXPECT_FALSE(prep({2, 3}, {3, 5}, DType::kInt32, DType::kInt32).ok());
   EXPECT_FALSE(prep({2, 3}, {3, 5}, DType::kInt8, DType::kInt8).ok());                     // no quantization
 }

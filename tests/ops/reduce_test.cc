@@ -106,6 +106,18 @@ TEST(ReduceOps, QuantizedSumSameQuantizationWraps) {
   EXPECT_EQ(h.output<uint8_t>(out), (std::vector<uint8_t>{4}));  // 260 mod 256, as TFLite's uint8 loop
 }
 
+TEST(ReduceOps, QuantizedProdRescalesEachStep) {
+  // in (x - 0) * 0.5, out scale 0.25: multiplier 0.5 / 0.25^(1/2) = 1. acc = 4, then 4 * 6 = 24 -> 24
+  // (the value 2 * 3 = 6 is 24 steps of 0.25).
+  OpHarness h(OpCode::kReduceProd);
+  h.add_input(DType::kInt8, {1, 2}, std::vector<int8_t>{4, 6}, qparams(0.5f, 0));
+  h.add_constant(DType::kInt32, {1}, std::vector<int32_t>{1});
+  const int out = h.add_output(DType::kInt8, qparams(0.25f, 0));
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  EXPECT_EQ(h.output<int8_t>(out), (std::vector<int8_t>{24}));
+  EXPECT_STREQ(h.prepared()->kernel_name(), "reduce_prod_qs8_ref");
+}
+
 TEST(ReduceOps, Refusals) {
   auto refuse = [](OpCode op, DType in_type, std::vector<int32_t> axes, DType axis_type, bool const_axis,
                    eb::Quantization in_q, eb::Quantization out_q, DType out_type) {
@@ -125,7 +137,7 @@ TEST(ReduceOps, Refusals) {
   EXPECT_FALSE(refuse(OpCode::kSum, DType::kFloat32, {0}, DType::kInt32, false, {}, {}, DType::kFloat32).ok());
   EXPECT_FALSE(refuse(OpCode::kSum, DType::kFloat32, {0}, DType::kInt32, true, {}, {}, DType::kInt32).ok());
   EXPECT_FALSE(refuse(OpCode::kReduceMax, DType::kInt8, {0}, DType::kInt32, true, q, q2, DType::kInt8).ok());
-  EXPECT_FALSE(refuse(OpCode::kReduceProd, DType::kInt8, {0}, DType::kInt32, true, q, q, DType::kInt8).ok());
+  EXPECT_FALSE(refuse(OpCode::kReduceProd, DType::kUInt8, {0}, DType::kInt32, true, q, q, DType::kUInt8).ok());
   EXPECT_FALSE(refuse(OpCode::kSum, DType::kInt8, {0}, DType::kInt32, true, {}, q, DType::kInt8).ok());
   EXPECT_FALSE(refuse(OpCode::kReduceMin, DType::kBool, {0}, DType::kInt32, true, {}, {}, DType::kBool).ok());
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "kernels/ops/batch_matmul/batch_matmul.h"
 #include "kernels/ops/ops.h"
@@ -12,6 +13,25 @@ namespace eb {
 namespace {
 
 constexpr int kMaxRank = 5;  // TFLite's limit
+
+// Needs scratch for one quantized lhs row.
+class HybridBatchMatMulOp final : public PreparedOp {
+ public:
+  HybridBatchMatMulOp(BatchMatMulParams p, int lhs, int rhs, int out)
+      : p_(std::move(p)), lhs_(lhs), rhs_(rhs), out_(out) {}
+  void run(const RunContext& c) override {
+    float* row = reinterpret_cast<float*>(c.scratch);
+    int8_t* quantized = reinterpret_cast<int8_t*>(c.scratch + row_bytes());
+    batch_matmul_hybrid_ref(p_, c.in<float>(lhs_), c.in<int8_t>(rhs_), c.out<float>(out_), row, quantized);
+  }
+  const char* kernel_name() const override { return "batch_matmul_hybrid_ref"; }
+  size_t scratch_bytes() const override { return row_bytes() + static_cast<size_t>(p_.k); }
+
+ private:
+  size_t row_bytes() const { return (static_cast<size_t>(p_.k) * sizeof(float) + 63) / 64 * 64; }
+  BatchMatMulParams p_;
+  int lhs_, rhs_, out_;
+};
 
 }  // namespace
 
@@ -23,9 +43,10 @@ Result<std::unique_ptr<PreparedOp>> prepare_batch_matmul(PrepareContext& ctx) {
   for (const Tensor* t : {&lhs, &rhs})
     if (t->rank() < 2 || t->rank() > kMaxRank)
       return error("input '%s' has rank %d; BATCH_MATMUL takes ranks 2 to %d", t->name.c_str(), t->rank(), kMaxRank);
-  if (rhs.dtype != lhs.dtype)
-    return error("inputs '%s' (%s) and '%s' (%s) differ in type; hybrid BATCH_MATMUL is not supported",
-                 lhs.name.c_str(), dtype_name(lhs.dtype), rhs.name.c_str(), dtype_name(rhs.dtype));
+  const bool hybrid = lhs.dtype == DType::kFloat32 && rhs.dtype == DType::kInt8;
+  if (rhs.dtype != lhs.dtype && !hybrid)
+    return error("inputs '%s' (%s) and '%s' (%s) differ in type; supported: equal types, or float32 with int8 "
+                 "weights (hybrid)", lhs.name.c_str(), dtype_name(lhs.dtype), rhs.name.c_str(), dtype_name(rhs.dtype));
   if (out.dtype != lhs.dtype)
     return error("output '%s' is %s but the inputs are %s", out.name.c_str(), dtype_name(out.dtype),
                  dtype_name(lhs.dtype));
@@ -81,6 +102,17 @@ Result<std::unique_ptr<PreparedOp>> prepare_batch_matmul(PrepareContext& ctx) {
 
   const int li = ctx.input_index(0), ri = ctx.input_index(1), oi = ctx.output_index(0);
   std::unique_ptr<PreparedOp> op;
+  if (hybrid) {
+    if (!rhs.is_constant())
+      return error("int8 weights '%s' of a hybrid BATCH_MATMUL must be constant", rhs.name.c_str());
+    if (rhs.quant.scale.size() != 1 || !(rhs.quant.scale0() > 0.0f) || rhs.quant.zp0() != 0)
+      return error("int8 weights '%s' need one positive scale and zero point 0 (TFLite's hybrid BATCH_MATMUL)",
+                   rhs.name.c_str());
+    p.rhs_scale = rhs.quant.scale0();
+    p.asymmetric = o.asymmetric_quantize_inputs;
+    out.shape = out_shape;
+    return std::unique_ptr<PreparedOp>(new HybridBatchMatMulOp(p, li, ri, oi));
+  }
   switch (lhs.dtype) {
     case DType::kFloat32:
       op = bind_kernel("batch_matmul_f32_ref", [p, li, ri, oi](const RunContext& c) {

@@ -2,6 +2,7 @@
 #include <cstdint>
 
 #include "kernels/ops/batch_matmul/batch_matmul.h"
+#include "kernels/ops/conv2d/conv2d.h"
 
 namespace eb {
 namespace {
@@ -39,6 +40,38 @@ void batch_matmul_qs8_ref(const BatchMatMulParams& p, const int8_t* lhs, const i
     const int32_t q = multiply_by_quantized_multiplier(acc, p.multiplier) + p.output_zero_point;
     out[o] = static_cast<int8_t>(std::clamp(q, -128, 127));
   });
+}
+
+void batch_matmul_hybrid_ref(const BatchMatMulParams& p, const float* lhs, const int8_t* rhs, float* out, float* row,
+                             int8_t* quantized) {
+  const int64_t m = p.m, n = p.n, k = p.k;
+  const int64_t l_row = p.adj_x ? 1 : k, l_k = p.adj_x ? m : 1;
+  const int64_t r_col = p.adj_y ? k : 1, r_k = p.adj_y ? 1 : n;
+  for (size_t b = 0; b < p.lhs_offset.size(); ++b) {
+    const float* lb = lhs + p.lhs_offset[b];
+    const int8_t* rb = rhs + p.rhs_offset[b];
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t d = 0; d < k; ++d) row[d] = lb[i * l_row + d * l_k];
+      float scale = 1.0f;
+      int32_t offset = 0;
+      if (p.asymmetric)
+        hybrid_quantize_asymmetric_ref(row, k, quantized, &scale, &offset);
+      else
+        hybrid_quantize_symmetric_ref(row, k, quantized, &scale);
+      scale *= p.rhs_scale;
+      for (int64_t j = 0; j < n; ++j) {
+        int32_t total = 0, wsum = 0;
+        for (int64_t d = 0; d < k; ++d) {
+          const int32_t w = rb[j * r_col + d * r_k];
+          total += static_cast<int32_t>(quantized[d]) * w;
+          wsum += w;
+        }
+        // TFLite's `total -= row_sum * batch_offset` (an int32 less a float product, truncated).
+        total = static_cast<int32_t>(static_cast<float>(total) - static_cast<float>(wsum) * static_cast<float>(offset));
+        out[static_cast<int64_t>(b) * m * n + i * n + j] = scale * static_cast<float>(total);
+      }
+    }
+  }
 }
 
 }  // namespace eb
