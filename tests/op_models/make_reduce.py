@@ -33,7 +33,9 @@ fam.add('reduce_max_int32', lambda x: tf.reduce_max(x, axis=1), [Spec((4, 6), 'i
 fam.add('reduce_max_int64', lambda x: tf.reduce_max(x, axis=0), [Spec((4, 6), 'int64', -100, 100)])
 fam.add('reduce_min', lambda x: tf.reduce_min(x, axis=[2], keepdims=True), [Spec((2, 3, 7))], modes=Q)
 fam.add('reduce_min_int32', lambda x: tf.reduce_min(x, axis=[0, 1]), [Spec((4, 6, 2), 'int32', -100, 100)])
-fam.add('reduce_prod', lambda x: tf.reduce_prod(x, axis=[1]), [Spec((3, 4, 2), lo=0.5, hi=1.5)])
+fam.add('reduce_prod', lambda x: tf.reduce_prod(x, axis=[1]), [Spec((3, 4, 2), lo=0.5, hi=1.5)], modes=Q)
+fam.add('reduce_prod_neg_keep', lambda x: tf.reduce_prod(x, axis=[-1, 0], keepdims=True), [Spec((2, 3, 3), lo=-1.5, hi=1.5)],
+        modes=Q)
 fam.add('reduce_prod_int32', lambda x: tf.reduce_prod(x, axis=-1, keepdims=True), [Spec((3, 4), 'int32', -5, 5)])
 
 # ARG_MIN / TOPK_V2.
@@ -58,6 +60,11 @@ fam.add('batch_matmul_bcast', lambda a, b: tf.linalg.matmul(a, b), [Spec((2, 1, 
 BM_W = const(2, 6, 5)
 fam.add('batch_matmul_const', lambda a: tf.linalg.matmul(a, BM_W), [Spec((2, 3, 6))],
         modes=('float32', 'int8', 'dynamic'))
+
+# A weight of more than 1024 values: the dynamic-range converter makes it int8 (hybrid BATCH_MATMUL).
+BM_W_BIG = const(2, 64, 24)
+fam.add('batch_matmul_hybrid', lambda a: tf.linalg.matmul(a, BM_W_BIG), [Spec((2, 5, 64))],
+        modes=('dynamic',))
 
 # TRANSPOSE_CONV: TF's filter is [H, W, out, in]; bias and activations fused by the converter.
 TC_W1 = const(3, 3, 4, 3)
