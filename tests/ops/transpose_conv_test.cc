@@ -72,6 +72,20 @@ TEST(TransposeConv, Int8PerChannel) {
   EXPECT_STREQ(h.prepared()->kernel_name(), "transpose_conv_qs8_ref");
 }
 
+TEST(TransposeConv, Uint8WithFilterZeroPoint) {
+  // x = (130 - 128) * 0.5 = 1, w = (10 - 8) * 0.25 = 0.5 and (4 - 8) * 0.25 = -1 on a 1x2 filter,
+  // stride 1 VALID over a 1x2 output: out = (0.5, -1), in steps of 0.125 around zp 100 -> (104, 92).
+  OpHarness h(OpCode::kTransposeConv);
+  h.add_constant(DType::kInt32, {4}, std::vector<int32_t>{1, 1, 2, 1});
+  h.add_constant(DType::kUInt8, {1, 1, 2, 1}, std::vector<uint8_t>{10, 4}, qparams(0.25f, 8));
+  h.add_input(DType::kUInt8, {1, 1, 1, 1}, std::vector<uint8_t>{130}, qparams(0.5f, 128));
+  const int out = h.add_output(DType::kUInt8, qparams(0.125f, 100));
+  h.node().options.padding = Padding::kValid;
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  EXPECT_EQ(h.output<uint8_t>(out), (std::vector<uint8_t>{104, 92}));
+  EXPECT_STREQ(h.prepared()->kernel_name(), "transpose_conv_qu8_ref");
+}
+
 TEST(TransposeConv, Refusals) {
   auto prep = [](std::vector<int32_t> out_shape, Shape w_shape, Shape in_shape, bool const_shape) {
     OpHarness h(OpCode::kTransposeConv);
@@ -92,6 +106,15 @@ TEST(TransposeConv, Refusals) {
   EXPECT_FALSE(prep({1, 0, 4, 2}, {2, 3, 3, 1}, {1, 4, 4, 1}, true).ok());   // empty output
   EXPECT_FALSE(prep({1, 4, 4}, {2, 3, 3, 1}, {1, 4, 4, 1}, true).ok());      // 3 elements
   EXPECT_FALSE(prep({1, 4, 4, 2}, {2, 3, 3}, {1, 4, 4, 1}, true).ok());      // 3-D filter
+  // A hostile stride: taps land far outside the output and are dropped, without overflow.
+  OpHarness h(OpCode::kTransposeConv);
+  h.add_constant(DType::kInt32, {4}, std::vector<int32_t>{1, 2, 2, 1});
+  h.add_constant(DType::kFloat32, {1, 1, 1, 1}, std::vector<float>{1});
+  h.add_input(DType::kFloat32, {1, 3, 3, 1}, std::vector<float>(9, 1.0f));
+  const int out = h.add_output(DType::kFloat32);
+  h.node().options.stride_h = h.node().options.stride_w = 2000000000;
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  EXPECT_EQ(h.output<float>(out), (std::vector<float>{1, 0, 0, 0}));
 }
 
 }  // namespace

@@ -119,10 +119,11 @@ void lrn_f32_ref(const LrnParams& p, const float* input, float* output) {
   for (int64_t r = 0; r < p.rows; ++r) {
     const float* x = input + r * p.depth;
     for (int32_t c = 0; c < p.depth; ++c) {
-      const int32_t begin = std::max(0, c - p.radius);
-      const int32_t end = std::min(p.depth, c + p.radius + 1);
+      // In int64: a hostile radius near INT32_MAX must not overflow.
+      const int64_t begin = std::max<int64_t>(0, int64_t{c} - p.radius);
+      const int64_t end = std::min<int64_t>(p.depth, int64_t{c} + p.radius + 1);
       float acc = 0.0f;
-      for (int32_t k = begin; k < end; ++k) acc += x[k] * x[k];
+      for (int64_t k = begin; k < end; ++k) acc += x[k] * x[k];
       output[r * p.depth + c] = x[c] * std::pow(p.bias + p.alpha * acc, -p.beta);
     }
   }

@@ -99,13 +99,13 @@ class TransposeConvQs8GemmOp final : public PreparedOp {
       for (int32_t x = 0; x < g.in_w; ++x) {
         const int32_t* col = cols + (static_cast<size_t>(y) * g.in_w + x) * n;
         for (int32_t fy = 0; fy < g.filter_h; ++fy) {
-          const int32_t oy = y * g.stride_h - g.pad_top + fy;
+          const int64_t oy = int64_t{y} * g.stride_h - g.pad_top + fy;  // int64: hostile strides
           if (oy < 0 || oy >= g.out_h) continue;
           for (int32_t fx = 0; fx < g.filter_w; ++fx) {
-            const int32_t ox = x * g.stride_w - g.pad_left + fx;
+            const int64_t ox = int64_t{x} * g.stride_w - g.pad_left + fx;
             if (ox < 0 || ox >= g.out_w) continue;
             const int32_t* src = col + static_cast<size_t>(fy * g.filter_w + fx) * g.out_c;
-            int32_t* dst = acc + (static_cast<size_t>(oy) * g.out_w + ox) * g.out_c;
+            int32_t* dst = acc + (static_cast<size_t>(oy) * g.out_w + static_cast<size_t>(ox)) * g.out_c;
             for (int32_t oc = 0; oc < g.out_c; ++oc) dst[oc] = wrapping_add_i32(dst[oc], src[oc]);
           }
         }

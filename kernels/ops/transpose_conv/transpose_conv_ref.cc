@@ -17,12 +17,12 @@ void scatter(const ConvGeometry& g, const T* input, const T* filter, int32_t in_
       for (int32_t x = 0; x < g.in_w; ++x) {
         const T* in = input + nhwc_offset(b, y, x, 0, g.in_h, g.in_w, g.in_c);
         for (int32_t fy = 0; fy < g.filter_h; ++fy) {
-          const int32_t oy = y * g.stride_h - g.pad_top + fy;
+          const int64_t oy = int64_t{y} * g.stride_h - g.pad_top + fy;  // int64: hostile strides
           if (oy < 0 || oy >= g.out_h) continue;
           for (int32_t fx = 0; fx < g.filter_w; ++fx) {
-            const int32_t ox = x * g.stride_w - g.pad_left + fx;
+            const int64_t ox = int64_t{x} * g.stride_w - g.pad_left + fx;
             if (ox < 0 || ox >= g.out_w) continue;
-            Acc* out = acc + nhwc_offset(b, oy, ox, 0, g.out_h, g.out_w, g.out_c);
+            Acc* out = acc + nhwc_offset(b, static_cast<int32_t>(oy), static_cast<int32_t>(ox), 0, g.out_h, g.out_w, g.out_c);
             for (int32_t oc = 0; oc < g.out_c; ++oc) {
               const T* w = filter + nhwc_offset(oc, fy, fx, 0, g.filter_h, g.filter_w, g.in_c);
               Acc sum = 0;
