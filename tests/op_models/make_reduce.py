@@ -83,4 +83,12 @@ fam.add('transpose_conv_same_s1_bias',
 fam.add('transpose_conv_same_s2_odd', lambda x: tf.nn.conv2d_transpose(x, TC_W1[:, :, :, :], (1, 7, 9, 4), 2, 'SAME'),
         [Spec((1, 4, 5, 3))], modes=Q)
 
+# More than 1024 weights: the dynamic-range converter makes them int8 per channel (hybrid TRANSPOSE_CONV);
+# two batch items, each quantized on its own.
+TC_W4 = const(3, 3, 16, 24, scale=0.2)
+TC_B4 = const(16)
+fam.add('transpose_conv_hybrid',
+        lambda x: tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d_transpose(x, TC_W4, (2, 8, 8, 16), 2, 'SAME'), TC_B4)),
+        [Spec((2, 4, 4, 24))], modes=('dynamic',))
+
 fam.write()

@@ -86,6 +86,24 @@ TEST(TransposeConv, Uint8WithFilterZeroPoint) {
   EXPECT_STREQ(h.prepared()->kernel_name(), "transpose_conv_qu8_ref");
 }
 
+TEST(TransposeConv, HybridQuantizesEachBatchItem) {
+  // A 1x1 filter over 2 input channels, weights 0.5 * (2, 4) = (1, 2). Batch item 0 = (2, -1), quantized
+  // asymmetrically over [-1, 2]: 2 * 1 - 1 * 2 = 0 up to its rounding, plus the bias. Item 1 is all zero
+  // (scale 1, offset 0): exactly the bias.
+  OpHarness h(OpCode::kTransposeConv);
+  h.add_constant(DType::kInt32, {4}, std::vector<int32_t>{2, 1, 1, 1});
+  h.add_constant(DType::kInt8, {1, 1, 1, 2}, std::vector<int8_t>{2, 4}, qparams(0.5f, 0));
+  h.add_input(DType::kFloat32, {2, 1, 1, 2}, std::vector<float>{2.0f, -1.0f, 0.0f, 0.0f});
+  h.add_constant(DType::kFloat32, {1}, std::vector<float>{0.25f});
+  const int out = h.add_output(DType::kFloat32);
+  h.node().options.padding = Padding::kValid;
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  const std::vector<float> y = h.output<float>(out);
+  EXPECT_NEAR(y[0], 2.0f * 1.0f - 1.0f * 2.0f + 0.25f, 0.02f);
+  EXPECT_EQ(y[1], 0.25f);
+  EXPECT_STREQ(h.prepared()->kernel_name(), "transpose_conv_hybrid_ref");
+}
+
 TEST(TransposeConv, Refusals) {
   auto prep = [](std::vector<int32_t> out_shape, Shape w_shape, Shape in_shape, bool const_shape) {
     OpHarness h(OpCode::kTransposeConv);

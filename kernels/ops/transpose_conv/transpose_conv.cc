@@ -40,6 +40,31 @@ class TransposeConvQuantOp final : public PreparedOp {
   const char* name_;
 };
 
+class TransposeConvHybridOp final : public PreparedOp {
+ public:
+  TransposeConvHybridOp(const TransposeConvParams& p, int in, int w, int bias, int out)
+      : p_(p), in_(in), w_(w), bias_(bias), out_(out) {}
+  void run(const RunContext& c) override {
+    int8_t* quantized = reinterpret_cast<int8_t*>(c.scratch);
+    int32_t* acc = reinterpret_cast<int32_t*>(c.scratch + quantized_bytes());
+    transpose_conv_hybrid_ref(p_, c.in<float>(in_), c.in<int8_t>(w_), bias_ >= 0 ? c.in<float>(bias_) : nullptr,
+                              quantized, acc, c.out<float>(out_));
+  }
+  const char* kernel_name() const override { return "transpose_conv_hybrid_ref"; }
+  size_t scratch_bytes() const override {
+    const ConvGeometry& g = p_.geom;
+    return quantized_bytes() + static_cast<size_t>(g.out_h) * g.out_w * g.out_c * sizeof(int32_t);
+  }
+
+ private:
+  size_t quantized_bytes() const {
+    const ConvGeometry& g = p_.geom;
+    return (static_cast<size_t>(g.in_h) * g.in_w * g.in_c + 63) / 64 * 64;
+  }
+  TransposeConvParams p_;
+  int in_, w_, bias_, out_;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<PreparedOp>> prepare_transpose_conv(PrepareContext& ctx) {
@@ -130,8 +155,14 @@ Result<std::unique_ptr<PreparedOp>> prepare_transpose_conv(PrepareContext& ctx) 
       else
         op = std::make_unique<TransposeConvQuantOp<uint8_t>>(p, ii, wi, bi, oi, "transpose_conv_qu8_ref");
       break;
-    default:
-      return error("hybrid TRANSPOSE_CONV (float32 input, int8 filter '%s') is not supported", w.name.c_str());
+    case ConvMode::kHybrid: {
+      EB_ASSIGN_OR_RETURN(p.filter_scale, weight_scales(w, /*channel_axis=*/0, g.out_c, /*symmetric=*/true));
+      const FloatRange r = activation_range_float(o.activation);
+      p.act_min = r.min;
+      p.act_max = r.max;
+      op = std::make_unique<TransposeConvHybridOp>(p, ii, wi, bi, oi);
+      break;
+    }
   }
   out.shape = {os[0], os[1], os[2], os[3]};
   return op;

@@ -82,4 +82,25 @@ void transpose_conv_qu8_ref(const TransposeConvParams& p, const uint8_t* input, 
   transpose_conv_quant(p, input, filter, bias, acc, output);
 }
 
+void transpose_conv_hybrid_ref(const TransposeConvParams& p, const float* input, const int8_t* filter,
+                               const float* bias, int8_t* quantized, int32_t* acc, float* output) {
+  ConvGeometry one = p.geom;  // one batch item at a time: each has its own input quantization
+  one.batches = 1;
+  const int64_t in_elems = static_cast<int64_t>(one.in_h) * one.in_w * one.in_c;
+  const int64_t out_elems = static_cast<int64_t>(one.out_h) * one.out_w * one.out_c;
+  for (int32_t b = 0; b < p.geom.batches; ++b) {
+    float scale = 1.0f;
+    int32_t offset = 0;
+    hybrid_quantize_asymmetric_ref(input + b * in_elems, in_elems, quantized, &scale, &offset);
+    scatter(one, quantized, filter, offset, 0, acc);
+    float* out = output + b * out_elems;
+    for (int64_t i = 0; i < out_elems; i += one.out_c)
+      for (int32_t oc = 0; oc < one.out_c; ++oc) {
+        float v = static_cast<float>(acc[i + oc]) * scale * p.filter_scale[static_cast<size_t>(oc)];
+        if (bias) v += bias[oc];
+        out[i + oc] = std::min(std::max(v, p.act_min), p.act_max);
+      }
+  }
+}
+
 }  // namespace eb
