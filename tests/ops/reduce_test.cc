@@ -119,7 +119,7 @@ TEST(ReduceOps, QuantizedProdRescalesEachStep) {
 }
 
 TEST(ReduceOps, Refusals) {
-  auto refuse = [](OpCode op, DType in_type, std::vector<int32_t> axes, DType axis_type, bool const_axis,
+  auto prepare = [](OpCode op, DType in_type, std::vector<int32_t> axes, DType axis_type, bool const_axis,
                    eb::Quantization in_q, eb::Quantization out_q, DType out_type) {
     OpHarness h(op);
     h.add_input(in_type, {2, 3}, std::vector<uint8_t>(24, 0), in_q);
@@ -131,15 +131,17 @@ TEST(ReduceOps, Refusals) {
     return h.prepare();
   };
   const auto q = qparams(0.5f, 0), q2 = qparams(0.25f, 0);
-  EXPECT_FALSE(refuse(OpCode::kSum, DType::kFloat32, {2}, DType::kInt32, true, {}, {}, DType::kFloat32).ok());
-  EXPECT_FALSE(refuse(OpCode::kSum, DType::kFloat32, {-3}, DType::kInt32, true, {}, {}, DType::kFloat32).ok());
-  EXPECT_FALSE(refuse(OpCode::kSum, DType::kFloat32, {0}, DType::kInt64, true, {}, {}, DType::kFloat32).ok());
-  EXPECT_FALSE(refuse(OpCode::kSum, DType::kFloat32, {0}, DType::kInt32, false, {}, {}, DType::kFloat32).ok());
-  EXPECT_FALSE(refuse(OpCode::kSum, DType::kFloat32, {0}, DType::kInt32, true, {}, {}, DType::kInt32).ok());
-  EXPECT_FALSE(refuse(OpCode::kReduceMax, DType::kInt8, {0}, DType::kInt32, true, q, q2, DType::kInt8).ok());
-  EXPECT_FALSE(refuse(OpCode::kReduceProd, DType::kUInt8, {0}, DType::kInt32, true, q, q, DType::kUInt8).ok());
-  EXPECT_FALSE(refuse(OpCode::kSum, DType::kInt8, {0}, DType::kInt32, true, {}, q, DType::kInt8).ok());
-  EXPECT_FALSE(refuse(OpCode::kReduceMin, DType::kBool, {0}, DType::kInt32, true, {}, {}, DType::kBool).ok());
+  EXPECT_FALSE(prepare(OpCode::kSum, DType::kFloat32, {2}, DType::kInt32, true, {}, {}, DType::kFloat32).ok());
+  EXPECT_FALSE(prepare(OpCode::kSum, DType::kFloat32, {-3}, DType::kInt32, true, {}, {}, DType::kFloat32).ok());
+  EXPECT_FALSE(prepare(OpCode::kSum, DType::kFloat32, {0}, DType::kInt64, true, {}, {}, DType::kFloat32).ok());
+  EXPECT_FALSE(prepare(OpCode::kSum, DType::kFloat32, {0}, DType::kInt32, false, {}, {}, DType::kFloat32).ok());
+  EXPECT_FALSE(prepare(OpCode::kSum, DType::kFloat32, {0}, DType::kInt32, true, {}, {}, DType::kInt32).ok());
+  EXPECT_FALSE(prepare(OpCode::kReduceMax, DType::kInt8, {0}, DType::kInt32, true, q, q2, DType::kInt8).ok());
+  EXPECT_FALSE(prepare(OpCode::kReduceProd, DType::kUInt8, {0}, DType::kInt32, true, q, q, DType::kUInt8).ok());
+  EXPECT_FALSE(prepare(OpCode::kSum, DType::kInt8, {0}, DType::kInt32, true, {}, q, DType::kInt8).ok());
+  // Raw int8 (no quantization on either side) runs, as TFLite's generic loop.
+  EXPECT_TRUE(prepare(OpCode::kReduceMax, DType::kInt8, {0}, DType::kInt32, true, {}, {}, DType::kInt8).ok());
+  EXPECT_FALSE(prepare(OpCode::kReduceMin, DType::kBool, {0}, DType::kInt32, true, {}, {}, DType::kBool).ok());
 
   // An axis tensor whose buffer is shorter than its shape.
   OpHarness h(OpCode::kSum);

@@ -137,6 +137,11 @@ Result<std::unique_ptr<PreparedOp>> prepare_reduction(PrepareContext& ctx, Reduc
       }
       return std::unique_ptr<PreparedOp>(new ProdQs8Op(p, ii, oi));
     }
+    // Plain int8/uint8 data (no quantization on either side): TFLite's generic loop on raw values.
+    if (!in.quant.present() && !out.quant.present() && name) {
+      if (in.dtype == DType::kInt8) return bind_reduce<int8_t>(names.qs8, kind, s, ii, oi);
+      return bind_reduce<uint8_t>(names.qu8, kind, s, ii, oi);
+    }
     if (!name)
       return error("input '%s' is %s; this reduction runs float32 and int32 only", in.name.c_str(),
                    dtype_name(in.dtype));
