@@ -97,13 +97,23 @@ TEST(ReduceOps, QuantizedSumRequantizes) {
   EXPECT_STREQ(h.prepared()->kernel_name(), "sum_qs8_ref");
 }
 
-TEST(ReduceOps, QuantizedSumSameQuantizationWraps) {
+TEST(ReduceOps, QuantizedSumWithEqualQuantizationStillRequantizes) {
+  // As LiteRT: (200 + 50 + 10) - 3 * zp 5 + 5 = 250; (1 + 2) - 15 + 5 = -7 clamps to 0.
   OpHarness h(OpCode::kSum);
-  h.add_input(DType::kUInt8, {3}, std::vector<uint8_t>{200, 50, 10}, qparams(0.5f, 0));
-  h.add_constant(DType::kInt32, {1}, std::vector<int32_t>{0});
-  const int out = h.add_output(DType::kUInt8, qparams(0.5f, 0));
+  h.add_input(DType::kUInt8, {2, 3}, std::vector<uint8_t>{200, 50, 10, 1, 2, 0}, qparams(0.5f, 5));
+  h.add_constant(DType::kInt32, {1}, std::vector<int32_t>{1});
+  const int out = h.add_output(DType::kUInt8, qparams(0.5f, 5));
   ASSERT_TRUE(h.prepare_and_run().ok());
-  EXPECT_EQ(h.output<uint8_t>(out), (std::vector<uint8_t>{4}));  // 260 mod 256, as TFLite's uint8 loop
+  EXPECT_EQ(h.output<uint8_t>(out), (std::vector<uint8_t>{250, 0}));
+}
+
+TEST(ReduceOps, UnquantizedInt8SumWraps) {
+  OpHarness h(OpCode::kSum);
+  h.add_input(DType::kInt8, {3}, std::vector<int8_t>{100, 50, 10});
+  h.add_constant(DType::kInt32, {1}, std::vector<int32_t>{0});
+  const int out = h.add_output(DType::kInt8);
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  EXPECT_EQ(h.output<int8_t>(out), (std::vector<int8_t>{-96}));  // 160 - 256, as TFLite's int8 loop
 }
 
 TEST(ReduceOps, QuantizedProdRescalesEachStep) {

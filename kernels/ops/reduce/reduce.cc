@@ -148,7 +148,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_reduction(PrepareContext& ctx, Reduc
     EB_RETURN_IF_ERROR(check_per_tensor_quant(in, "input"));
     EB_RETURN_IF_ERROR(check_per_tensor_quant(out, "output"));
     const bool same = in.quant.scale0() == out.quant.scale0() && in.quant.zp0() == out.quant.zp0();
-    if (kind == ReduceKind::kSum && !same) {
+    if (kind == ReduceKind::kSum) {
       if (s.count > (int64_t{1} << 23))
         return error("input '%s' sums %lld elements per output; at most 2^23 fit the int32 accumulator",
                      in.name.c_str(), static_cast<long long>(s.count));
@@ -160,7 +160,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_reduction(PrepareContext& ctx, Reduc
       if (in.dtype == DType::kInt8) return std::unique_ptr<PreparedOp>(new SumRequantOp<int8_t>(p, ii, oi, names.qs8));
       return std::unique_ptr<PreparedOp>(new SumRequantOp<uint8_t>(p, ii, oi, names.qu8));
     }
-    // MAX/MIN (and an unscaled SUM) work on raw values: TFLite refuses differing quantization for them.
+    // MAX/MIN work on raw values: TFLite refuses differing quantization for them.
     if (!same) EB_RETURN_IF_ERROR(check_same_quant(in, out));
     if (in.dtype == DType::kInt8) return bind_reduce<int8_t>(names.qs8, kind, s, ii, oi);
     return bind_reduce<uint8_t>(names.qu8, kind, s, ii, oi);

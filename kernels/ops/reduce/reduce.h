@@ -7,10 +7,12 @@
 // reference walk does (a float SUM may differ from TFLite's optimized loop in the last bits only).
 //  - Integer SUM/PROD wrap around like TFLite's int32/int64 arithmetic (computed unsigned: no UB).
 //  - int8/uint8 MAX/MIN compare raw values: TFLite requires the output quantization to equal the input's.
-//  - int8/uint8 SUM: with equal input/output quantization TFLite sums the raw values in the input type
-//    (wrapping). Otherwise TFLite hands the node to XNNPACK (LiteRT's outputs clamp where TFLite's own
-//    QuantizedMeanOrSum would wrap): the int32 sum minus count * in_zp, requantized with XNNPACK's fp32
-//    scheme (scale in_scale / out_scale in float, round to nearest even, clamped).
+//  - int8/uint8 SUM (quantized) runs as LiteRT computes it (XNNPACK's static sum; TFLite's own
+//    QuantizedMeanOrSum would wrap instead of clamping, and its generic loop would add raw values when
+//    the quantizations are equal): the int32 sum minus count * in_zp, requantized with XNNPACK's fp32
+//    scheme (scale in_scale / out_scale in float, round to nearest even, + out_zp, clamped), equal input
+//    and output quantization included (checked on a model edited to have them).
+//  - int8/uint8 without quantization parameters: raw values, as TFLite's generic loop (SUM wraps).
 #pragma once
 
 #include <cstdint>
@@ -50,7 +52,7 @@ struct ReduceProdQuantParams {
 
 enum class ReduceKind : uint8_t { kSum, kMax, kMin, kProd };
 
-// Plain reductions (output type = input type). int8/uint8 SUM here is the same-quantization case.
+// Plain reductions (output type = input type); int8/uint8 here are MAX/MIN and unquantized data.
 template <typename T>
 void reduce_ref(ReduceKind kind, const ReduceShape& s, const T* input, T* output);
 
