@@ -12,7 +12,7 @@ void arg_max_impl(const T* input, const ArgMaxParams& p, Index* output) {
       Index best_index = 0;
       for (int32_t a = 1; a < p.axis_size; ++a) {
         const T v = base[static_cast<int64_t>(a) * p.inner + i];
-        if (v > best) {  // strict: ties keep the smallest index
+        if (p.find_min ? v < best : v > best) {  // strict: ties keep the smallest index
           best = v;
           best_index = static_cast<Index>(a);
         }
