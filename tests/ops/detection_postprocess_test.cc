@@ -153,6 +153,30 @@ TEST(DetectionPostprocess, NothingAboveThreshold) {
   EXPECT_EQ(h.output<float>(o.scores), std::vector<float>(3, 0.0f));
 }
 
+TEST(DetectionPostprocess, SecondRunOverStaleScratchAndOutputsIsIdentical) {
+  Options opt;
+  opt.use_regular_nms = true;
+  OpHarness h(kOp);
+  const Outputs o = add_float_node(h, opt, {0, .9f, 0, .75f, 0, .6f, 0, .95f, 0, .5f, 0, .3f}, 2);
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  const std::vector<float> boxes = h.output<float>(o.boxes), scores = h.output<float>(o.scores);
+  h.run();
+  EXPECT_EQ(h.output<float>(o.boxes), boxes);
+  EXPECT_EQ(h.output<float>(o.scores), scores);
+  EXPECT_EQ(h.output<float>(o.count), (std::vector<float>{2}));
+}
+
+TEST(DetectionPostprocess, ZeroMaxDetectionsGivesEmptyOutputs) {
+  Options opt;
+  opt.max_detections = 0;
+  OpHarness h(kOp);
+  const Outputs o = add_float_node(h, opt, std::vector<float>(12, 0.9f), 2);
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  EXPECT_EQ(h.tensor(o.boxes).shape, (Shape{1, 0, 4}));
+  EXPECT_EQ(h.tensor(o.scores).shape, (Shape{1, 0}));
+  EXPECT_EQ(h.output<float>(o.count), (std::vector<float>{0}));
+}
+
 TEST(DetectionPostprocess, DecodesWithScales) {
   // Encoding (y, x, h, w) = (10, -5, 5 ln 2, 0) with scales 10/10/5/5 on anchor (0.5, 0.5, 1, 2):
   // centre (10/10 * 1 + 0.5, -5/10 * 2 + 0.5) = (1.5, -0.5), height e^(ln 2) * 1 = 2, width e^0 * 2 = 2.
@@ -256,6 +280,22 @@ TEST(DetectionPostprocess, RefusesMalformedOptionBytes) {
     Status s = h.prepare();
     ASSERT_FALSE(s.ok());
     EXPECT_TRUE(contains(s.message(), "custom options")) << s.message();
+  }
+}
+
+TEST(DetectionPostprocess, CorruptedOptionBytesNeverCrash) {
+  // Every byte of valid options overwritten with a few values: prepare refuses or accepts, never reads
+  // outside the bytes (the FlexBuffer verifier runs first; valgrind/ASan builds see the reads).
+  const std::vector<uint8_t> valid = Options{}.bytes();
+  for (size_t i = 0; i < valid.size(); ++i) {
+    for (uint8_t v : {uint8_t{0}, uint8_t{1}, uint8_t{0x7f}, uint8_t{0x80}, uint8_t{0xff}}) {
+      std::vector<uint8_t> bytes = valid;
+      bytes[i] = v;
+      OpHarness h(kOp);
+      add_float_node(h, Options{}, std::vector<float>(12, 0.5f), 2);
+      h.node().custom_options = bytes;
+      if (h.prepare().ok()) h.run();
+    }
   }
 }
 
