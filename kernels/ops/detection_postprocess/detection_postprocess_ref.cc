@@ -20,16 +20,16 @@ struct Box {
 // Where each temporary lives in the scratch buffer; every array is 4-byte elements except `active`.
 struct ScratchLayout {
   size_t decoded = 0, scores = 0, class_scores = 0, keep_scores = 0, keep_indices = 0, sorted = 0, merge = 0,
-         selected = 0, top_index_at = 0, top_score_at = 0, merged_index_at = 0, merged_score_at = 0, class_indices = 0,
+         selected = 0, top_index = 0, top_score = 0, merged_index = 0, merged_score = 0, class_indices = 0,
          active = 0, total = 0;
 
   explicit ScratchLayout(const DetectionPostprocessParams& p) {
     const size_t n = static_cast<size_t>(p.num_boxes);
     const size_t m = static_cast<size_t>(p.max_detections);
-    size_t at = 0;
-    auto take = [&at](size_t elements) {
-      const size_t start = at;
-      at += elements * 4;
+    size_t end = 0;
+    auto take = [&end](size_t elements) {
+      const size_t start = end;
+      end += elements * 4;
       return start;
     };
     decoded = take(n * 4);
@@ -42,15 +42,15 @@ struct ScratchLayout {
     selected = take(n);
     if (p.use_regular_nms) {
       // Running top max_detections plus one class's picks (at most max_detections), and the merge target.
-      top_index_at = take(2 * m);
-      top_score_at = take(2 * m);
-      merged_index_at = take(2 * m);
-      merged_score_at = take(2 * m);
+      top_index = take(2 * m);
+      top_score = take(2 * m);
+      merged_index = take(2 * m);
+      merged_score = take(2 * m);
     } else {
       class_indices = take(n * static_cast<size_t>(p.num_classes));
     }
-    active = at;
-    total = at + n;
+    active = end;
+    total = end + n;
   }
 };
 
@@ -184,10 +184,10 @@ struct Nms {
     const int per_class = std::min(p.detections_per_class, m);
     float* class_scores = at<float>(scratch, layout.class_scores);
     int* selected = at<int>(scratch, layout.selected);
-    int* top_index = at<int>(scratch, layout.top_index_at);  // anchor * cbg + column
-    float* top_score = at<float>(scratch, layout.top_score_at);
-    int* merged_index = at<int>(scratch, layout.merged_index_at);
-    float* merged_score = at<float>(scratch, layout.merged_score_at);
+    int* top_index = at<int>(scratch, layout.top_index);  // anchor * cbg + column
+    float* top_score = at<float>(scratch, layout.top_score);
+    int* merged_index = at<int>(scratch, layout.merged_index);
+    float* merged_score = at<float>(scratch, layout.merged_score);
     int size = 0;
     for (int col = 0; col < p.num_classes; ++col) {
       for (int row = 0; row < p.num_boxes; ++row)
