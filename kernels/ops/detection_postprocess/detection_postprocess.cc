@@ -107,8 +107,9 @@ Status read_uint8_quant(const Tensor& t, const char* role, float& scale, int32_t
 Status check_input_type(const Tensor& t, const char* role) {
   if (t.dtype == DType::kFloat32 || t.dtype == DType::kUInt8) return Status();
   if (t.dtype == DType::kInt8)
-    return error("%s '%s' is int8; TFLite's detection postprocess reads float32 or uint8 only", role, t.name.c_str());
-  return error("%s '%s' is %s; expected float32 or uint8", role, t.name.c_str(), dtype_name(t.dtype));
+    return error("%s '%s' is int8, which is not supported (TFLite's detection postprocess reads float32 or uint8)",
+                 role, t.name.c_str());
+  return error("%s '%s' is %s, which is not supported (float32 or uint8)", role, t.name.c_str(), dtype_name(t.dtype));
 }
 
 }  // namespace
