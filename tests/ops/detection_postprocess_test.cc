@@ -35,7 +35,7 @@ struct Options {
     b.Map([&] {
       b.Int("max_detections", max_detections);
       b.Int("max_classes_per_detection", max_classes_per_detection);
-      if (detections_per_class >= 0) b.Int("detections_per_class", detections_per_class);
+      if (detections_per_class != -1) b.Int("detections_per_class", detections_per_class);
       b.Bool("use_regular_nms", use_regular_nms);
       b.Float("nms_score_threshold", score_threshold);
       b.Float("nms_iou_threshold", iou_threshold);
@@ -255,6 +255,9 @@ TEST(DetectionPostprocess, RefusesBadOptions) {
   o = Options{};
   o.max_classes_per_detection = 0;
   EXPECT_TRUE(contains(prepare_error(o), "max_classes_per_detection"));
+  o = Options{};
+  o.detections_per_class = -2;  // -1 means "absent" to the helper
+  EXPECT_TRUE(contains(prepare_error(o), "detections_per_class"));
   o = Options{};
   o.num_classes = 0;
   EXPECT_TRUE(contains(prepare_error(o), "num_classes"));

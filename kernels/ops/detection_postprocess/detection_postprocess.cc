@@ -76,6 +76,8 @@ Status read_options(const std::vector<uint8_t>& bytes, DetectionPostprocessParam
   if (p.max_detections < 0) return error("max_detections is %d; it must not be negative", p.max_detections);
   if (p.max_classes_per_detection < 1)
     return error("max_classes_per_detection is %d; it must be at least 1", p.max_classes_per_detection);
+  if (p.detections_per_class < 0)
+    return error("detections_per_class is %d; it must not be negative", p.detections_per_class);
   // TFLite's regular NMS keeps min(detections_per_class, max_detections) boxes per class and fails when
   // that is not positive.
   if (p.use_regular_nms && (p.detections_per_class < 1 || p.max_detections < 1))
