@@ -12,7 +12,8 @@ class CopyProgramOp final : public PreparedOp {
   void run(const RunContext& ctx) override {
     for (const CopyStep& s : steps_) {
       if (s.fill)
-        fill_pattern_ref(ctx.out<uint8_t>(s.out), s.fill_count, s.plan.elem, s.value);
+        fill_pattern_ref(ctx.out<uint8_t>(s.out), s.fill_count, s.plan.elem,
+                         s.value_tensor >= 0 ? ctx.in<uint8_t>(s.value_tensor) : s.value);
       else
         strided_copy_ref(s.plan, ctx.in<uint8_t>(s.in), ctx.out<uint8_t>(s.out));
     }

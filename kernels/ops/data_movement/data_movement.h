@@ -23,6 +23,7 @@ struct CopyStep {
   bool fill = false;
   int64_t fill_count = 0;    // elements
   uint8_t value[8] = {};     // fill pattern: one element's bytes
+  int value_tensor = -1;     // when >= 0: the pattern is read from this tensor's first element at run time
   StridedCopyPlan plan;
 };
 
