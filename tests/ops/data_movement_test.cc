@@ -267,6 +267,40 @@ TEST(DataMovementTranspose, LargeTiledMatchesNaive) {
   EXPECT_TRUE(contains(bad.prepare().message(), "not a permutation"));
 }
 
+// A copy large enough to be split over threads gives the single-threaded result, for a transpose (tiled)
+// and a split (memcpy runs).
+TEST(DataMovementThreads, LargeCopiesMatchOneThread) {
+  std::vector<int32_t> x(256 * 300);
+  std::iota(x.begin(), x.end(), 0);
+  auto transpose = [&](int threads) {
+    OpHarness h(OpCode::kTranspose);
+    h.set_threads(threads);
+    h.add_input(DType::kInt32, {256, 300}, x);
+    add_ints(h, {1, 0});
+    int out = h.add_output(DType::kInt32);
+    EXPECT_TRUE(h.prepare_and_run().ok());
+    return h.output<int32_t>(out);
+  };
+  const std::vector<int32_t> one = transpose(1);
+  EXPECT_EQ(one[1], 300);
+  EXPECT_EQ(transpose(3), one);
+  auto split = [&](int threads) {
+    OpHarness h(OpCode::kSplit);
+    h.set_threads(threads);
+    h.add_constant(DType::kInt32, {}, std::vector<int32_t>{1});
+    h.add_input(DType::kInt32, {256, 300}, x);
+    int a = h.add_output(DType::kInt32), b = h.add_output(DType::kInt32);
+    h.node().options.num_splits = 2;
+    EXPECT_TRUE(h.prepare_and_run().ok());
+    std::vector<int32_t> r = h.output<int32_t>(a), rb = h.output<int32_t>(b);
+    r.insert(r.end(), rb.begin(), rb.end());
+    return r;
+  };
+  const std::vector<int32_t> split_one = split(1);
+  EXPECT_EQ(split_one[150], 300);
+  EXPECT_EQ(split(3), split_one);
+}
+
 TEST(DataMovementDepthSpace, RoundTrip) {
   OpHarness s(OpCode::kSpaceToDepth);
   s.add_input(DType::kFloat32, {1, 2, 4, 1}, iota_f(8));

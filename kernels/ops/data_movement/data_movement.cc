@@ -1,6 +1,9 @@
 #include "kernels/ops/data_movement/data_movement.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "kernels/common/thread_pool.h"
 #include <limits>
 
 namespace eb {
@@ -15,12 +18,31 @@ class CopyProgramOp final : public PreparedOp {
         fill_pattern_ref(ctx.out<uint8_t>(s.out), s.fill_count, s.plan.elem,
                          s.value_tensor >= 0 ? ctx.in<uint8_t>(s.value_tensor) : s.value);
       else
-        strided_copy_ref(s.plan, ctx.in<uint8_t>(s.in), ctx.out<uint8_t>(s.out));
+        run_copy(ctx, s);
     }
   }
   const char* kernel_name() const override { return name_; }
 
  private:
+  // Large copies split their outermost dimension over the pool (YOLO-sized splits and transposes).
+  static void run_copy(const RunContext& ctx, const CopyStep& s) {
+    const uint8_t* in = ctx.in<uint8_t>(s.in);
+    uint8_t* out = ctx.out<uint8_t>(s.out);
+    const int threads = ctx.pool ? ctx.pool->size() : 1;
+    const int64_t bytes = strided_copy_bytes(s.plan);
+    const int64_t outer = s.plan.rank > 0 ? s.plan.dims[0] : 1;
+    int64_t tasks = std::min<int64_t>({outer, int64_t{threads} * 2, bytes / kMinCopyTaskBytes});
+    if (threads <= 1 || tasks <= 1) {
+      strided_copy_ref(s.plan, in, out);
+      return;
+    }
+    parallel_for(ctx.pool, tasks, [&](int64_t t) {
+      const SplitRange r = split_range(outer, tasks, 1, t);
+      if (r.end > r.begin) strided_copy_ref(strided_copy_part(s.plan, r.begin, r.end), in, out);
+    });
+  }
+  static constexpr int64_t kMinCopyTaskBytes = 64 * 1024;
+
   const char* name_;
   std::vector<CopyStep> steps_;
 };

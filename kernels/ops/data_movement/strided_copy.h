@@ -31,6 +31,13 @@ std::vector<int64_t> contiguous_strides(const std::vector<int64_t>& dims);
 
 void strided_copy_ref(const StridedCopyPlan& p, const uint8_t* in, uint8_t* out);
 
+// The part of a plan covering positions [begin, end) of its outermost dimension (for splitting one copy
+// over threads: the parts write disjoint bytes).
+StridedCopyPlan strided_copy_part(const StridedCopyPlan& p, int64_t begin, int64_t end);
+
+// Bytes a plan moves.
+int64_t strided_copy_bytes(const StridedCopyPlan& p);
+
 // Fills `count` elements of `elem` bytes with the pattern in `value` (the element's own bytes).
 void fill_pattern_ref(uint8_t* out, int64_t count, int elem, const uint8_t* value);
 

@@ -116,6 +116,23 @@ void strided_copy_ref(const StridedCopyPlan& p, const uint8_t* in, uint8_t* out)
   }
 }
 
+StridedCopyPlan strided_copy_part(const StridedCopyPlan& p, int64_t begin, int64_t end) {
+  StridedCopyPlan q = p;
+  if (p.rank == 0 || p.empty) return q;
+  q.dims[0] = end - begin;
+  q.empty = q.dims[0] <= 0;
+  q.in_offset += begin * p.in_stride[0];
+  q.out_offset += begin * p.out_stride[0];
+  return q;
+}
+
+int64_t strided_copy_bytes(const StridedCopyPlan& p) {
+  if (p.empty) return 0;
+  int64_t n = p.elem;
+  for (int d = 0; d < p.rank; ++d) n *= p.dims[d];
+  return n;
+}
+
 void fill_pattern_ref(uint8_t* out, int64_t count, int elem, const uint8_t* value) {
   if (count <= 0) return;
   bool uniform = true;
