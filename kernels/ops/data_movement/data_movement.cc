@@ -83,7 +83,7 @@ Status check_same_type_and_quant(const Tensor& in, const Tensor& out) {
   return Status();
 }
 
-Result<std::vector<int64_t>> read_constant_ints(const Tensor& t, const char* what, const char* op_name) {
+Result<std::vector<int64_t>> read_constant_index_ints(const Tensor& t, const char* what, const char* op_name) {
   if (t.dtype != DType::kInt32 && t.dtype != DType::kInt64)
     return error("%s input '%s' must be int32 or int64, is %s", what, t.name.c_str(), dtype_name(t.dtype));
   if (!t.is_constant())
@@ -100,15 +100,15 @@ Result<std::vector<int64_t>> read_constant_ints(const Tensor& t, const char* wha
   return v;
 }
 
-Result<int> resolve_axis(int64_t axis, int rank, const Tensor& t) {
+Result<int> resolve_copy_axis(int64_t axis, int rank, const Tensor& t) {
   if (axis < -rank || axis >= rank)
     return error("axis %lld is outside the rank %d of input '%s'", static_cast<long long>(axis), rank, t.name.c_str());
   return static_cast<int>(axis < 0 ? axis + rank : axis);
 }
 
-std::vector<int64_t> dims64(const Shape& s) { return std::vector<int64_t>(s.begin(), s.end()); }
+std::vector<int64_t> shape_dims64(const Shape& s) { return std::vector<int64_t>(s.begin(), s.end()); }
 
-Result<Shape> to_shape(const std::vector<int64_t>& dims, const Tensor& out) {
+Result<Shape> checked_out_shape(const std::vector<int64_t>& dims, const Tensor& out) {
   Shape s;
   int64_t total = 1;
   for (int64_t d : dims) {

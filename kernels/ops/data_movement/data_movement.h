@@ -35,11 +35,11 @@ Status check_copy_dtype(const Tensor& t);
 // never requantized).
 Status check_same_type_and_quant(const Tensor& in, const Tensor& out);
 // A constant int32/int64 tensor's values; `what` names it in errors ("begin", "multiples", ...).
-Result<std::vector<int64_t>> read_constant_ints(const Tensor& t, const char* what, const char* op_input_name);
+Result<std::vector<int64_t>> read_constant_index_ints(const Tensor& t, const char* what, const char* op_input_name);
 // Resolves a possibly negative axis against `rank`.
-Result<int> resolve_axis(int64_t axis, int rank, const Tensor& t);
+Result<int> resolve_copy_axis(int64_t axis, int rank, const Tensor& t);
 // Shape as int64 dims (for plans) and back with an overflow check.
-std::vector<int64_t> dims64(const Shape& s);
-Result<Shape> to_shape(const std::vector<int64_t>& dims, const Tensor& out);
+std::vector<int64_t> shape_dims64(const Shape& s);
+Result<Shape> checked_out_shape(const std::vector<int64_t>& dims, const Tensor& out);
 
 }  // namespace eb

@@ -32,7 +32,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_gather(PrepareContext& ctx) {
   EB_RETURN_IF_ERROR(check_same_type_and_quant(in, out));
   EB_RETURN_IF_ERROR(check_indices_type(idx));
   if (in.rank() == 0) return error("params '%s' is a scalar; it has no axis to gather from", in.name.c_str());
-  EB_ASSIGN_OR_RETURN(int axis, resolve_axis(ctx.options().axis, in.rank(), in));
+  EB_ASSIGN_OR_RETURN(int axis, resolve_copy_axis(ctx.options().axis, in.rank(), in));
   int batch_dims = ctx.options().batch_dims;
   if (batch_dims < 0) batch_dims += idx.rank();
   if (batch_dims < 0 || batch_dims > idx.rank() || batch_dims > axis)
@@ -54,9 +54,9 @@ Result<std::unique_ptr<PreparedOp>> prepare_gather(PrepareContext& ctx) {
   for (int d = 0; d < axis; ++d) out_dims.push_back(in.dim(d));
   for (int d = batch_dims; d < idx.rank(); ++d) out_dims.push_back(idx.dim(d));
   for (int d = axis + 1; d < in.rank(); ++d) out_dims.push_back(in.dim(d));
-  EB_ASSIGN_OR_RETURN(Shape shape, to_shape(out_dims, out));
+  EB_ASSIGN_OR_RETURN(Shape shape, checked_out_shape(out_dims, out));
   if (idx.is_constant()) {
-    EB_ASSIGN_OR_RETURN(std::vector<int64_t> values, read_constant_ints(idx, "indices", "GATHER"));
+    EB_ASSIGN_OR_RETURN(std::vector<int64_t> values, read_constant_index_ints(idx, "indices", "GATHER"));
     for (int64_t v : values)
       if (v < 0 || v >= p.axis_size)
         return error("index %lld of indices '%s' is outside dimension %d (size %lld) of params '%s'",
@@ -107,9 +107,9 @@ Result<std::unique_ptr<PreparedOp>> prepare_gather_nd(PrepareContext& ctx) {
     p.strides[k] = stride;
     stride *= in.dim(k);
   }
-  EB_ASSIGN_OR_RETURN(Shape shape, to_shape(out_dims, out));
+  EB_ASSIGN_OR_RETURN(Shape shape, checked_out_shape(out_dims, out));
   if (idx.is_constant()) {
-    EB_ASSIGN_OR_RETURN(std::vector<int64_t> values, read_constant_ints(idx, "indices", "GATHER_ND"));
+    EB_ASSIGN_OR_RETURN(std::vector<int64_t> values, read_constant_index_ints(idx, "indices", "GATHER_ND"));
     for (size_t j = 0; j < values.size(); ++j) {
       const int k = static_cast<int>(j % static_cast<size_t>(depth > 0 ? depth : 1));
       if (depth > 0 && (values[j] < 0 || values[j] >= p.dims[k]))

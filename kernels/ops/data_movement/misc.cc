@@ -16,13 +16,13 @@ Result<std::unique_ptr<PreparedOp>> prepare_tile(PrepareContext& ctx) {
   Tensor& out = ctx.output(0);
   EB_RETURN_IF_ERROR(check_copy_dtype(in));
   EB_RETURN_IF_ERROR(check_same_type_and_quant(in, out));
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> mult, read_constant_ints(ctx.input(1), "multiples", "TILE"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> mult, read_constant_index_ints(ctx.input(1), "multiples", "TILE"));
   const int rank = in.rank();
   if (static_cast<int>(mult.size()) != rank)
     return error("multiples '%s' has %zu values but input '%s' has rank %d", ctx.input(1).name.c_str(), mult.size(),
                  in.name.c_str(), rank);
   if (2 * rank > kCopyMaxRank) return error("input '%s' has rank %d; TILE supports at most %d", in.name.c_str(), rank, kCopyMaxRank / 2);
-  const std::vector<int64_t> in_strides = contiguous_strides(dims64(in.shape));
+  const std::vector<int64_t> in_strides = contiguous_strides(shape_dims64(in.shape));
   std::vector<int64_t> out_dims, view_dims, view_in;
   for (int d = 0; d < rank; ++d) {
     const int64_t m = mult[static_cast<size_t>(d)];
@@ -32,7 +32,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_tile(PrepareContext& ctx) {
     view_dims.insert(view_dims.end(), {m, in.dim(d)});
     view_in.insert(view_in.end(), {0, in_strides[static_cast<size_t>(d)]});
   }
-  EB_ASSIGN_OR_RETURN(Shape shape, to_shape(out_dims, out));
+  EB_ASSIGN_OR_RETURN(Shape shape, checked_out_shape(out_dims, out));
   const int elem = static_cast<int>(dtype_size(in.dtype));
   CopyStep s;
   s.in = ctx.input_index(0);
@@ -49,7 +49,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_expand_dims(PrepareContext& ctx) {
   Tensor& out = ctx.output(0);
   EB_RETURN_IF_ERROR(check_copy_dtype(in));
   EB_RETURN_IF_ERROR(check_same_type_and_quant(in, out));
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> axis_v, read_constant_ints(ctx.input(1), "axis", "EXPAND_DIMS"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> axis_v, read_constant_index_ints(ctx.input(1), "axis", "EXPAND_DIMS"));
   if (axis_v.size() != 1) return error("axis input '%s' must hold one value, has %zu", ctx.input(1).name.c_str(), axis_v.size());
   const int rank = in.rank();
   int64_t axis = axis_v[0];
@@ -77,7 +77,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_shape(PrepareContext& ctx) {
     return error("output '%s' is %s; SHAPE writes int32 or int64", out.name.c_str(), dtype_name(out.dtype));
   // TFLite's kernel writes the output tensor's type; out_type (NodeOptions::output_type) only mirrors it.
   out.shape = {in.rank()};
-  const std::vector<int64_t> dims = dims64(in.shape);
+  const std::vector<int64_t> dims = shape_dims64(in.shape);
   const int o = ctx.output_index(0);
   if (out.dtype == DType::kInt32)
     return bind_kernel("shape_s32_ref", [=](const RunContext& c) {
@@ -99,10 +99,10 @@ Result<std::unique_ptr<PreparedOp>> prepare_fill(PrepareContext& ctx) {
   EB_RETURN_IF_ERROR(check_same_type_and_quant(value, out));
   if (value.elements() != 1) return error("value '%s' must be a scalar, has shape %s", value.name.c_str(), shape_str(value.shape).c_str());
   if (ctx.input(0).rank() != 1) return error("dims '%s' must be 1-D, has shape %s", ctx.input(0).name.c_str(), shape_str(ctx.input(0).shape).c_str());
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> dims, read_constant_ints(ctx.input(0), "dims", "FILL"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> dims, read_constant_index_ints(ctx.input(0), "dims", "FILL"));
   for (int64_t d : dims)
     if (d < 0) return error("dims '%s' has a negative dimension %lld", ctx.input(0).name.c_str(), static_cast<long long>(d));
-  EB_ASSIGN_OR_RETURN(Shape shape, to_shape(dims, out));
+  EB_ASSIGN_OR_RETURN(Shape shape, checked_out_shape(dims, out));
   out.shape = shape;
   const int elem = static_cast<int>(dtype_size(value.dtype));
   CopyStep s;

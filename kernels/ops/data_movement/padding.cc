@@ -15,7 +15,7 @@ namespace {
 Result<std::vector<int64_t>> read_paddings(const Tensor& pads, int rows, const char* op) {
   if (pads.rank() != 2 || pads.dim(0) != rows || pads.dim(1) != 2)
     return error("paddings '%s' must have shape [%d, 2], has %s", pads.name.c_str(), rows, shape_str(pads.shape).c_str());
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> p, read_constant_ints(pads, "paddings", op));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> p, read_constant_index_ints(pads, "paddings", op));
   for (int64_t v : p)
     if (v < 0 || v > (int64_t{1} << 30))
       return error("paddings '%s' has an invalid value %lld", pads.name.c_str(), static_cast<long long>(v));
@@ -68,10 +68,10 @@ Result<std::unique_ptr<PreparedOp>> prepare_padv2(PrepareContext& ctx) {
       return error("constant_values '%s' quantization differs from output '%s'", v.name.c_str(), out.name.c_str());
     value_tensor = ctx.input_index(2);
   }
-  std::vector<int64_t> out_dims, in_dims = dims64(in.shape);
+  std::vector<int64_t> out_dims, in_dims = shape_dims64(in.shape);
   int64_t out_offset = 0;
   for (int d = 0; d < rank; ++d) out_dims.push_back(in.dim(d) + pads[2 * d] + pads[2 * d + 1]);
-  EB_ASSIGN_OR_RETURN(Shape shape, to_shape(out_dims, out));
+  EB_ASSIGN_OR_RETURN(Shape shape, checked_out_shape(out_dims, out));
   const std::vector<int64_t> out_strides = contiguous_strides(out_dims);
   for (int d = 0; d < rank; ++d) out_offset += pads[2 * d] * out_strides[static_cast<size_t>(d)];
   const int elem = static_cast<int>(dtype_size(in.dtype));
@@ -97,7 +97,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_mirror_pad(PrepareContext& ctx) {
   if (rank > kCopyMaxRank) return error("input '%s' has rank %d; at most %d is supported", in.name.c_str(), rank, kCopyMaxRank);
   EB_ASSIGN_OR_RETURN(std::vector<int64_t> pads, read_paddings(ctx.input(1), rank, "MIRROR_PAD"));
   const bool symmetric = ctx.options().mirror_symmetric;
-  std::vector<int64_t> in_dims = dims64(in.shape), out_dims;
+  std::vector<int64_t> in_dims = shape_dims64(in.shape), out_dims;
   for (int d = 0; d < rank; ++d) {
     const int64_t limit = symmetric ? in.dim(d) : in.dim(d) - 1;
     if (pads[2 * d] > limit || pads[2 * d + 1] > limit)
@@ -107,7 +107,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_mirror_pad(PrepareContext& ctx) {
                    shape_str(in.shape).c_str());
     out_dims.push_back(in.dim(d) + pads[2 * d] + pads[2 * d + 1]);
   }
-  EB_ASSIGN_OR_RETURN(Shape shape, to_shape(out_dims, out));
+  EB_ASSIGN_OR_RETURN(Shape shape, checked_out_shape(out_dims, out));
   const std::vector<int64_t> os = contiguous_strides(out_dims);
   const int elem = static_cast<int>(dtype_size(in.dtype));
   const int o = ctx.output_index(0);
@@ -160,7 +160,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_batch_space(PrepareContext& ctx, boo
   Tensor& out = ctx.output(0);
   EB_RETURN_IF_ERROR(check_copy_dtype(in));
   EB_RETURN_IF_ERROR(check_same_type_and_quant(in, out));
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> block, read_constant_ints(ctx.input(1), "block_shape", op));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> block, read_constant_index_ints(ctx.input(1), "block_shape", op));
   const int m = static_cast<int>(block.size());
   if (ctx.input(1).rank() != 1 || m < 1 || in.rank() < m + 1 || m + 2 > kCopyMaxRank)
     return error("block_shape '%s' (shape %s) does not fit input '%s' of shape %s", ctx.input(1).name.c_str(),
@@ -201,7 +201,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_batch_space(PrepareContext& ctx, boo
     }
     shape[0] = static_cast<int32_t>(batch);
   }
-  EB_ASSIGN_OR_RETURN(Shape checked, to_shape(dims64(shape), out));
+  EB_ASSIGN_OR_RETURN(Shape checked, checked_out_shape(shape_dims64(shape), out));
   std::vector<int64_t> space_dims{batch}, grid_dims{batch * blocks};
   for (int k = 0; k < m; ++k) {
     space_dims.push_back(space[k]);

@@ -83,9 +83,9 @@ Result<std::unique_ptr<PreparedOp>> prepare_strided_slice(PrepareContext& ctx) {
   Tensor& out = ctx.output(0);
   EB_RETURN_IF_ERROR(check_copy_dtype(in));
   EB_RETURN_IF_ERROR(check_same_type_and_quant(in, out));
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> begin, read_constant_ints(ctx.input(1), "begin", "STRIDED_SLICE"));
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> end, read_constant_ints(ctx.input(2), "end", "STRIDED_SLICE"));
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> strides, read_constant_ints(ctx.input(3), "strides", "STRIDED_SLICE"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> begin, read_constant_index_ints(ctx.input(1), "begin", "STRIDED_SLICE"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> end, read_constant_index_ints(ctx.input(2), "end", "STRIDED_SLICE"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> strides, read_constant_index_ints(ctx.input(3), "strides", "STRIDED_SLICE"));
   if (ctx.input(1).rank() != 1 || end.size() != begin.size() || strides.size() != begin.size())
     return error("begin, end and strides must be 1-D of one length; have shapes %s, %s, %s",
                  shape_str(ctx.input(1).shape).c_str(), shape_str(ctx.input(2).shape).c_str(),
@@ -94,7 +94,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_strided_slice(PrepareContext& ctx) {
   if (static_cast<int>(spec.size()) > kCopyMaxRank)
     return error("the slice has %zu dimensions; at most %d are supported", spec.size(), kCopyMaxRank);
 
-  const std::vector<int64_t> in_strides = contiguous_strides(dims64(in.shape));
+  const std::vector<int64_t> in_strides = contiguous_strides(shape_dims64(in.shape));
   std::vector<int64_t> sizes, steps, out_dims;
   int64_t offset = 0;
   for (const SliceDim& d : spec) {
@@ -131,7 +131,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_strided_slice(PrepareContext& ctx) {
     steps.push_back(d.stride * in_strides[static_cast<size_t>(d.input_dim)]);
     if (!d.shrink) out_dims.push_back(n);
   }
-  EB_ASSIGN_OR_RETURN(Shape shape, to_shape(out_dims, out));
+  EB_ASSIGN_OR_RETURN(Shape shape, checked_out_shape(out_dims, out));
   const int elem = static_cast<int>(dtype_size(in.dtype));
   CopyStep s;
   s.in = ctx.input_index(0);
@@ -148,14 +148,14 @@ Result<std::unique_ptr<PreparedOp>> prepare_slice(PrepareContext& ctx) {
   Tensor& out = ctx.output(0);
   EB_RETURN_IF_ERROR(check_copy_dtype(in));
   EB_RETURN_IF_ERROR(check_same_type_and_quant(in, out));
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> begin, read_constant_ints(ctx.input(1), "begin", "SLICE"));
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> size, read_constant_ints(ctx.input(2), "size", "SLICE"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> begin, read_constant_index_ints(ctx.input(1), "begin", "SLICE"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> size, read_constant_index_ints(ctx.input(2), "size", "SLICE"));
   const int rank = in.rank();
   if (static_cast<int>(begin.size()) != rank || static_cast<int>(size.size()) != rank)
     return error("begin and size must have %d values (the rank of input '%s'), have %zu and %zu", rank, in.name.c_str(),
                  begin.size(), size.size());
   if (rank > kCopyMaxRank) return error("input '%s' has rank %d; at most %d is supported", in.name.c_str(), rank, kCopyMaxRank);
-  const std::vector<int64_t> in_strides = contiguous_strides(dims64(in.shape));
+  const std::vector<int64_t> in_strides = contiguous_strides(shape_dims64(in.shape));
   int64_t offset = 0;
   for (int d = 0; d < rank; ++d) {
     const int64_t dim = in.dim(d), b = begin[static_cast<size_t>(d)];
@@ -167,7 +167,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_slice(PrepareContext& ctx) {
                    shape_str(in.shape).c_str());
     offset += b * in_strides[static_cast<size_t>(d)];
   }
-  EB_ASSIGN_OR_RETURN(Shape shape, to_shape(size, out));
+  EB_ASSIGN_OR_RETURN(Shape shape, checked_out_shape(size, out));
   const int elem = static_cast<int>(dtype_size(in.dtype));
   CopyStep s;
   s.in = ctx.input_index(0);

@@ -58,10 +58,10 @@ Result<std::unique_ptr<PreparedOp>> prepare_parts(PrepareContext& ctx, int data_
 }
 
 Result<int> read_axis_tensor(const Tensor& axis_t, const Tensor& in) {
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> axis, read_constant_ints(axis_t, "axis", "the split"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> axis, read_constant_index_ints(axis_t, "axis", "the split"));
   if (axis.size() != 1)
     return error("axis input '%s' must hold one value, has %zu", axis_t.name.c_str(), axis.size());
-  return resolve_axis(axis[0], in.rank(), in);
+  return resolve_copy_axis(axis[0], in.rank(), in);
 }
 
 }  // namespace
@@ -90,7 +90,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_split_v(PrepareContext& ctx) {
   const Tensor& in = ctx.input(0);
   EB_RETURN_IF_ERROR(check_copy_dtype(in));
   EB_ASSIGN_OR_RETURN(int axis, read_axis_tensor(ctx.input(2), in));
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> sizes, read_constant_ints(ctx.input(1), "size_splits", "SPLIT_V"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> sizes, read_constant_index_ints(ctx.input(1), "size_splits", "SPLIT_V"));
   if (static_cast<int>(sizes.size()) != ctx.num_outputs() || sizes.empty())
     return error("size_splits '%s' has %zu values but the node has %d outputs", ctx.input(1).name.c_str(), sizes.size(),
                  ctx.num_outputs());
@@ -121,7 +121,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_unpack(PrepareContext& ctx) {
   const Tensor& in = ctx.input(0);
   EB_RETURN_IF_ERROR(check_copy_dtype(in));
   if (in.rank() == 0) return error("input '%s' is a scalar; it has no axis to unpack", in.name.c_str());
-  EB_ASSIGN_OR_RETURN(int axis, resolve_axis(ctx.options().axis, in.rank(), in));
+  EB_ASSIGN_OR_RETURN(int axis, resolve_copy_axis(ctx.options().axis, in.rank(), in));
   const int32_t dim = in.dim(axis);
   if (ctx.options().num != 0 && ctx.options().num != dim)
     return error("num is %d but dimension %d of input '%s' (shape %s) is %d", ctx.options().num, axis, in.name.c_str(),

@@ -39,7 +39,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_transpose(PrepareContext& ctx) {
   Tensor& out = ctx.output(0);
   EB_RETURN_IF_ERROR(check_copy_dtype(in));
   EB_RETURN_IF_ERROR(check_same_type_and_quant(in, out));
-  EB_ASSIGN_OR_RETURN(std::vector<int64_t> perm64, read_constant_ints(ctx.input(1), "perm", "TRANSPOSE"));
+  EB_ASSIGN_OR_RETURN(std::vector<int64_t> perm64, read_constant_index_ints(ctx.input(1), "perm", "TRANSPOSE"));
   const int rank = in.rank();
   if (rank > 6) return error("input '%s' has rank %d; TRANSPOSE supports at most 6", in.name.c_str(), rank);
   if (static_cast<int>(perm64.size()) != rank)
@@ -61,7 +61,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_transpose(PrepareContext& ctx) {
   const int elem = static_cast<int>(dtype_size(in.dtype));
   out.shape = shape;
   return bind_copy_program(EB_XNAME("transpose", elem),
-                           {permute_step(elem, ctx.input_index(0), ctx.output_index(0), dims64(in.shape), perm)});
+                           {permute_step(elem, ctx.input_index(0), ctx.output_index(0), shape_dims64(in.shape), perm)});
 }
 
 // [N, H*b, W*b, C] -> [N, H, W, b*b*C]: viewed as [N, H, b, W, b, C] and permuted to [N, H, W, b, b, C].
@@ -77,7 +77,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_space_to_depth(PrepareContext& ctx) 
     return error("height and width of input '%s' (shape %s) must be multiples of block_size %d", in.name.c_str(),
                  shape_str(in.shape).c_str(), b);
   const int64_t n = in.dim(0), h = in.dim(1) / b, w = in.dim(2) / b, c = in.dim(3);
-  EB_ASSIGN_OR_RETURN(Shape shape, to_shape({n, h, w, int64_t{b} * b * c}, out));
+  EB_ASSIGN_OR_RETURN(Shape shape, checked_out_shape({n, h, w, int64_t{b} * b * c}, out));
   const int elem = static_cast<int>(dtype_size(in.dtype));
   out.shape = shape;
   return bind_copy_program(EB_XNAME("space_to_depth", elem),
@@ -97,7 +97,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_depth_to_space(PrepareContext& ctx) 
     return error("depth of input '%s' (shape %s) must be a multiple of block_size^2 = %d", in.name.c_str(),
                  shape_str(in.shape).c_str(), b * b);
   const int64_t n = in.dim(0), h = in.dim(1), w = in.dim(2), c = in.dim(3) / (b * b);
-  EB_ASSIGN_OR_RETURN(Shape shape, to_shape({n, h * b, w * b, c}, out));
+  EB_ASSIGN_OR_RETURN(Shape shape, checked_out_shape({n, h * b, w * b, c}, out));
   const int elem = static_cast<int>(dtype_size(in.dtype));
   out.shape = shape;
   return bind_copy_program(EB_XNAME("depth_to_space", elem),
