@@ -152,8 +152,10 @@ Status Interpreter::prepare_and_plan() {
 Result<bool> Interpreter::fold_at_prepare(const Node& n, PreparedOp& op) {
   Graph& g = model_->graph();
   size_t out_bytes = 0;
+  // SHAPE reads only its input's shape, which is known now: it folds whatever values its input holds.
+  const bool shape_only = n.op() == OpCode::kShape;
   for (int in : n.inputs) {
-    if (in < 0) continue;
+    if (in < 0 || shape_only) continue;
     const Tensor& t = g.tensors[static_cast<size_t>(in)];
     if (!t.is_constant() || t.is_variable) return false;
   }
