@@ -57,3 +57,48 @@ fam.add('mirror_pad_reflect', lambda x: tf.pad(x, [[0, 0], [1, 2], [2, 1], [0, 0
 fam.add('mirror_pad_symmetric', lambda x: tf.pad(x, [[0, 0], [2, 1], [0, 3], [1, 0]], mode='SYMMETRIC'), [x4], modes=Q)
 fam.add('padv2', lambda x: tf.pad(x, [[0, 0], [1, 2], [0, 1], [0, 0]], constant_values=0.5), [x4], modes=Q)
 fam.write()
+
+
+def add_dynamic_batch_case():
+    """SHAPE only survives conversion when a dimension is unknown: a batch-None model whose reshape target
+    comes from SHAPE -> STRIDED_SLICE -> PACK (edgebench folds that chain at prepare). oplib's specs are
+    static, so this one case is written here, in the same layout, at the model's stored shape [1, 6]."""
+    import json
+    import numpy as np
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        Interpreter = tf.lite.Interpreter
+
+    @tf.function(input_signature=[tf.TensorSpec((None, 6), tf.float32)])
+    def f(x):
+        s = tf.shape(x)
+        return tf.reshape(x, tf.stack([s[0], 2, 3])) * 2.0
+
+    stem = 'shape_dynamic_batch-float32'
+    blob = tf.lite.TFLiteConverter.from_concrete_functions([f.get_concrete_function()]).convert()
+    with open(os.path.join(fam.dir, stem + '.tflite'), 'wb') as fh:
+        fh.write(blob)
+    it = Interpreter(model_path=os.path.join(fam.dir, stem + '.tflite'))
+    it.allocate_tensors()
+    rng = np.random.default_rng(7)
+    cases_path = os.path.join(fam.dir, 'cases.json')
+    entries = json.load(open(cases_path))
+    for k in range(2):
+        case = '%s/%d' % (stem, k)
+        os.makedirs(os.path.join(fam.dir, case))
+        x = rng.uniform(-1, 1, (1, 6)).astype(np.float32)
+        it.set_tensor(it.get_input_details()[0]['index'], x)
+        it.invoke()
+        y = it.get_tensor(it.get_output_details()[0]['index'])
+        np.save(os.path.join(fam.dir, case, 'input_0.npy'), x)
+        np.save(os.path.join(fam.dir, case, 'expected_0.npy'), y)
+        entries.append({'model': stem + '.tflite', 'case': case, 'kind': 'float32', 'input': 'random',
+                        'outputs': [{'dtype': str(y.dtype), 'shape': list(y.shape), 'tolerance_abs': 1e-4,
+                                     'argmax_must_match': False}]})
+    with open(cases_path, 'w') as fh:
+        json.dump(entries, fh, indent=1)
+    print('%s: 2 cases' % stem)
+
+
+add_dynamic_batch_case()
