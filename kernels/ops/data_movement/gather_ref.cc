@@ -4,8 +4,20 @@
 
 namespace eb {
 
-template <typename Index>
-void gather_ref(const GatherParams& p, const uint8_t* params, const Index* indices, uint8_t* out) {
+namespace {
+
+// One gathered block: a fixed-size load/store for one-element blocks (gathering single values along
+// the last axis), memcpy otherwise.
+template <int kBytes>
+struct FixedBlock {
+  static void copy(uint8_t* out, const uint8_t* src, size_t) { std::memcpy(out, src, kBytes); }
+};
+struct AnyBlock {
+  static void copy(uint8_t* out, const uint8_t* src, size_t bytes) { std::memcpy(out, src, bytes); }
+};
+
+template <typename Block, typename Index>
+void gather_blocks(const GatherParams& p, const uint8_t* params, const Index* indices, uint8_t* out) {
   const size_t block = static_cast<size_t>(p.inner_bytes);
   for (int64_t b = 0; b < p.batch; ++b) {
     const Index* idx = indices + b * p.coords;
@@ -14,12 +26,25 @@ void gather_ref(const GatherParams& p, const uint8_t* params, const Index* indic
       for (int64_t c = 0; c < p.coords; ++c) {
         const int64_t i = static_cast<int64_t>(idx[c]);
         if (i >= 0 && i < p.axis_size)
-          std::memcpy(out, src + i * p.inner_bytes, block);
+          Block::copy(out, src + i * p.inner_bytes, block);
         else
           std::memset(out, 0, block);  // out-of-range run-time index: zeros (see gather.h)
         out += block;
       }
     }
+  }
+}
+
+}  // namespace
+
+template <typename Index>
+void gather_ref(const GatherParams& p, const uint8_t* params, const Index* indices, uint8_t* out) {
+  switch (p.inner_bytes) {
+    case 1: gather_blocks<FixedBlock<1>>(p, params, indices, out); break;
+    case 2: gather_blocks<FixedBlock<2>>(p, params, indices, out); break;
+    case 4: gather_blocks<FixedBlock<4>>(p, params, indices, out); break;
+    case 8: gather_blocks<FixedBlock<8>>(p, params, indices, out); break;
+    default: gather_blocks<AnyBlock>(p, params, indices, out); break;
   }
 }
 
