@@ -131,17 +131,23 @@ Result<std::unique_ptr<PreparedOp>> prepare_mirror_pad(PrepareContext& ctx) {
         dims.push_back(k == d ? 1 : out_dims[static_cast<size_t>(k)]);
       }
     }
-    const int64_t before = pads[2 * d], n = in.dim(d), shift = symmetric ? 1 : 0;
-    auto mirror = [&](int64_t to, int64_t from) {
+    // Each side is one copy whose dimension d walks the source backwards (a mirror): the left pad's
+    // position j reads before + before - j - shift, the right pad's k reads before + n - 2 - k + shift.
+    const int64_t before = pads[2 * d], after = pads[2 * d + 1], n = in.dim(d), shift = symmetric ? 1 : 0;
+    const int64_t step = os[static_cast<size_t>(d)];
+    auto mirror = [&](int64_t count, int64_t to, int64_t from) {
+      if (count == 0) return;
+      std::vector<int64_t> side = dims, in_str = os;
+      side[static_cast<size_t>(d)] = count;
+      in_str[static_cast<size_t>(d)] = -step;
       CopyStep m;
       m.in = o;
       m.out = o;
-      m.plan = make_strided_copy(elem, dims, os, os, base + from * os[static_cast<size_t>(d)],
-                                 base + to * os[static_cast<size_t>(d)]);
+      m.plan = make_strided_copy(elem, side, in_str, os, base + from * step, base + to * step);
       steps.push_back(m);
     };
-    for (int64_t j = 0; j < before; ++j) mirror(j, before + (before - j) - shift);
-    for (int64_t k = 0; k < pads[2 * d + 1]; ++k) mirror(before + n + k, before + n - 2 - k + shift);
+    mirror(before, 0, 2 * before - shift);
+    mirror(after, before + n, before + n - 2 + shift);
   }
   out.shape = shape;
   return bind_copy_program(EB_XNAME("mirror_pad", elem), std::move(steps));
@@ -170,12 +176,14 @@ Result<std::unique_ptr<PreparedOp>> prepare_batch_space(PrepareContext& ctx, boo
   for (int64_t b : block) {
     if (b < 1 || b > (1 << 20)) return error("block_shape '%s' has an invalid value %lld", ctx.input(1).name.c_str(), static_cast<long long>(b));
     blocks *= b;
+    // One copy per block position, and blocks * batch must stay a dimension.
+    if (blocks > (1 << 20)) return error("block_shape '%s' has more than 2^20 block positions", ctx.input(1).name.c_str());
   }
   for (int d = m + 1; d < in.rank(); ++d) rest *= in.dim(d);
   // Space side: [batch, space..., rest]; batch side: [blocks * batch, grid..., rest].
   int64_t batch;
   std::vector<int64_t> space(static_cast<size_t>(m)), grid(static_cast<size_t>(m));
-  Shape shape = in.shape;
+  std::vector<int64_t> shape = shape_dims64(in.shape);
   if (to_batch) {
     batch = in.dim(0);
     for (int k = 0; k < m; ++k) {
@@ -185,9 +193,9 @@ Result<std::unique_ptr<PreparedOp>> prepare_batch_space(PrepareContext& ctx, boo
         return error("padded dimension %d of input '%s' (%lld) is not a multiple of block %lld", k + 1, in.name.c_str(),
                      static_cast<long long>(padded), static_cast<long long>(block[k]));
       grid[k] = padded / block[k];
-      shape[static_cast<size_t>(k + 1)] = static_cast<int32_t>(grid[k]);
+      shape[static_cast<size_t>(k + 1)] = grid[k];
     }
-    shape[0] = static_cast<int32_t>(batch * blocks);
+    shape[0] = batch * blocks;
   } else {
     if (in.dim(0) % blocks != 0)
       return error("batch %d of input '%s' is not a multiple of the block count %lld", in.dim(0), in.name.c_str(),
@@ -197,11 +205,11 @@ Result<std::unique_ptr<PreparedOp>> prepare_batch_space(PrepareContext& ctx, boo
       grid[k] = in.dim(k + 1);
       space[k] = grid[k] * block[k] - pads[2 * k] - pads[2 * k + 1];
       if (space[k] < 0) return error("crops of dimension %d exceed the size of the output", k + 1);
-      shape[static_cast<size_t>(k + 1)] = static_cast<int32_t>(space[k]);
+      shape[static_cast<size_t>(k + 1)] = space[k];
     }
-    shape[0] = static_cast<int32_t>(batch);
+    shape[0] = batch;
   }
-  EB_ASSIGN_OR_RETURN(Shape checked, checked_out_shape(shape_dims64(shape), out));
+  EB_ASSIGN_OR_RETURN(Shape checked, checked_out_shape(shape, out));
   std::vector<int64_t> space_dims{batch}, grid_dims{batch * blocks};
   for (int k = 0; k < m; ++k) {
     space_dims.push_back(space[k]);

@@ -16,6 +16,11 @@ StridedCopyPlan make_strided_copy(int elem, const std::vector<int64_t>& dims, co
   p.elem = elem;
   p.in_offset = in_offset * elem;
   p.out_offset = out_offset * elem;
+  // Every caller refuses ranks above kCopyMaxRank at prepare; this only keeps the arrays safe.
+  if (dims.size() > static_cast<size_t>(kCopyMaxRank)) {
+    p.empty = true;
+    return p;
+  }
   for (int64_t d : dims)
     if (d == 0) p.empty = true;
   // Size-1 dimensions move nothing; a dimension merges into the one after it when stepping over it
