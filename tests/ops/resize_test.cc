@@ -121,7 +121,7 @@ TEST(ResizeBilinear, Uint8FixedPointDiffersFromFloat) {
   // Height 1 -> 1: scale_10 = 1024, src 0, all weight on row 0. Sums are in 1/2^20, rounded by +2^19.
   std::string kernel;
   auto y = resize<uint8_t>(OpCode::kResizeBilinear, DType::kUInt8, {1, 1, 2, 1}, {2, 255}, 1, 5, false, false,
-                           nullptr, qparams(0.5f, 7), &kernel);
+                           nullptr, Quantization{}, &kernel);
   EXPECT_EQ(y, (std::vector<uint8_t>{2, 103, 205, 255, 255}));
   EXPECT_EQ(kernel, "resize_bilinear_uint8_ref");
 }
@@ -131,12 +131,31 @@ TEST(ResizeBilinear, Int8RoundsHalfAwayFromZero) {
   //   [0, 1]:  sum = 1*512*1024 = 2^19, (2^19 + 2^19) / 2^20 = 1
   //   [0, -1]: sum = -2^19, round = -2^19 (sum <= 0), (-2^20) / 2^20 = -1   (single rounding would give 0)
   // x=2: src 1024 -> x0=x1=1; x=3: src 1536 -> x0=1, x1=min(2,1)=1: both the last value.
-  auto pos = resize<int8_t>(OpCode::kResizeBilinear, DType::kInt8, {1, 1, 2, 1}, {0, 1}, 1, 4, false, false, nullptr,
-                            qparams(0.1f, 0));
+  auto pos = resize<int8_t>(OpCode::kResizeBilinear, DType::kInt8, {1, 1, 2, 1}, {0, 1}, 1, 4, false, false, nullptr);
   EXPECT_EQ(pos, (std::vector<int8_t>{0, 1, 1, 1}));
+  auto neg = resize<int8_t>(OpCode::kResizeBilinear, DType::kInt8, {1, 1, 2, 1}, {0, -1}, 1, 4, false, false, nullptr);
+  EXPECT_EQ(neg, (std::vector<int8_t>{0, -1, -1, -1}));
+}
+
+TEST(ResizeBilinear, QuantizedInt8RoundsHalfUpAsXnnpack) {
+  // Quantized tensors run XNNPACK's arithmetic (TFLite's default path delegates them): width 2 -> 4, legacy
+  // coordinates: x=1 has src 0.5, weight lrintf(0.5 * 2048) = 1024.
+  //   [0, 1]:  t = 1024, acc = 1024 << 11 = 2^21, (2^21 + 2^21) >> 22 = 1
+  //   [0, -1]: acc = -2^21, (-2^21 + 2^21) >> 22 = 0   (TFLite's own kernel rounds it away from zero: -1)
+  std::string kernel;
+  auto pos = resize<int8_t>(OpCode::kResizeBilinear, DType::kInt8, {1, 1, 2, 1}, {0, 1}, 1, 4, false, false, nullptr,
+                            qparams(0.1f, 0), &kernel);
+  EXPECT_EQ(pos, (std::vector<int8_t>{0, 1, 1, 1}));
+  EXPECT_EQ(kernel, "resize_bilinear_int8_xnnpack_ref");
   auto neg = resize<int8_t>(OpCode::kResizeBilinear, DType::kInt8, {1, 1, 2, 1}, {0, -1}, 1, 4, false, false, nullptr,
                             qparams(0.1f, 0));
-  EXPECT_EQ(neg, (std::vector<int8_t>{0, -1, -1, -1}));
+  EXPECT_EQ(neg, (std::vector<int8_t>{0, 0, -1, -1}));
+  // Half-pixel centers, 6 -> 12 (MoveNet's upsampling): source x = 0.5 * x - 0.25, clamped at 0; the 0.25 /
+  // 0.75 weights are 512 / 1536 in Q11, exact. [10, 20, ...]: x=1 -> 0.25 -> 10 + 10 * 512 / 2048 = 12.5 -> 13.
+  auto y = resize<uint8_t>(OpCode::kResizeBilinear, DType::kUInt8, {1, 1, 6, 1}, {10, 20, 30, 40, 50, 60}, 1, 12, false,
+                           true, nullptr, qparams(0.5f, 3), &kernel);
+  EXPECT_EQ(y, (std::vector<uint8_t>{10, 13, 18, 23, 28, 33, 38, 43, 48, 53, 58, 60}));
+  EXPECT_EQ(kernel, "resize_bilinear_uint8_xnnpack_ref");
 }
 
 TEST(ResizeBilinear, Int8TwoDimensional) {
@@ -174,8 +193,7 @@ TEST(ResizeBilinear, Uint8BatchAndChannelsAreIndependent) {
   //   x=1: (255*614 + 2*410)/1024 = 153.70 -> 154;  x=2: (255*204 + 2*820)/1024 = 52.40 -> 52;  then 2, 2.
   const std::vector<uint8_t> x = {2, 255, 255, 2, 2, 255, 255, 2};
   Shape shape;
-  auto y = resize<uint8_t>(OpCode::kResizeBilinear, DType::kUInt8, {2, 1, 2, 2}, x, 1, 5, false, false, &shape,
-                           qparams(1.0f, 0));
+  auto y = resize<uint8_t>(OpCode::kResizeBilinear, DType::kUInt8, {2, 1, 2, 2}, x, 1, 5, false, false, &shape);
   EXPECT_EQ(shape, (Shape{2, 1, 5, 2}));
   const std::vector<uint8_t> one = {2, 255, 103, 154, 205, 52, 255, 2, 255, 2};
   std::vector<uint8_t> want = one;

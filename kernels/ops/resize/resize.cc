@@ -13,8 +13,8 @@ enum class ResizeKind { kBilinear, kNearest };
 
 class ResizeOp final : public PreparedOp {
  public:
-  ResizeOp(ResizeKind kind, DType dtype, int input, int output, const ResizeParams& p, const char* name)
-      : kind_(kind), dtype_(dtype), input_(input), output_(output), p_(p), name_(name) {}
+  ResizeOp(ResizeKind kind, DType dtype, int input, int output, const ResizeParams& p, const char* name, bool xnnpack)
+      : kind_(kind), dtype_(dtype), input_(input), output_(output), p_(p), name_(name), xnnpack_(xnnpack) {}
 
   void run(const RunContext& ctx) override {
     if (kind_ == ResizeKind::kNearest) {
@@ -22,9 +22,11 @@ class ResizeOp final : public PreparedOp {
     } else if (dtype_ == DType::kFloat32) {
       resize_bilinear_float32_ref(ctx.in<float>(input_), p_, ctx.out<float>(output_));
     } else if (dtype_ == DType::kInt8) {
-      resize_bilinear_int8_ref(ctx.in<int8_t>(input_), p_, ctx.out<int8_t>(output_));
+      if (xnnpack_) resize_bilinear_int8_xnnpack_ref(ctx.in<int8_t>(input_), p_, ctx.out<int8_t>(output_));
+      else resize_bilinear_int8_ref(ctx.in<int8_t>(input_), p_, ctx.out<int8_t>(output_));
     } else {
-      resize_bilinear_uint8_ref(ctx.in<uint8_t>(input_), p_, ctx.out<uint8_t>(output_));
+      if (xnnpack_) resize_bilinear_uint8_xnnpack_ref(ctx.in<uint8_t>(input_), p_, ctx.out<uint8_t>(output_));
+      else resize_bilinear_uint8_ref(ctx.in<uint8_t>(input_), p_, ctx.out<uint8_t>(output_));
     }
   }
   const char* kernel_name() const override { return name_; }
@@ -35,6 +37,7 @@ class ResizeOp final : public PreparedOp {
   int input_, output_;
   ResizeParams p_;
   const char* name_;
+  bool xnnpack_;  // quantized bilinear: XNNPACK's arithmetic (see resize.h)
 };
 
 Result<std::unique_ptr<PreparedOp>> prepare_resize(PrepareContext& ctx, ResizeKind kind) {
@@ -104,7 +107,10 @@ Result<std::unique_ptr<PreparedOp>> prepare_resize(PrepareContext& ctx, ResizeKi
     return error("sizes above %d are not supported by the integer bilinear kernel", kMaxIntegerSize);
 
   out.shape = {p.batches, new_h, new_w, p.channels};
-  return std::unique_ptr<PreparedOp>(new ResizeOp(kind, in.dtype, ctx.input_index(0), ctx.output_index(0), p, name));
+  const bool xnnpack = bilinear && in.dtype != DType::kFloat32 && in.quant.present();
+  if (xnnpack) name = in.dtype == DType::kInt8 ? "resize_bilinear_int8_xnnpack_ref" : "resize_bilinear_uint8_xnnpack_ref";
+  return std::unique_ptr<PreparedOp>(
+      new ResizeOp(kind, in.dtype, ctx.input_index(0), ctx.output_index(0), p, name, xnnpack));
 }
 
 }  // namespace

@@ -71,6 +71,52 @@ void resize_bilinear_integer(const T* input, const ResizeParams& p, T* output) {
   }
 }
 
+// XNNPACK's source coordinate of output index v (xnn_indirection_init_resize_bilinear2d_hwc_q11): the
+// neighbours lo/hi and the weight of hi in Q11, lrintf(alpha * 2048).
+void xnnpack_source_q11(int32_t v, int32_t in, int32_t out, const ResizeParams& p, int32_t* lo, int32_t* hi, int32_t* w) {
+  const int32_t adjust = (p.align_corners && out != 1) ? 1 : 0;
+  const float scale = static_cast<float>(in - adjust) / static_cast<float>(out - adjust);
+  float src = static_cast<float>(v) * scale;
+  if (!p.align_corners && p.half_pixel_centers) {
+    src += 0.5f * scale - 0.5f;
+    src = std::min(std::max(src, 0.0f), static_cast<float>(in - 1));
+  }
+  *lo = std::min(static_cast<int32_t>(src), in - 1);
+  *hi = std::min(*lo + 1, in - 1);
+  *w = static_cast<int32_t>(static_cast<int16_t>(std::lrintf((src - static_cast<float>(*lo)) * 2048.0f)));
+}
+
+// XNNPACK's s8/u8 ibilinear microkernel arithmetic: horizontal then vertical blend in Q11 (22 fraction
+// bits after both), rounded half up by adding 2^21 before the arithmetic shift. The zero point never
+// enters: input and output share their parameters.
+template <typename T>
+void resize_bilinear_xnnpack(const T* input, const ResizeParams& p, T* output) {
+  const size_t C = static_cast<size_t>(p.channels);
+  const size_t row = static_cast<size_t>(p.in_w) * C;
+  T* dst = output;
+  for (int32_t b = 0; b < p.batches; ++b) {
+    const T* image = input + static_cast<size_t>(b) * static_cast<size_t>(p.in_h) * row;
+    for (int32_t y = 0; y < p.out_h; ++y) {
+      int32_t y0, y1, wy;
+      xnnpack_source_q11(y, p.in_h, p.out_h, p, &y0, &y1, &wy);
+      for (int32_t x = 0; x < p.out_w; ++x) {
+        int32_t x0, x1, wx;
+        xnnpack_source_q11(x, p.in_w, p.out_w, p, &x0, &x1, &wx);
+        const T* tl = image + static_cast<size_t>(y0) * row + static_cast<size_t>(x0) * C;
+        const T* tr = image + static_cast<size_t>(y0) * row + static_cast<size_t>(x1) * C;
+        const T* bl = image + static_cast<size_t>(y1) * row + static_cast<size_t>(x0) * C;
+        const T* br = image + static_cast<size_t>(y1) * row + static_cast<size_t>(x1) * C;
+        for (size_t c = 0; c < C; ++c) {
+          const int32_t t = static_cast<int32_t>(static_cast<uint32_t>(tl[c]) << 11) + (tr[c] - tl[c]) * wx;
+          const int32_t bo = static_cast<int32_t>(static_cast<uint32_t>(bl[c]) << 11) + (br[c] - bl[c]) * wx;
+          const int32_t acc = static_cast<int32_t>(static_cast<uint32_t>(t) << 11) + (bo - t) * wy;
+          *dst++ = static_cast<T>((acc + (1 << 21)) >> 22);
+        }
+      }
+    }
+  }
+}
+
 // TFLite's GetNearestNeighbor.
 int32_t nearest_source(int32_t v, int32_t in, int32_t out, bool align_corners, bool half_pixel_centers) {
   const float scale = (align_corners && out > 1) ? static_cast<float>(in - 1) / static_cast<float>(out - 1)
@@ -117,6 +163,14 @@ void resize_bilinear_float32_ref(const float* input, const ResizeParams& p, floa
       }
     }
   }
+}
+
+void resize_bilinear_int8_xnnpack_ref(const int8_t* input, const ResizeParams& p, int8_t* output) {
+  resize_bilinear_xnnpack(input, p, output);
+}
+
+void resize_bilinear_uint8_xnnpack_ref(const uint8_t* input, const ResizeParams& p, uint8_t* output) {
+  resize_bilinear_xnnpack(input, p, output);
 }
 
 void resize_bilinear_int8_ref(const int8_t* input, const ResizeParams& p, int8_t* output) {
