@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -214,6 +215,26 @@ TEST(DataMovementStridedSlice, Refusals) {
     h.add_output(DType::kFloat32);
     EXPECT_TRUE(contains(h.prepare().message(), "rank 1"));
   }
+}
+
+// Hostile int64 begin/end/strides/size values neither overflow nor read outside the input.
+TEST(DataMovementStridedSlice, ExtremeValuesClampOrRefuse) {
+  const int64_t big = std::numeric_limits<int64_t>::max(), small = std::numeric_limits<int64_t>::min();
+  OpHarness h(OpCode::kStridedSlice);
+  h.add_input(DType::kFloat32, {4}, iota_f(4));
+  h.add_constant(DType::kInt64, {1}, std::vector<int64_t>{small});
+  h.add_constant(DType::kInt64, {1}, std::vector<int64_t>{big});
+  h.add_constant(DType::kInt64, {1}, std::vector<int64_t>{big});
+  int out = h.add_output(DType::kFloat32);
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  EXPECT_EQ(h.output<float>(out), (std::vector<float>{0}));
+
+  OpHarness s(OpCode::kSlice);
+  s.add_input(DType::kFloat32, {4}, iota_f(4));
+  s.add_constant(DType::kInt64, {1}, std::vector<int64_t>{1});
+  s.add_constant(DType::kInt64, {1}, std::vector<int64_t>{big});
+  s.add_output(DType::kFloat32);
+  EXPECT_TRUE(contains(s.prepare().message(), "do not fit"));
 }
 
 TEST(DataMovementSlice, SizeMinusOneAndOutOfRange) {
