@@ -281,6 +281,21 @@ TEST(DataMovementTranspose, LargeTiledMatchesNaive) {
           ASSERT_EQ(y[k], x[static_cast<size_t>(src)]);
         }
   }
+  // One-byte elements take the 8x8 block path; 21 x 139 leaves remainders on both sides and 150 rows
+  // span two tiles.
+  for (const Shape& shape : {Shape{21, 139}, Shape{150, 19}}) {
+    std::vector<int8_t> bytes(static_cast<size_t>(shape[0] * shape[1]));
+    for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<int8_t>(i * 7 + i / 13);
+    OpHarness h(OpCode::kTranspose);
+    h.add_input(DType::kInt8, shape, bytes);
+    add_ints(h, {1, 0});
+    int out = h.add_output(DType::kInt8);
+    ASSERT_TRUE(h.prepare_and_run().ok());
+    const std::vector<int8_t> y = h.output<int8_t>(out);
+    for (int i = 0; i < shape[0]; ++i)
+      for (int j = 0; j < shape[1]; ++j)
+        ASSERT_EQ(y[static_cast<size_t>(j * shape[0] + i)], bytes[static_cast<size_t>(i * shape[1] + j)]) << i << "," << j;
+  }
   OpHarness bad(OpCode::kTranspose);
   bad.add_input(DType::kInt32, {2, 2}, std::vector<int32_t>(4));
   add_ints(bad, {0, 0});
