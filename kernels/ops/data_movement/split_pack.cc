@@ -53,7 +53,6 @@ Result<std::unique_ptr<PreparedOp>> prepare_parts(PrepareContext& ctx, int data_
     steps.push_back(split_step(elem, ctx.input_index(data_input), ctx.output_index(static_cast<int>(k)), v, start, sizes[k]));
     start += sizes[k];
   }
-  (void)op;
   return bind_copy_program(op, std::move(steps));
 }
 
