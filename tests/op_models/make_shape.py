@@ -56,6 +56,17 @@ fam.add('batch_to_space_nd', lambda x: tf.compat.v1.batch_to_space_nd(x, [2, 2],
 fam.add('mirror_pad_reflect', lambda x: tf.pad(x, [[0, 0], [1, 2], [2, 1], [0, 0]], mode='REFLECT'), [x4], modes=Q)
 fam.add('mirror_pad_symmetric', lambda x: tf.pad(x, [[0, 0], [2, 1], [0, 3], [1, 0]], mode='SYMMETRIC'), [x4], modes=Q)
 fam.add('padv2', lambda x: tf.pad(x, [[0, 0], [1, 2], [0, 1], [0, 0]], constant_values=0.5), [x4], modes=Q)
+# Other element types (bool, int64, int32) through the type-agnostic copies and casts.
+fam.add('transpose_bool', lambda x: tf.transpose(x, [1, 0]), [Spec((3, 4), 'bool')])
+fam.add('gather_bool', lambda x: tf.gather(x, [2, 0], axis=1), [Spec((2, 3), 'bool')])
+fam.add('tile_bool', lambda x: tf.tile(x, [2, 2]), [Spec((2, 3), 'bool')])
+fam.add('strided_slice_int64', lambda x: x[::2], [Spec((7,), 'int64', -99, 99)])
+fam.add('gather_nd_idx64', lambda x, i: tf.gather_nd(x, i), [Spec((3, 4)), Spec((5, 2), 'int64', 0, 2)])
+fam.add('mirror_pad_int32', lambda x: tf.pad(x, [[1, 1], [2, 0]], mode='REFLECT'), [Spec((3, 4), 'int32', -9, 9)])
+fam.add('padv2_int32', lambda x: tf.pad(x, [[1, 0], [0, 2]], constant_values=7), [Spec((2, 3), 'int32', -9, 9)])
+fam.add('cast_s64_f32', lambda x: tf.cast(x, tf.float32), [Spec((5,), 'int64', -1000, 1000)])
+fam.add('cast_f32_s64', lambda x: tf.cast(x, tf.int64), [Spec((5,), lo=-1000, hi=1000)])
+fam.add('cast_s32_bool', lambda x: tf.cast(tf.cast(x, tf.bool), tf.float32), [Spec((6,), 'int32', -2, 2)])
 fam.write()
 
 

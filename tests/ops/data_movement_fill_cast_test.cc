@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -67,6 +68,39 @@ TEST(DataMovementCast, BoolIntAndHalf) {
     h.node().options.out_data_type = DType::kInt64;
     EXPECT_TRUE(contains(h.prepare().message(), "out_data_type"));
   }
+}
+
+// Every pair among the seven types: small values that every type holds (0, 1, 7) cast exactly, and
+// bool reads non-zero as 1.
+TEST(DataMovementCast, EveryPairOnSmallValues) {
+  const DType types[] = {DType::kFloat32, DType::kInt64, DType::kInt32, DType::kInt16,
+                         DType::kInt8,    DType::kUInt8, DType::kBool};
+  auto bytes_of = [](DType t, double v) {
+    std::vector<uint8_t> b(dtype_size(t));
+    switch (t) {
+      case DType::kFloat32: { float x = static_cast<float>(v); std::memcpy(b.data(), &x, 4); break; }
+      case DType::kInt64: { int64_t x = static_cast<int64_t>(v); std::memcpy(b.data(), &x, 8); break; }
+      case DType::kInt32: { int32_t x = static_cast<int32_t>(v); std::memcpy(b.data(), &x, 4); break; }
+      case DType::kInt16: { int16_t x = static_cast<int16_t>(v); std::memcpy(b.data(), &x, 2); break; }
+      default: b[0] = static_cast<uint8_t>(v); break;
+    }
+    return b;
+  };
+  for (DType from : types)
+    for (DType to : types) {
+      std::vector<uint8_t> in, expected;
+      for (double v : {0.0, 1.0, 7.0}) {
+        const double src = from == DType::kBool ? (v != 0 ? 1 : 0) : v;
+        const std::vector<uint8_t> a = bytes_of(from, src), b = bytes_of(to, to == DType::kBool ? (src != 0) : src);
+        in.insert(in.end(), a.begin(), a.end());
+        expected.insert(expected.end(), b.begin(), b.end());
+      }
+      OpHarness h(OpCode::kCast);
+      h.add_input(from, {3}, in);
+      int out = h.add_output(to);
+      ASSERT_TRUE(h.prepare_and_run().ok()) << dtype_name(from) << " -> " << dtype_name(to);
+      EXPECT_EQ(h.output<uint8_t>(out), expected) << dtype_name(from) << " -> " << dtype_name(to);
+    }
 }
 
 TEST(DataMovementTile, RepeatsAndZero) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>
@@ -216,6 +217,26 @@ TEST(DataMovementStridedSlice, Refusals) {
   }
 }
 
+// Hostile int64 begin/end/strides/size values neither overflow nor read outside the input.
+TEST(DataMovementStridedSlice, ExtremeValuesClampOrRefuse) {
+  const int64_t big = std::numeric_limits<int64_t>::max(), small = std::numeric_limits<int64_t>::min();
+  OpHarness h(OpCode::kStridedSlice);
+  h.add_input(DType::kFloat32, {4}, iota_f(4));
+  h.add_constant(DType::kInt64, {1}, std::vector<int64_t>{small});
+  h.add_constant(DType::kInt64, {1}, std::vector<int64_t>{big});
+  h.add_constant(DType::kInt64, {1}, std::vector<int64_t>{big});
+  int out = h.add_output(DType::kFloat32);
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  EXPECT_EQ(h.output<float>(out), (std::vector<float>{0}));
+
+  OpHarness s(OpCode::kSlice);
+  s.add_input(DType::kFloat32, {4}, iota_f(4));
+  s.add_constant(DType::kInt64, {1}, std::vector<int64_t>{1});
+  s.add_constant(DType::kInt64, {1}, std::vector<int64_t>{big});
+  s.add_output(DType::kFloat32);
+  EXPECT_TRUE(contains(s.prepare().message(), "do not fit"));
+}
+
 TEST(DataMovementSlice, SizeMinusOneAndOutOfRange) {
   OpHarness h(OpCode::kSlice);
   h.add_input(DType::kUInt8, {2, 3}, std::vector<uint8_t>{1, 2, 3, 4, 5, 6});
@@ -259,6 +280,21 @@ TEST(DataMovementTranspose, LargeTiledMatchesNaive) {
           for (int d = 0; d < 3; ++d) src += idx[d] * in_strides[perm[static_cast<size_t>(d)]];
           ASSERT_EQ(y[k], x[static_cast<size_t>(src)]);
         }
+  }
+  // One-byte elements take the 8x8 block path; 21 x 139 leaves remainders on both sides and 150 rows
+  // span two tiles.
+  for (const Shape& shape : {Shape{21, 139}, Shape{150, 19}}) {
+    std::vector<int8_t> bytes(static_cast<size_t>(shape[0] * shape[1]));
+    for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<int8_t>(i * 7 + i / 13);
+    OpHarness h(OpCode::kTranspose);
+    h.add_input(DType::kInt8, shape, bytes);
+    add_ints(h, {1, 0});
+    int out = h.add_output(DType::kInt8);
+    ASSERT_TRUE(h.prepare_and_run().ok());
+    const std::vector<int8_t> y = h.output<int8_t>(out);
+    for (int i = 0; i < shape[0]; ++i)
+      for (int j = 0; j < shape[1]; ++j)
+        ASSERT_EQ(y[static_cast<size_t>(j * shape[0] + i)], bytes[static_cast<size_t>(i * shape[1] + j)]) << i << "," << j;
   }
   OpHarness bad(OpCode::kTranspose);
   bad.add_input(DType::kInt32, {2, 2}, std::vector<int32_t>(4));

@@ -90,6 +90,10 @@ Result<std::unique_ptr<PreparedOp>> prepare_strided_slice(PrepareContext& ctx) {
     return error("begin, end and strides must be 1-D of one length; have shapes %s, %s, %s",
                  shape_str(ctx.input(1).shape).c_str(), shape_str(ctx.input(2).shape).c_str(),
                  shape_str(ctx.input(3).shape).c_str());
+  // Dimensions are below 2^31, so clamping hostile values to +-2^40 keeps every result and rules out
+  // overflow in the index arithmetic below.
+  for (std::vector<int64_t>* v : {&begin, &end, &strides})
+    for (int64_t& x : *v) x = clamp64(x, -(int64_t{1} << 40), int64_t{1} << 40);
   EB_ASSIGN_OR_RETURN(std::vector<SliceDim> spec, expand_spec(ctx.options(), begin, end, strides, in.rank()));
   if (static_cast<int>(spec.size()) > kCopyMaxRank)
     return error("the slice has %zu dimensions; at most %d are supported", spec.size(), kCopyMaxRank);
@@ -161,7 +165,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_slice(PrepareContext& ctx) {
     const int64_t dim = in.dim(d), b = begin[static_cast<size_t>(d)];
     int64_t& n = size[static_cast<size_t>(d)];
     if (n == -1) n = dim - b;
-    if (b < 0 || b > dim || n < 0 || b + n > dim)
+    if (b < 0 || b > dim || n < 0 || n > dim - b)
       return error("begin %lld and size %lld of dimension %d do not fit input '%s' of shape %s",
                    static_cast<long long>(b), static_cast<long long>(size[static_cast<size_t>(d)]), d, in.name.c_str(),
                    shape_str(in.shape).c_str());

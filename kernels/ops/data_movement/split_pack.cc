@@ -53,7 +53,6 @@ Result<std::unique_ptr<PreparedOp>> prepare_parts(PrepareContext& ctx, int data_
     steps.push_back(split_step(elem, ctx.input_index(data_input), ctx.output_index(static_cast<int>(k)), v, start, sizes[k]));
     start += sizes[k];
   }
-  (void)op;
   return bind_copy_program(op, std::move(steps));
 }
 
@@ -100,8 +99,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_split_v(PrepareContext& ctx) {
   for (size_t k = 0; k < sizes.size(); ++k) {
     if (sizes[k] == -1 && minus_one < 0) {
       minus_one = static_cast<int>(k);
-    } else if (sizes[k] < 0) {
-      return error("size_splits '%s' has an invalid size %lld (only one -1 is allowed)", ctx.input(1).name.c_str(),
+    } else if (sizes[k] < 0 || sizes[k] > dim) {
+      return error("size_splits '%s' has an invalid size %lld (only one -1 is allowed, none above the dimension)", ctx.input(1).name.c_str(),
                    static_cast<long long>(sizes[k]));
     } else {
       known += sizes[k];

@@ -1,5 +1,6 @@
 #include "kernels/ops/data_movement/strided_copy.h"
 
+#include <bit>
 #include <cstring>
 
 namespace eb {
@@ -46,6 +47,8 @@ StridedCopyPlan make_strided_copy(int elem, const std::vector<int64_t>& dims, co
 
 namespace {
 
+constexpr bool kLittleEndian = std::endian::native == std::endian::little;
+
 // The innermost dimension when it is not contiguous on both sides (transposes, strided slices).
 template <typename T>
 void copy_strided_row(const uint8_t* in, int64_t in_step, uint8_t* out, int64_t out_step, int64_t n) {
@@ -71,6 +74,40 @@ void copy_row(const StridedCopyPlan& p, const uint8_t* in, uint8_t* out, int64_t
   }
 }
 
+// Transposes an 8x8 byte block held as eight little-endian rows: x[r] byte c becomes x[c] byte r
+// (three rounds of swapping 1x1, 2x2 and 4x4 sub-blocks with masks and shifts).
+inline void transpose_8x8_bytes(uint64_t x[8]) {
+  for (int i = 0; i < 8; i += 2) {
+    const uint64_t t = ((x[i] >> 8) ^ x[i + 1]) & 0x00FF00FF00FF00FFull;
+    x[i + 1] ^= t;
+    x[i] ^= t << 8;
+  }
+  for (int i : {0, 1, 4, 5}) {
+    const uint64_t t = ((x[i] >> 16) ^ x[i + 2]) & 0x0000FFFF0000FFFFull;
+    x[i + 2] ^= t;
+    x[i] ^= t << 16;
+  }
+  for (int i = 0; i < 4; ++i) {
+    const uint64_t t = ((x[i] >> 32) ^ x[i + 4]) & 0x00000000FFFFFFFFull;
+    x[i + 4] ^= t;
+    x[i] ^= t << 32;
+  }
+}
+
+// A one-byte 2-d transpose whose reads run along d0 and writes along d1 (the YOLOv8 int8 head's
+// [144, 8400] -> [8400, 144]): whole 8x8 blocks move as eight 64-bit loads and stores; returns how many
+// leading d0 and d1 positions it covered (multiples of 8) so the caller copies the remainder.
+void transpose_bytes_blocks(const uint8_t* in, int64_t in_step1, uint8_t* out, int64_t out_step0, int64_t n0,
+                            int64_t n1) {
+  for (int64_t b = 0; b + 8 <= n1; b += 8)
+    for (int64_t a = 0; a + 8 <= n0; a += 8) {
+      uint64_t x[8];
+      for (int r = 0; r < 8; ++r) std::memcpy(&x[r], in + (b + r) * in_step1 + a, 8);
+      transpose_8x8_bytes(x);
+      for (int c = 0; c < 8; ++c) std::memcpy(out + (a + c) * out_step0 + b, &x[c], 8);
+    }
+}
+
 // A 2-d transpose-like block (both inner dimensions strided on one side): copied in tiles so both the
 // reads and the writes stay within a few cache lines.
 void copy_tiled_2d(const StridedCopyPlan& p, const uint8_t* in, uint8_t* out, int d0, int d1) {
@@ -82,9 +119,21 @@ void copy_tiled_2d(const StridedCopyPlan& p, const uint8_t* in, uint8_t* out, in
     const int64_t ea = a + kTile < n0 ? a + kTile : n0;
     for (int64_t b = 0; b < n1; b += kTile) {
       const int64_t nb = b + kTile < n1 ? kTile : n1 - b;
-      for (int64_t i = a; i < ea; ++i)
-        copy_row(p, in + i * p.in_stride[d0] + b * p.in_stride[d1], out + i * p.out_stride[d0] + b * p.out_stride[d1],
-                 nb, p.in_stride[d1], p.out_stride[d1]);
+      const uint8_t* tin = in + a * p.in_stride[d0] + b * p.in_stride[d1];
+      uint8_t* tout = out + a * p.out_stride[d0] + b * p.out_stride[d1];
+      int64_t done0 = 0, done1 = 0;  // leading positions the 8x8 byte blocks covered
+      if (kLittleEndian && p.elem == 1 && p.in_stride[d0] == 1 && p.out_stride[d1] == 1) {
+        transpose_bytes_blocks(tin, p.in_stride[d1], tout, p.out_stride[d0], ea - a, nb);
+        done0 = (ea - a) / 8 * 8;
+        done1 = nb / 8 * 8;
+      }
+      for (int64_t i = a; i < ea; ++i) {
+        // Rows inside the block area only need their tail beyond done1.
+        const int64_t skip = i - a < done0 ? done1 : 0;
+        copy_row(p, tin + (i - a) * p.in_stride[d0] + skip * p.in_stride[d1],
+                 tout + (i - a) * p.out_stride[d0] + skip * p.out_stride[d1], nb - skip, p.in_stride[d1],
+                 p.out_stride[d1]);
+      }
     }
   }
 }
