@@ -74,4 +74,10 @@ fam.add('where_greater', lambda x, y: tf.where(x > y, x, y * 0.5), [X, X], modes
 fam.add('select_v2_int64', lambda c, x, y: tf.where(c, x, y),
         [Spec((2, 1), 'bool'), Spec((2, 4), 'int64', -9, 9), Spec((1, 4), 'int64', -9, 9)], modes=F)
 
+# ADD/SUB/MUL on int32 (MoveNet's index arithmetic) and int64 (kernels/ops/elementwise).
+fam.add('add_sub_mul_int32', lambda x, y: (x + y, x - y, x * y),
+        [Spec((2, 3), 'int32', -50, 50), Spec((3,), 'int32', -50, 50)], modes=F, seeds=1)
+fam.add('add_sub_mul_int64', lambda x, y: (x + y, x - y, x * y),
+        [Spec((2, 3), 'int64', -50, 50), Spec((2, 1), 'int64', -50, 50)], modes=F, seeds=1)
+
 fam.write()
