@@ -2,6 +2,8 @@
 // TFLite's edge cases (integer division, quantized rescaling, SELECT's rank-1 condition) and the errors.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -47,6 +49,33 @@ TEST(BinaryMath, DivInt32TruncatesAndNeverTraps) {
   // A zero that shows up at run time gives 0; INT_MIN / -1 wraps to INT_MIN.
   EXPECT_EQ(run_binary<int32_t>(OpCode::kDiv, DType::kInt32, {4}, {7, -7, 5, kMin}, {4}, {2, 2, 0, -1}),
             (std::vector<int32_t>{3, -3, 0, kMin}));
+}
+
+TEST(BinaryMath, DivUint8WithinOneStepOfTheRealQuotient) {
+  // Every numerator against a spread of divisors (both signs), checked against the float quotient.
+  std::vector<uint8_t> a, b;
+  for (int i = 0; i < 256; ++i)
+    for (int d : {0, 1, 37, 99, 127, 129, 130, 200, 255}) {
+      a.push_back(static_cast<uint8_t>(i));
+      b.push_back(static_cast<uint8_t>(d));
+    }
+  const float as = 0.05f, bs = 0.02f, os = 0.5f;
+  const int azp = 100, bzp = 128, ozp = 120;
+  OpHarness h(OpCode::kDiv);
+  h.add_input(DType::kUInt8, {static_cast<int32_t>(a.size())}, a, qparams(as, azp));
+  h.add_input(DType::kUInt8, {static_cast<int32_t>(b.size())}, b, qparams(bs, bzp));
+  const int out = h.add_output(DType::kUInt8, qparams(os, ozp));
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  const std::vector<uint8_t> y = h.output<uint8_t>(out);
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (b[i] == bzp) {
+      EXPECT_EQ(y[i], ozp);  // a run-time zero divisor gives the zero point
+      continue;
+    }
+    const double q = (a[i] - azp) * as / ((b[i] - bzp) * bs);
+    const double want = std::min(255.0, std::max(0.0, std::round(q / os) + ozp));
+    EXPECT_NEAR(y[i], want, 1.0) << int(a[i]) << " / " << int(b[i]);
+  }
 }
 
 TEST(BinaryMath, IntegerDivisionByConstantZeroIsRefused) {

@@ -104,11 +104,44 @@ Status check_constant_nonzero(const Tensor& t, const char* what) {
 }  // namespace
 
 Result<std::unique_ptr<PreparedOp>> prepare_div(PrepareContext& ctx) {
-  EB_ASSIGN_OR_RETURN(const BroadcastGeometry g, prepare_broadcast_binary(ctx, {DType::kFloat32, DType::kInt32},
+  EB_ASSIGN_OR_RETURN(const BroadcastGeometry g, prepare_broadcast_binary(ctx, {DType::kFloat32, DType::kInt32,
+                                                                                DType::kUInt8},
                                                                           DType::kUnsupported));
   if (ctx.input(0).dtype == DType::kFloat32) {
     EB_ASSIGN_OR_RETURN(const BinaryFloatParams p, float_params(ctx, g, true));
     return bind3("div_f32_ref", div_f32_ref, p, ctx);
+  }
+  if (ctx.input(0).dtype == DType::kUInt8) {
+    const Tensor &a = ctx.input(0), &b = ctx.input(1), &out = ctx.output(0);
+    EB_RETURN_IF_ERROR(check_per_tensor_quant(a, "input 0"));
+    EB_RETURN_IF_ERROR(check_per_tensor_quant(b, "input 1"));
+    EB_RETURN_IF_ERROR(check_per_tensor_quant(out, "output"));
+    const Activation act = ctx.options().activation;
+    if (!activation_is_clamp(act))
+      return error("fused activation %d is not supported (only NONE, RELU, RELU_N1_TO_1, RELU6)",
+                   static_cast<int>(act));
+    if (b.is_constant()) {  // a quantized zero divisor is the zero point
+      const int64_t n = b.elements();
+      if (b.constant_bytes < static_cast<size_t>(n))
+        return error("constant input '%s' holds %zu bytes; its shape needs %lld", b.name.c_str(), b.constant_bytes,
+                     static_cast<long long>(n));
+      for (int64_t i = 0; i < n; ++i)
+        if (b.constant[i] == b.quant.zp0())
+          return error("constant divisor '%s' holds its zero point %d at element %lld (division by zero)",
+                       b.name.c_str(), b.quant.zp0(), static_cast<long long>(i));
+    }
+    DivQuantParams p;
+    p.geom = g;
+    p.a_offset = -a.quant.zp0();
+    p.b_offset = -b.quant.zp0();
+    p.out_zp = out.quant.zp0();
+    // TFLite div.cc Prepare: input1_scale / (input2_scale * output_scale), computed in float.
+    p.out_multiplier =
+        quantize_multiplier(static_cast<double>(a.quant.scale0() / (b.quant.scale0() * out.quant.scale0())));
+    const QuantRange r = activation_range_quantized(act, out.quant.scale0(), p.out_zp, 0, 255);
+    p.out_min = r.min;
+    p.out_max = r.max;
+    return bind3("div_qu8_ref", div_qu8_ref, p, ctx);
   }
   EB_RETURN_IF_ERROR(check_constant_nonzero<int32_t>(ctx.input(1), "divisor"));
   EB_ASSIGN_OR_RETURN(const BinaryFloatParams fp, float_params(ctx, g, true));  // validates the activation

@@ -42,6 +42,15 @@ struct BinaryIntParams {
   T act_min = 0, act_max = 0;
 };
 
+// TFLite's uint8 DIV: (a - a_zp) / (b - b_zp) through a fixed-point reciprocal of the divisor, times
+// a_scale / (b_scale * out_scale).
+struct DivQuantParams {
+  BroadcastGeometry geom;
+  int32_t a_offset = 0, b_offset = 0;  // minus the zero points
+  QuantizedMultiplier out_multiplier;
+  int32_t out_zp = 0, out_min = 0, out_max = 0;
+};
+
 // TFLite's SQUARED_DIFFERENCE int8: both sides rescaled (left shift 7) to twice the larger input scale,
 // the difference squared, then requantized to the output.
 struct SquaredDiffQuantParams {
@@ -68,6 +77,7 @@ struct SelectParams {
 };
 
 void div_f32_ref(const BinaryFloatParams& p, const float* a, const float* b, float* out);
+void div_qu8_ref(const DivQuantParams& p, const uint8_t* a, const uint8_t* b, uint8_t* out);
 void div_s32_ref(const BinaryIntParams<int32_t>& p, const int32_t* a, const int32_t* b, int32_t* out);
 
 void floor_div_f32_ref(const BinaryFloatParams& p, const float* a, const float* b, float* out);

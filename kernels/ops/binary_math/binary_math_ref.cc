@@ -39,6 +39,50 @@ T floor_div_int(T x, T y) {
   return trunc_to_int<T>(std::floor(static_cast<double>(x) / static_cast<double>(y)));
 }
 
+// gemmlowp's saturating multiply by 2^e (e > 0) of a raw fixed-point value.
+int32_t saturating_shl(int32_t x, int e) {
+  const int32_t threshold = static_cast<int32_t>((int64_t{1} << (31 - e)) - 1);
+  if (x > threshold) return std::numeric_limits<int32_t>::max();
+  if (x < -threshold) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(static_cast<uint32_t>(x) << e);
+}
+
+int32_t rounding_half_sum(int32_t a, int32_t b) {
+  const int64_t sum = int64_t{a} + int64_t{b};
+  return static_cast<int32_t>((sum + (sum >= 0 ? 1 : -1)) / 2);
+}
+
+// gemmlowp one_over_one_plus_x_for_x_in_0_1 on raw values: a in Q0.31, result 1/(1+a) in Q0.31, by three
+// Newton-Raphson steps in Q2.29 from the 48/17 - 32/17 * d start.
+int32_t one_over_one_plus_x(int32_t a) {
+  const int32_t half_denominator = rounding_half_sum(a, std::numeric_limits<int32_t>::max());
+  constexpr int32_t k48Over17 = 1515870810, kNeg32Over17 = -1010580540, kOneQ2 = 1 << 29;
+  int32_t x = k48Over17 + saturating_rounding_doubling_high_mul(half_denominator, kNeg32Over17);
+  for (int i = 0; i < 3; ++i) {
+    const int32_t half_denominator_times_x = saturating_rounding_doubling_high_mul(half_denominator, x);
+    const int32_t one_minus = kOneQ2 - half_denominator_times_x;
+    x = x + saturating_shl(saturating_rounding_doubling_high_mul(x, one_minus), 2);
+  }
+  return saturating_shl(x, 1);  // x/2 in Q1.30 read back as Q0.31
+}
+
+int count_leading_zeros(uint32_t x) { return x == 0 ? 32 : __builtin_clz(x); }
+
+// TFLite's GetReciprocal(x, 31, &num_bits_over_unit) for x > 0.
+int32_t reciprocal(int32_t x, int* num_bits_over_unit) {
+  const int headroom_plus_one = count_leading_zeros(static_cast<uint32_t>(x));
+  *num_bits_over_unit = 31 - headroom_plus_one;
+  const int32_t shifted_minus_one =
+      static_cast<int32_t>((static_cast<uint32_t>(x) << headroom_plus_one) - (uint32_t{1} << 31));
+  return one_over_one_plus_x(shifted_minus_one);
+}
+
+int count_leading_sign_bits(int32_t x) {
+  if (x >= 0) return count_leading_zeros(static_cast<uint32_t>(x)) - 1;
+  if (x == std::numeric_limits<int32_t>::min()) return 0;
+  return count_leading_zeros(2u * static_cast<uint32_t>(-x));
+}
+
 bool compare(CompareKind k, auto x, auto y) {
   switch (k) {
     case CompareKind::kEqual:
@@ -61,6 +105,35 @@ bool compare(CompareKind k, auto x, auto y) {
 
 void div_f32_ref(const BinaryFloatParams& p, const float* a, const float* b, float* out) {
   float_binary(p, a, b, out, [](float x, float y) { return x / y; });
+}
+
+void div_qu8_ref(const DivQuantParams& p, const uint8_t* a, const uint8_t* b, uint8_t* out) {
+  walk_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
+    int32_t num = p.a_offset + a[ia];
+    int32_t den = p.b_offset + b[ib];
+    if (den == 0) {  // TFLite refuses a zero divisor in Eval; run() cannot fail, so the output is the zero point
+      out[io] = static_cast<uint8_t>(std::min(std::max(p.out_zp, p.out_min), p.out_max));
+      return;
+    }
+    if (den < 0) {  // the reciprocal must be positive to serve as a multiplier
+      num = -num;
+      den = -den;
+    }
+    int recip_shift = 0;
+    const int32_t den_inv = reciprocal(den, &recip_shift);
+    const int headroom = count_leading_sign_bits(num);
+    const int32_t unscaled =
+        saturating_rounding_doubling_high_mul(static_cast<int32_t>(static_cast<uint32_t>(num) << headroom), den_inv);
+    const int total_shift = p.out_multiplier.shift - recip_shift - headroom;
+    // A small numerator has a large headroom: past a right shift of 31, |unscaled * multiplier| < 2^62 is
+    // below half a unit of 2^(31 - total_shift) >= 2^63, so the rounded quotient is 0 (TFLite's int64
+    // single-rounding form gives 0 too; the 32-bit rounding divide cannot shift that far).
+    const int32_t scaled =
+        total_shift < -31 ? 0 : multiply_by_quantized_multiplier(unscaled, {p.out_multiplier.multiplier, total_shift});
+    int32_t v = scaled + p.out_zp;
+    v = std::min(std::max(v, p.out_min), p.out_max);
+    out[io] = static_cast<uint8_t>(v);
+  });
 }
 
 void div_s32_ref(const BinaryIntParams<int32_t>& p, const int32_t* a, const int32_t* b, int32_t* out) {
