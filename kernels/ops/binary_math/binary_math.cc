@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "kernels/ops/elementwise/vbinary_f32.h"
 #include "kernels/ops/op.h"
 #include "kernels/ops/ops.h"
 #include "kernels/ops/quant_checks.h"
@@ -101,6 +102,12 @@ Status check_constant_nonzero(const Tensor& t, const char* what) {
   return Status();
 }
 
+// The vbinary_f32 microkernels (kernels/ops/elementwise) on fast engines; null when none fits.
+Result<std::unique_ptr<PreparedOp>> float_fast(PrepareContext& ctx, VBinaryF32Op op, const BinaryFloatParams& p) {
+  if (ctx.isa() == Isa::kReference) return std::unique_ptr<PreparedOp>();
+  return prepare_binary_float_fast(ctx, op, p);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PreparedOp>> prepare_div(PrepareContext& ctx) {
@@ -109,6 +116,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_div(PrepareContext& ctx) {
                                                                           DType::kUnsupported));
   if (ctx.input(0).dtype == DType::kFloat32) {
     EB_ASSIGN_OR_RETURN(const BinaryFloatParams p, float_params(ctx, g, true));
+    EB_ASSIGN_OR_RETURN(auto fast, float_fast(ctx, kVBinaryDiv, p));
+    if (fast) return fast;
     return bind3("div_f32_ref", div_f32_ref, p, ctx);
   }
   if (ctx.input(0).dtype == DType::kUInt8) {
@@ -246,8 +255,13 @@ Result<std::unique_ptr<PreparedOp>> prepare_min_max(PrepareContext& ctx, bool ma
                                                      DType::kInt32, DType::kInt64},
                                                DType::kUnsupported));
   switch (ctx.input(0).dtype) {
-    case DType::kFloat32:
+    case DType::kFloat32: {
+      // No activation: the microkernel's clamp to [-inf, inf] passes every value (NaN too) unchanged.
+      EB_ASSIGN_OR_RETURN(const BinaryFloatParams p, float_params(ctx, g, false));
+      EB_ASSIGN_OR_RETURN(auto fast, float_fast(ctx, max ? kVBinaryMax : kVBinaryMin, p));
+      if (fast) return fast;
       return bind_minmax<float>(max, "maximum_f32_ref", "minimum_f32_ref", g, ctx);
+    }
     case DType::kInt8:
       return bind_minmax<int8_t>(max, "maximum_qs8_ref", "minimum_qs8_ref", g, ctx);
     case DType::kUInt8:
