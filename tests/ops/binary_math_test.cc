@@ -195,6 +195,19 @@ TEST(BinaryMath, SelectRefusesBroadcastSelectV2Broadcasts) {
   EXPECT_EQ(v2.output<int32_t>(out), (std::vector<int32_t>{1, 2, 3, 9, 9, 9}));
 }
 
+TEST(BinaryMath, RankSixBroadcastAndZeroSizedInputs) {
+  EXPECT_EQ(run_binary<float>(OpCode::kMinimum, DType::kFloat32, {2, 1, 1, 1, 1, 2}, {1, 5, 3, 7}, {1, 1, 1, 1, 2, 1},
+                              {4, 2}),
+            (std::vector<float>{1, 4, 1, 2, 3, 4, 2, 2}));
+  OpHarness h(OpCode::kSelectV2);
+  h.add_input(DType::kBool, {0, 3}, B{});
+  h.add_input(DType::kFloat32, {3}, std::vector<float>{1, 2, 3});
+  h.add_input(DType::kFloat32, {1}, std::vector<float>{0});
+  const int out = h.add_output(DType::kFloat32);
+  ASSERT_TRUE(h.prepare_and_run().ok());
+  EXPECT_EQ(h.tensor(out).shape, (Shape{0, 3}));
+}
+
 TEST(BinaryMath, Errors) {
   {  // mismatched dtypes
     OpHarness h(OpCode::kMaximum);

@@ -10,7 +10,10 @@
 namespace eb {
 namespace {
 
-const char* compare_name(CompareKind k, const char* type_suffix_index) {
+// Column of a comparison's kernel name in kCompareNames.
+enum CompareType : int { kF32, kS16, kS32, kS64, kBool, kQs8, kQu8 };
+
+const char* compare_name(CompareKind k, CompareType type) {
   // Kernel names: <op>_<type>_ref, one static string per (op, type).
   static const char* const kNames[6][7] = {
       {"equal_f32_ref", "equal_s16_ref", "equal_s32_ref", "equal_s64_ref", "equal_bool_ref", "equal_qs8_ref",
@@ -26,19 +29,19 @@ const char* compare_name(CompareKind k, const char* type_suffix_index) {
       {"greater_equal_f32_ref", "greater_equal_s16_ref", "greater_equal_s32_ref", "greater_equal_s64_ref",
        "greater_equal_bool_ref", "greater_equal_qs8_ref", "greater_equal_qu8_ref"},
   };
-  return kNames[static_cast<int>(k)][static_cast<int>(*type_suffix_index)];
+  return kNames[static_cast<int>(k)][type];
 }
 
 template <typename T>
-std::unique_ptr<PreparedOp> bind_compare(CompareKind k, char type, const BroadcastGeometry& g, PrepareContext& ctx) {
+std::unique_ptr<PreparedOp> bind_compare(CompareKind k, CompareType type, const BroadcastGeometry& g, PrepareContext& ctx) {
   const int a = ctx.input_index(0), b = ctx.input_index(1), o = ctx.output_index(0);
-  return bind_kernel(compare_name(k, &type), [=](const RunContext& c) {
+  return bind_kernel(compare_name(k, type), [=](const RunContext& c) {
     compare_ref<T>(k, g, c.in<T>(a), c.in<T>(b), c.out<uint8_t>(o));
   });
 }
 
 template <typename T>
-Result<std::unique_ptr<PreparedOp>> bind_compare_quant(CompareKind k, char type, const BroadcastGeometry& g,
+Result<std::unique_ptr<PreparedOp>> bind_compare_quant(CompareKind k, CompareType type, const BroadcastGeometry& g,
                                                        PrepareContext& ctx) {
   const Tensor &ta = ctx.input(0), &tb = ctx.input(1);
   EB_RETURN_IF_ERROR(check_per_tensor_quant(ta, "input 0"));
@@ -58,7 +61,7 @@ Result<std::unique_ptr<PreparedOp>> bind_compare_quant(CompareKind k, char type,
   p.a_multiplier = quantize_multiplier(static_cast<double>(ta.quant.scale0()));
   p.b_multiplier = quantize_multiplier(static_cast<double>(tb.quant.scale0()));
   const int a = ctx.input_index(0), b = ctx.input_index(1), o = ctx.output_index(0);
-  return bind_kernel(compare_name(k, &type), [=](const RunContext& c) {
+  return bind_kernel(compare_name(k, type), [=](const RunContext& c) {
     compare_quant_ref<T>(k, p, c.in<T>(a), c.in<T>(b), c.out<uint8_t>(o));
   });
 }
@@ -77,24 +80,23 @@ Result<std::unique_ptr<PreparedOp>> prepare_compare(PrepareContext& ctx, Compare
   const BroadcastGeometry g = rg.value();
   switch (ctx.input(0).dtype) {
     case DType::kFloat32:
-      return bind_compare<float>(k, 0, g, ctx);
+      return bind_compare<float>(k, kF32, g, ctx);
     case DType::kInt16:
-      return bind_compare<int16_t>(k, 1, g, ctx);
+      return bind_compare<int16_t>(k, kS16, g, ctx);
     case DType::kInt32:
-      return bind_compare<int32_t>(k, 2, g, ctx);
+      return bind_compare<int32_t>(k, kS32, g, ctx);
     case DType::kInt64:
-      return bind_compare<int64_t>(k, 3, g, ctx);
+      return bind_compare<int64_t>(k, kS64, g, ctx);
     case DType::kBool: {
       const int a = ctx.input_index(0), b = ctx.input_index(1), o = ctx.output_index(0);
-      const char type = 4;
-      return bind_kernel(compare_name(k, &type), [=](const RunContext& c) {
+      return bind_kernel(compare_name(k, kBool), [=](const RunContext& c) {
         compare_bool_ref(k, g, c.in<uint8_t>(a), c.in<uint8_t>(b), c.out<uint8_t>(o));
       });
     }
     case DType::kInt8:
-      return bind_compare_quant<int8_t>(k, 5, g, ctx);
+      return bind_compare_quant<int8_t>(k, kQs8, g, ctx);
     default:
-      return bind_compare_quant<uint8_t>(k, 6, g, ctx);
+      return bind_compare_quant<uint8_t>(k, kQu8, g, ctx);
   }
 }
 
