@@ -17,6 +17,7 @@
 #include "kernels/engine/cpu_features.h"
 #include "tests/support/fast_isa.h"
 #include "kernels/ops/activations/activations.h"
+#include "kernels/ops/binary_math/binary_math.h"
 #include "kernels/ops/elementwise/vbinary_f32.h"
 
 using eb::Isa;
@@ -35,12 +36,21 @@ class VBinaryF32Fast : public eb::testing::FastIsaTest {};
 TEST_P(VBinaryF32Fast, MatchesReferenceOnEveryTailAndBroadcast) {
   std::mt19937 rng(3);
   std::uniform_real_distribution<float> d(-4.0f, 4.0f);
-  const char* names[] = {"add", "sub", "mul"};
+  const char* names[] = {"add", "sub", "mul", "div", "maximum", "minimum"};
   void (*refs[])(const eb::BinaryFloatParams&, const float*, const float*, float*) = {
-      eb::add_float_ref, eb::sub_float_ref, eb::mul_float_ref};
+      eb::add_float_ref,
+      eb::sub_float_ref,
+      eb::mul_float_ref,
+      eb::div_f32_ref,
+      [](const eb::BinaryFloatParams& p, const float* a, const float* b, float* o) {
+        eb::maximum_ref<float>(p.geom, a, b, o);
+      },
+      [](const eb::BinaryFloatParams& p, const float* a, const float* b, float* o) {
+        eb::minimum_ref<float>(p.geom, a, b, o);
+      }};
   for (int64_t n : {1, 3, 4, 7, 8, 15, 16, 17, 33, 100, 40000})
     for (int shape_case = 0; shape_case < 3; ++shape_case)  // full/full, full/scalar, scalar/full
-      for (int op = 0; op < 3; ++op) {
+      for (int op = 0; op < eb::kVBinaryOpCount; ++op) {
         const eb::Shape full = {1, static_cast<int32_t>(n)}, one = {1};
         const eb::Shape sa = shape_case == 2 ? one : full, sb = shape_case == 1 ? one : full;
         std::vector<float> a(static_cast<size_t>(shape_case == 2 ? 1 : n)), b(static_cast<size_t>(shape_case == 1 ? 1 : n));
@@ -50,6 +60,12 @@ TEST_P(VBinaryF32Fast, MatchesReferenceOnEveryTailAndBroadcast) {
         p.geom = eb::make_broadcast_geometry(sa, sb, full);
         p.act_min = op == 1 ? 0.0f : -1.5f;  // RELU for sub; a clamp that bites otherwise
         p.act_max = op == 1 ? 1e30f : 2.5f;
+        if (op >= eb::kVBinaryMax) {  // MAXIMUM / MINIMUM have no activation; a NaN and a -0 pass through
+          p.act_min = -std::numeric_limits<float>::infinity();
+          p.act_max = std::numeric_limits<float>::infinity();
+          a[0] = std::numeric_limits<float>::quiet_NaN();
+          if (b.size() > 1) b[1] = -0.0f;
+        }
         std::vector<float> want(static_cast<size_t>(n));
         refs[op](p, a.data(), b.data(), want.data());
 
@@ -73,7 +89,7 @@ TEST_P(VBinaryF32Fast, MatchesReferenceOnEveryTailAndBroadcast) {
           rc.data = data;
           rc.pool = pool.get();
           fast.value()->run(rc);
-          ASSERT_EQ(got, want) << names[op] << " n " << n << " case " << shape_case << " threads " << threads;
+          ASSERT_EQ(0, std::memcmp(got.data(), want.data(), got.size() * sizeof(float))) << names[op] << " n " << n << " case " << shape_case << " threads " << threads;
         }
       }
 }

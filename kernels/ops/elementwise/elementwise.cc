@@ -228,8 +228,9 @@ Result<std::unique_ptr<PreparedOp>> prepare_binary(BinaryKind kind, PrepareConte
   const Tensor& a = ctx.input(0);
   const Tensor& b = ctx.input(1);
   const DType dt = a.dtype;
-  if (dt != DType::kFloat32 && dt != DType::kInt32 && dt != DType::kInt8 && dt != DType::kUInt8)
-    return error("input 0 '%s' has dtype %s; supported: float32, int32, int8, uint8", a.name.c_str(), dtype_name(dt));
+  if (dt != DType::kFloat32 && dt != DType::kInt32 && dt != DType::kInt64 && dt != DType::kInt8 && dt != DType::kUInt8)
+    return error("input 0 '%s' has dtype %s; supported: float32, int32, int64, int8, uint8", a.name.c_str(),
+                 dtype_name(dt));
   if (b.dtype != dt)
     return error("input 1 '%s' has dtype %s but input 0 has %s; both inputs must have the same dtype", b.name.c_str(),
                  dtype_name(b.dtype), dtype_name(dt));
@@ -301,6 +302,26 @@ Result<std::unique_ptr<PreparedOp>> prepare_binary(BinaryKind kind, PrepareConte
         return bind_binary("sub_int32_ref", sub_int32_ref, p, ia, ib, io);
       case BinaryKind::kMul:
         return bind_binary("mul_int32_ref", mul_int32_ref, p, ia, ib, io);
+    }
+  }
+  if (dt == DType::kInt64) {
+    BinaryInt64Params p;
+    p.geom = g;
+    p.act_min = std::numeric_limits<int64_t>::min();
+    p.act_max = std::numeric_limits<int64_t>::max();
+    if (act == Activation::kRelu || act == Activation::kRelu6) p.act_min = 0;
+    if (act == Activation::kRelu6) p.act_max = 6;
+    if (act == Activation::kReluN1To1) {
+      p.act_min = -1;
+      p.act_max = 1;
+    }
+    switch (kind) {
+      case BinaryKind::kAdd:
+        return bind_binary("add_s64_ref", add_s64_ref, p, ia, ib, io);
+      case BinaryKind::kSub:
+        return bind_binary("sub_s64_ref", sub_s64_ref, p, ia, ib, io);
+      case BinaryKind::kMul:
+        return bind_binary("mul_s64_ref", mul_s64_ref, p, ia, ib, io);
     }
   }
   if (dt == DType::kInt8) return prepare_quantized<int8_t>(kind, ctx, g);

@@ -1,6 +1,6 @@
 // ADD, SUB, MUL: binary elementwise ops with NumPy broadcasting (up to rank 6) and a fused activation.
 //
-// Supported: float32, int32, and quantized int8 / uint8 (per-tensor parameters on both inputs and the
+// Supported: float32, int32, int64, and quantized int8 / uint8 (per-tensor parameters on both inputs and the
 // output). Quantized ADD/SUB/MUL have two requantization schemes, because TFLite's default CPU path runs
 // them in one of two places:
 //  - XNNPACK (the delegate takes ADD/SUB/MUL when the scale ratios fit XNNPACK's limits):
@@ -53,6 +53,12 @@ struct BinaryInt32Params {
   int32_t act_min = 0, act_max = 0;
 };
 
+// int64 ADD/SUB/MUL (TFLite has them too), wrapping like int32.
+struct BinaryInt64Params {
+  BroadcastGeometry geom;
+  int64_t act_min = 0, act_max = 0;
+};
+
 enum class QuantAddScheme : uint8_t { kXnnpack, kTflite };
 enum class QuantMulScheme : uint8_t { kXnnpackFp32, kTfliteFixedPoint };
 
@@ -90,6 +96,10 @@ void mul_float_ref(const BinaryFloatParams& p, const float* a, const float* b, f
 void add_int32_ref(const BinaryInt32Params& p, const int32_t* a, const int32_t* b, int32_t* out);
 void sub_int32_ref(const BinaryInt32Params& p, const int32_t* a, const int32_t* b, int32_t* out);
 void mul_int32_ref(const BinaryInt32Params& p, const int32_t* a, const int32_t* b, int32_t* out);
+
+void add_s64_ref(const BinaryInt64Params& p, const int64_t* a, const int64_t* b, int64_t* out);
+void sub_s64_ref(const BinaryInt64Params& p, const int64_t* a, const int64_t* b, int64_t* out);
+void mul_s64_ref(const BinaryInt64Params& p, const int64_t* a, const int64_t* b, int64_t* out);
 
 // ADD and SUB share these: SUB is encoded in the params (negated b multiplier / subtract flag).
 void add_int8_xnnpack_ref(const BroadcastGeometry& g, const AddQuantXnnpackParams& p, const int8_t* a, const int8_t* b,

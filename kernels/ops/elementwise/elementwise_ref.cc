@@ -25,6 +25,14 @@ void binary_int32(const BinaryInt32Params& p, const int32_t* a, const int32_t* b
   });
 }
 
+template <typename Op>
+void binary_int64(const BinaryInt64Params& p, const int64_t* a, const int64_t* b, int64_t* out, Op op) {
+  for_each_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
+    const int64_t v = static_cast<int64_t>(op(static_cast<uint64_t>(a[ia]), static_cast<uint64_t>(b[ib])));
+    out[io] = std::min(std::max(v, p.act_min), p.act_max);
+  });
+}
+
 template <typename T>
 void add_xnnpack(const BroadcastGeometry& g, const AddQuantXnnpackParams& p, const T* a, const T* b, T* out) {
   for_each_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) {
@@ -93,6 +101,16 @@ void sub_int32_ref(const BinaryInt32Params& p, const int32_t* a, const int32_t* 
 }
 void mul_int32_ref(const BinaryInt32Params& p, const int32_t* a, const int32_t* b, int32_t* out) {
   binary_int32(p, a, b, out, [](uint32_t x, uint32_t y) { return x * y; });
+}
+
+void add_s64_ref(const BinaryInt64Params& p, const int64_t* a, const int64_t* b, int64_t* out) {
+  binary_int64(p, a, b, out, [](uint64_t x, uint64_t y) { return x + y; });
+}
+void sub_s64_ref(const BinaryInt64Params& p, const int64_t* a, const int64_t* b, int64_t* out) {
+  binary_int64(p, a, b, out, [](uint64_t x, uint64_t y) { return x - y; });
+}
+void mul_s64_ref(const BinaryInt64Params& p, const int64_t* a, const int64_t* b, int64_t* out) {
+  binary_int64(p, a, b, out, [](uint64_t x, uint64_t y) { return x * y; });
 }
 
 void add_int8_xnnpack_ref(const BroadcastGeometry& g, const AddQuantXnnpackParams& p, const int8_t* a, const int8_t* b,

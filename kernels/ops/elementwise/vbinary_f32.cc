@@ -13,16 +13,19 @@ const VBinaryF32Kernel* vbinary_f32_kernel_for(Isa isa) {
 #if defined(__x86_64__)
   static const VBinaryF32Kernel kAvx512 = {
       vbinary_f32_avx512,
-      {"add_f32_vbinary_avx512", "sub_f32_vbinary_avx512", "mul_f32_vbinary_avx512"},
+      {"add_f32_vbinary_avx512", "sub_f32_vbinary_avx512", "mul_f32_vbinary_avx512", "div_f32_vbinary_avx512",
+       "maximum_f32_vbinary_avx512", "minimum_f32_vbinary_avx512"},
       "clamp_f32_vbinary_avx512"};
   static const VBinaryF32Kernel kAvx2 = {vbinary_f32_avx2,
-                                         {"add_f32_vbinary_avx2", "sub_f32_vbinary_avx2", "mul_f32_vbinary_avx2"},
+                                         {"add_f32_vbinary_avx2", "sub_f32_vbinary_avx2", "mul_f32_vbinary_avx2", "div_f32_vbinary_avx2",
+       "maximum_f32_vbinary_avx2", "minimum_f32_vbinary_avx2"},
                                          "clamp_f32_vbinary_avx2"};
   if (isa == Isa::kAvx512 || isa == Isa::kAvx512Vnni) return &kAvx512;
   if (isa == Isa::kAvx2) return &kAvx2;
 #elif defined(__aarch64__)
   static const VBinaryF32Kernel kNeon = {vbinary_f32_neon,
-                                         {"add_f32_vbinary_neon", "sub_f32_vbinary_neon", "mul_f32_vbinary_neon"},
+                                         {"add_f32_vbinary_neon", "sub_f32_vbinary_neon", "mul_f32_vbinary_neon", "div_f32_vbinary_neon",
+       "maximum_f32_vbinary_neon", "minimum_f32_vbinary_neon"},
                                          "clamp_f32_vbinary_neon"};
   if (isa == Isa::kNeon || isa == Isa::kNeonDot) return &kNeon;
 #endif

@@ -1,4 +1,4 @@
-// Float32 ADD / SUB / MUL on the ISA microkernels (vbinary_f32_ukernels.h), for every broadcast: the walk
+// Float32 ADD / SUB / MUL (and DIV / MAXIMUM / MINIMUM for kernels/ops/binary_math) on the ISA microkernels (vbinary_f32_ukernels.h), for every broadcast: the walk
 // runs as rows of the microkernel (broadcast_rows.h). Results are bit-identical to the reference (one rounding per op, no FMA),
 // NaN included: the x86 min/max operands are ordered so a NaN passes through like std::min/std::max.
 //
@@ -21,7 +21,7 @@ namespace eb {
 
 struct VBinaryF32Kernel {
   VBinaryF32Ukernel ukernel;
-  const char* names[3];  // kernel_name() per VBinaryF32Op, e.g. "add_f32_vbinary_avx512"
+  const char* names[kVBinaryOpCount];  // kernel_name() per VBinaryF32Op, e.g. "add_f32_vbinary_avx512"
   const char* clamp_name;  // RELU / RELU6 / RELU_N1_TO_1 as x * 1 clamped: "clamp_f32_vbinary_avx512"
 };
 

@@ -1,4 +1,4 @@
-// Float32 elementwise ADD / SUB / MUL for AVX2, 8 lanes, masked tail; min/max take the value
+// Float32 elementwise ADD / SUB / MUL / DIV / MAXIMUM / MINIMUM for AVX2, 8 lanes, masked tail; min/max take the value
 // second so a NaN passes through as in std::max(x, lo). Contract: vbinary_f32_ukernels.h.
 #include <immintrin.h>
 
@@ -20,6 +20,9 @@ __m256 load_masked(const float* p, size_t inc, __m256i mask) {
 __m256 apply(int op, __m256 x, __m256 y) {
   if (op == kVBinaryAdd) return _mm256_add_ps(x, y);
   if (op == kVBinarySub) return _mm256_sub_ps(x, y);
+  if (op == kVBinaryDiv) return _mm256_div_ps(x, y);
+  if (op == kVBinaryMax) return _mm256_max_ps(x, y);  // x > y ? x : y
+  if (op == kVBinaryMin) return _mm256_min_ps(x, y);  // x < y ? x : y
   return _mm256_mul_ps(x, y);
 }
 

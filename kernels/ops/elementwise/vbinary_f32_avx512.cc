@@ -1,4 +1,4 @@
-// Float32 elementwise ADD / SUB / MUL for AVX-512, 16 lanes, masked tail; min/max take the
+// Float32 elementwise ADD / SUB / MUL / DIV / MAXIMUM / MINIMUM for AVX-512, 16 lanes, masked tail; min/max take the
 // value second so a NaN passes through as in std::max(x, lo). Contract: vbinary_f32_ukernels.h.
 // GCC 12's AVX-512 min/max intrinsics pass _mm512_undefined_ps() (a self-initialised variable) as the
 // merge source, which -Wmaybe-uninitialized reports from inside the header: a known false positive.
@@ -21,6 +21,9 @@ __m512 load(const float* p, size_t inc, __mmask16 mask) {
 __m512 apply(int op, __m512 x, __m512 y) {
   if (op == kVBinaryAdd) return _mm512_add_ps(x, y);
   if (op == kVBinarySub) return _mm512_sub_ps(x, y);
+  if (op == kVBinaryDiv) return _mm512_div_ps(x, y);
+  if (op == kVBinaryMax) return _mm512_max_ps(x, y);  // x > y ? x : y
+  if (op == kVBinaryMin) return _mm512_min_ps(x, y);  // x < y ? x : y
   return _mm512_mul_ps(x, y);
 }
 

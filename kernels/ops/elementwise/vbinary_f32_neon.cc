@@ -1,4 +1,4 @@
-// Float32 elementwise ADD / SUB / MUL for NEON, 4 lanes, scalar tail; the clamp is bit-exact with the
+// Float32 elementwise ADD / SUB / MUL / DIV / MAXIMUM / MINIMUM for NEON, 4 lanes, scalar tail; the clamp is bit-exact with the
 // reference. Contract: vbinary_f32_ukernels.h.
 #include <arm_neon.h>
 
@@ -23,6 +23,10 @@ float32x4_t clamp(float32x4_t v, float32x4_t lo, float32x4_t hi) {
 float32x4_t apply(int op, float32x4_t x, float32x4_t y) {
   if (op == kVBinaryAdd) return vaddq_f32(x, y);
   if (op == kVBinarySub) return vsubq_f32(x, y);
+  if (op == kVBinaryDiv) return vdivq_f32(x, y);
+  // Compare-and-select, not FMAX/FMIN: the reference's x > y ? x : y keeps NaN and -0 handling.
+  if (op == kVBinaryMax) return vbslq_f32(vcgtq_f32(x, y), x, y);
+  if (op == kVBinaryMin) return vbslq_f32(vcltq_f32(x, y), x, y);
   return vmulq_f32(x, y);
 }
 
@@ -39,7 +43,12 @@ void vbinary_f32_neon(size_t n, const float* a, size_t a_inc, const float* b, si
   }
   for (; i < n; ++i) {
     const float x = a[i * a_inc], y = b[i * b_inc];
-    float v = op == kVBinaryAdd ? x + y : op == kVBinarySub ? x - y : x * y;
+    float v = op == kVBinaryAdd   ? x + y
+              : op == kVBinarySub ? x - y
+              : op == kVBinaryDiv ? x / y
+              : op == kVBinaryMax ? (x > y ? x : y)
+              : op == kVBinaryMin ? (x < y ? x : y)
+                                  : x * y;
     v = v < params->min ? params->min : v;
     out[i] = v > params->max ? params->max : v;
   }

@@ -1,4 +1,4 @@
-// Contract of the float32 elementwise ADD / SUB / MUL microkernels (vbinary_f32_<isa>.cc).
+// Contract of the float32 elementwise ADD / SUB / MUL / DIV / MAXIMUM / MINIMUM microkernels (vbinary_f32_<isa>.cc).
 //
 // Included by ISA-specific files: plain structs and declarations only (no inline functions, templates
 // or std:: types), so nothing compiled with AVX-512 / NEON flags can leak into generic code.
@@ -11,7 +11,17 @@
 
 namespace eb {
 
-enum VBinaryF32Op : int { kVBinaryAdd = 0, kVBinarySub = 1, kVBinaryMul = 2 };
+// DIV, MAXIMUM and MINIMUM (kernels/ops/binary_math) share the kernels: max/min are a > b ? a : b and
+// a < b ? a : b, as TFLite's reference (and x86 maxps/minps with the operands in this order).
+enum VBinaryF32Op : int {
+  kVBinaryAdd = 0,
+  kVBinarySub = 1,
+  kVBinaryMul = 2,
+  kVBinaryDiv = 3,
+  kVBinaryMax = 4,
+  kVBinaryMin = 5,
+  kVBinaryOpCount = 6
+};
 
 struct VBinaryF32Params {
   int op;     // VBinaryF32Op
