@@ -13,8 +13,8 @@
 #include "daemon/cli/commands.h"
 #include "daemon/cli/json_writer.h"
 #include "daemon/cli/model_loading.h"
-#include "daemon/pipeline/latency_stats.h"
-#include "daemon/pipeline/process_memory.h"
+#include "daemon/measure/latency_stats.h"
+#include "daemon/measure/process_memory.h"
 
 namespace eb::cli {
 namespace {

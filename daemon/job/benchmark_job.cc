@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "daemon/job/measurement_record.h"
-#include "daemon/pipeline/device_state.h"
-#include "daemon/pipeline/variant_runner.h"
+#include "daemon/measure/device_state.h"
+#include "daemon/measure/variant_runner.h"
 #include "kernels/engine/cpu_features.h"
 #include "kernels/engine/engine.h"
 

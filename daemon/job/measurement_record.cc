@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "daemon/pipeline/latency_stats.h"
+#include "daemon/measure/latency_stats.h"
 #include "daemon/store/results_store.h"
 
 namespace eb::job {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "daemon/config/config.h"
-#include "daemon/pipeline/variant_runner.h"
+#include "daemon/measure/variant_runner.h"
 #include "daemon/store/records.h"
 
 namespace eb::job {

@@ -9,7 +9,7 @@
 #include <tuple>
 #include <utility>
 
-#include "daemon/pipeline/latency_stats.h"
+#include "daemon/measure/latency_stats.h"
 #include "daemon/report/svg.h"
 
 namespace eb::report {

@@ -1,6 +1,6 @@
 // throttled_between(): the per-measurement throttling flag stored with every measurement, from the
 // Raspberry Pi firmware's flags or the x86 thermal throttling counters read at its start and end.
-#include "daemon/pipeline/device_state.h"
+#include "daemon/measure/device_state.h"
 
 #include <gtest/gtest.h>
 

@@ -12,7 +12,7 @@
 #include <opencv2/core.hpp>
 
 #include "daemon/pipeline/image_source.h"
-#include "daemon/pipeline/variant_runner.h"
+#include "daemon/measure/variant_runner.h"
 
 namespace eb {
 namespace {

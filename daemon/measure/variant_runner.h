@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "daemon/pipeline/device_state.h"
+#include "daemon/measure/device_state.h"
 #include "daemon/pipeline/image_source.h"
 #include "daemon/pipeline/preprocess.h"
 #include "kernels/engine/create_engine.h"

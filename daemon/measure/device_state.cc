@@ -1,4 +1,4 @@
-#include "daemon/pipeline/device_state.h"
+#include "daemon/measure/device_state.h"
 
 #include <sys/utsname.h>
 #include <unistd.h>

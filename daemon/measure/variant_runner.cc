@@ -1,4 +1,4 @@
-#include "daemon/pipeline/variant_runner.h"
+#include "daemon/measure/variant_runner.h"
 
 #include <algorithm>
 #include <chrono>
@@ -7,7 +7,7 @@
 #include <numeric>
 
 #include "daemon/pipeline/preprocess.h"
-#include "daemon/pipeline/process_memory.h"
+#include "daemon/measure/process_memory.h"
 
 namespace eb {
 namespace {
