@@ -86,19 +86,40 @@ TEST(QuantizeOp, Int8RequantizeChangesScale) {
   h.add_input(DType::kInt8, {256}, x, qparams(0.03f, 5));
   const int o = h.add_output(DType::kInt8, qparams(0.07f, -9));
   ASSERT_TRUE(h.prepare_and_run().ok());
-  EXPECT_STREQ(h.prepared()->kernel_name(), "requantize_int8_to_int8_ref");
+  // Same type, ratio 0.43 inside [2^-8, 2^7]: XNNPACK's vcvt, which TFLite's default path delegates it to:
+  // multiplier lrintf(256 * 0.4286) = 110, so at most 133 * |110/256 - 0.4286| + 0.5 = 0.65 step off.
+  EXPECT_STREQ(h.prepared()->kernel_name(), "requantize_int8_xnnpack_ref");
   const auto y = h.output<int8_t>(o);
   for (int i = 0; i < 256; ++i) {
     const double q = std::min(127.0, std::max(-128.0, (i - 128 - 5) * 0.03 / 0.07 - 9));
-    // TFLite's fixed-point multiply rounds twice: up to 0.75 step from the real value.
-    EXPECT_LE(std::abs(y[static_cast<size_t>(i)] - q), 0.75 + 1e-3) << i;
+    EXPECT_LE(std::abs(y[static_cast<size_t>(i)] - q), 0.65) << i;
+    const int32_t want = std::min(127, std::max(-128, (((-9) * 256 - 110 * 5 + 128) + (i - 128) * 110) >> 8));
+    EXPECT_EQ(y[static_cast<size_t>(i)], want) << i;
   }
+  // int8 -> uint8 (XNNPACK converts within one type only) and a ratio below 2^-8: TFLite's fixed-point
+  // Requantize, which rounds twice: up to 0.75 step from the real value.
+  OpHarness m(OpCode::kQuantize);
+  m.add_input(DType::kInt8, {256}, x, qparams(0.03f, 5));
+  const int mo = m.add_output(DType::kUInt8, qparams(0.07f, 120));
+  ASSERT_TRUE(m.prepare_and_run().ok());
+  EXPECT_STREQ(m.prepared()->kernel_name(), "requantize_int8_to_uint8_ref");
+  const auto ym = m.output<uint8_t>(mo);
+  for (int i = 0; i < 256; ++i) {
+    const double q = std::min(255.0, std::max(0.0, (i - 128 - 5) * 0.03 / 0.07 + 120));
+    EXPECT_LE(std::abs(ym[static_cast<size_t>(i)] - q), 0.75 + 1e-3) << i;
+  }
+  OpHarness small(OpCode::kQuantize);
+  small.add_input(DType::kInt8, {2}, std::vector<int8_t>{100, -100}, qparams(0.001f, 0));
+  small.add_output(DType::kInt8, qparams(1.0f, 0));
+  ASSERT_TRUE(small.prepare_and_run().ok());
+  EXPECT_STREQ(small.prepared()->kernel_name(), "requantize_int8_to_int8_ref");
   // uint8 -> uint8 with a larger output scale.
   OpHarness u(OpCode::kQuantize);
   u.add_input(DType::kUInt8, {3}, std::vector<uint8_t>{0, 128, 255}, qparams(0.1f, 128));
   const int uo = u.add_output(DType::kUInt8, qparams(0.2f, 128));
   ASSERT_TRUE(u.prepare_and_run().ok());
-  EXPECT_EQ(u.output<uint8_t>(uo), (std::vector<uint8_t>{64, 128, 192}));  // -64, 0, +63.5 -> 64 (away)
+  EXPECT_EQ(u.output<uint8_t>(uo), (std::vector<uint8_t>{64, 128, 192}));  // -64, 0, +63.5 -> 64 (half up)
+  EXPECT_STREQ(u.prepared()->kernel_name(), "requantize_uint8_xnnpack_ref");
 }
 
 TEST(QuantizeOp, RefusesUnsupported) {

@@ -83,6 +83,14 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantize(PrepareContext& ctx) {
   }
 
   EB_RETURN_IF_ERROR(check_per_tensor_quant(in, "input"));
+  // Same signedness within XNNPACK's ratio range: the delegate's vcvt (quantize.h); otherwise TFLite's own
+  // fixed-point Requantize.
+  if (in.dtype == out.dtype && requantize_xnnpack_applies(in.quant.scale0(), os)) {
+    const RequantizeXnnpackParams xp = make_requantize_xnnpack(in.quant.scale0(), in.quant.zp0(), os, ozp);
+    if (in.dtype == DType::kInt8)
+      return bind_unary_kernel("requantize_int8_xnnpack_ref", requantize_int8_xnnpack_ref, xp, ii, io, n);
+    return bind_unary_kernel("requantize_uint8_xnnpack_ref", requantize_uint8_xnnpack_ref, xp, ii, io, n);
+  }
   RequantizeParams p;
   p.in_zp = in.quant.zp0();
   p.out_zp = ozp;

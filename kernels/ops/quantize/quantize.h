@@ -45,6 +45,17 @@ void requantize_int8_to_uint8_ref(const RequantizeParams& p, const int8_t* in, u
 void requantize_uint8_to_int8_ref(const RequantizeParams& p, const uint8_t* in, int8_t* out, int64_t n);
 void requantize_uint8_to_uint8_ref(const RequantizeParams& p, const uint8_t* in, uint8_t* out, int64_t n);
 
+// int8 -> int8 and uint8 -> uint8 with in_scale / out_scale in [2^-8, 2^7]: TFLite's default path delegates
+// these to XNNPACK's qs8/qu8 vcvt: multiplier = lrintf(256 * (float) in_scale / out_scale), out =
+// (bias + x * multiplier) >> 8 (arithmetic) clamped, bias = (out_zp << 8) - multiplier * in_zp + 128.
+struct RequantizeXnnpackParams {
+  int32_t bias = 0, multiplier = 0;
+};
+bool requantize_xnnpack_applies(float in_scale, float out_scale);
+RequantizeXnnpackParams make_requantize_xnnpack(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp);
+void requantize_int8_xnnpack_ref(const RequantizeXnnpackParams& p, const int8_t* in, int8_t* out, int64_t n);
+void requantize_uint8_xnnpack_ref(const RequantizeXnnpackParams& p, const uint8_t* in, uint8_t* out, int64_t n);
+
 // Per-channel dequantization walks the tensor as [outer, channels, inner]; per-tensor is channels == 1.
 struct DequantizeParams {
   int64_t outer = 1, channels = 1, inner = 1;

@@ -83,6 +83,35 @@ void requantize_uint8_to_uint8_ref(const RequantizeParams& p, const uint8_t* in,
   requantize(p, in, out, n);
 }
 
+bool requantize_xnnpack_applies(float in_scale, float out_scale) {
+  const float ratio = in_scale / out_scale;
+  return ratio >= 0x1.0p-8f && ratio <= 0x1.0p+7f;
+}
+
+RequantizeXnnpackParams make_requantize_xnnpack(float in_scale, int32_t in_zp, float out_scale, int32_t out_zp) {
+  RequantizeXnnpackParams p;
+  p.multiplier = static_cast<int32_t>(std::lrintf(256.0f * (in_scale / out_scale)));
+  p.bias = static_cast<int32_t>(static_cast<uint32_t>(out_zp) << 8) - p.multiplier * in_zp + 0x80;
+  return p;
+}
+
+namespace {
+template <typename T>
+void requantize_xnnpack(const RequantizeXnnpackParams& p, const T* in, T* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const int32_t v = (p.bias + static_cast<int32_t>(in[i]) * p.multiplier) >> 8;
+    out[i] = static_cast<T>(std::min(std::max(v, qmin_of<T>()), qmax_of<T>()));
+  }
+}
+}  // namespace
+
+void requantize_int8_xnnpack_ref(const RequantizeXnnpackParams& p, const int8_t* in, int8_t* out, int64_t n) {
+  requantize_xnnpack(p, in, out, n);
+}
+void requantize_uint8_xnnpack_ref(const RequantizeXnnpackParams& p, const uint8_t* in, uint8_t* out, int64_t n) {
+  requantize_xnnpack(p, in, out, n);
+}
+
 void dequantize_int8_ref(const DequantizeParams& p, const int8_t* in, float* out) { dequantize(p, in, out); }
 void dequantize_uint8_ref(const DequantizeParams& p, const uint8_t* in, float* out) { dequantize(p, in, out); }
 void dequantize_int16_ref(const DequantizeParams& p, const int16_t* in, float* out) { dequantize(p, in, out); }
