@@ -24,12 +24,14 @@ xg = Spec((2, 5, 7), lo=-4.0, hi=4.0)
 fam.add('gelu', lambda t: tf.nn.gelu(t, approximate=False), [xg], modes=('float32', 'int8', 'int8_floatio'))
 fam.add('gelu_tanh', lambda t: tf.nn.gelu(t, approximate=True), [xg], modes=('float32', 'int8'))
 rng = np.random.default_rng(7)
-alpha_c = tf.constant(rng.uniform(0.05, 0.5, (7,)).astype(np.float32))
+alpha_c = tf.constant(rng.uniform(0.05, 0.5, (1, 1, 7)).astype(np.float32))
 alpha_hwc = tf.constant(rng.uniform(0.05, 0.5, (5, 7)).astype(np.float32))
 
 
 def prelu(alpha):
-    return lambda t: tf.nn.relu(t) - alpha * tf.nn.relu(-t)
+    # The converter fuses relu(x) + (-alpha) * relu(-x) (Keras' PReLU formula) into PRELU.
+    neg_alpha = -alpha
+    return lambda t: tf.nn.relu(t) + neg_alpha * tf.nn.relu(-t)
 
 
 fam.add('prelu_channel', prelu(alpha_c), [Spec((1, 4, 5, 7))], modes=('float32', 'int8'))
