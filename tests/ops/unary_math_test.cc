@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -116,11 +117,26 @@ TEST(UnaryMathInt8, LogSqrtAbs) {
   EXPECT_EQ(a2, (std::vector<int8_t>{10, 0, 10}));
 }
 
+TEST(UnaryMathInt8, RsqrtFixedPointIsWithinAStepOfTheFloatValue) {
+  const auto x = all_int8();
+  const float is = 0.02f, os = 0.1f;
+  const auto r = run_unary(OpCode::kRsqrt, DType::kInt8, x, qparams(is, -100), qparams(os, -128));
+  for (size_t i = 0; i < x.size(); ++i) {
+    const int v = x[i] + 100;
+    if (v <= 0) {
+      EXPECT_EQ(r[i], 127) << v;  // zero (and the invalid negatives) give the maximum
+      continue;
+    }
+    const double want = std::min(127.0, 1.0 / std::sqrt(is * v) / os - 128.0);
+    EXPECT_NEAR(r[i], want, 1.0) << v;
+  }
+}
+
 TEST(UnaryMathErrors, RefusesWhatTfliteRefuses) {
   const Quantization q = qparams(0.1f, 0);
   EXPECT_FALSE(prepare_only(OpCode::kFloor, DType::kInt8, DType::kInt8, q).ok());
   EXPECT_FALSE(prepare_only(OpCode::kSquare, DType::kInt8, DType::kInt8, q).ok());
-  EXPECT_FALSE(prepare_only(OpCode::kRsqrt, DType::kInt8, DType::kInt8, q).ok());
+  EXPECT_FALSE(prepare_only(OpCode::kRsqrt, DType::kUInt8, DType::kUInt8, q).ok());
   EXPECT_FALSE(prepare_only(OpCode::kExp, DType::kUInt8, DType::kUInt8, q).ok());
   EXPECT_FALSE(prepare_only(OpCode::kNeg, DType::kInt8, DType::kInt8, q).ok());
   EXPECT_FALSE(prepare_only(OpCode::kExp, DType::kFloat32, DType::kInt8).ok());

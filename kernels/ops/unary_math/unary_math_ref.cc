@@ -1,8 +1,10 @@
 // Reference kernels and quantized tables of the unary math ops.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <type_traits>
 
 #include "kernels/common/quantization.h"
@@ -76,6 +78,53 @@ int32_t lut_populate_entry(int32_t v, float in_scale, int32_t in_zp, float inver
   return static_cast<int32_t>(q);
 }
 
+// gemmlowp fixed-point helpers on raw int32 values, as TFLite's GetInvSqrtQuantizedMultiplierExp uses them.
+int32_t saturating_shift_left(int32_t x, int bits) {
+  const int64_t v = static_cast<int64_t>(x) * (int64_t{1} << bits);
+  return static_cast<int32_t>(std::min<int64_t>(std::max<int64_t>(v, std::numeric_limits<int32_t>::min()),
+                                                std::numeric_limits<int32_t>::max()));
+}
+
+// TFLite's GetInvSqrtQuantizedMultiplierExp with reverse_shift -1: 1/sqrt(input) as a Q31 multiplier and a
+// left shift, by five Newton-Raphson steps in Q3.28 starting from 1.
+QuantizedMultiplier inv_sqrt_quantized_multiplier(int32_t input) {
+  QuantizedMultiplier r;
+  if (input <= 1) {
+    r.multiplier = std::numeric_limits<int32_t>::max();
+    return r;
+  }
+  int shift = 11;
+  while (input >= (1 << 29)) {
+    input /= 4;
+    ++shift;
+  }
+  const int max_left_shift_bits = std::countl_zero(static_cast<uint32_t>(input)) - 1;
+  const int left_shift_bit_pairs = max_left_shift_bits / 2 - 1;
+  shift -= left_shift_bit_pairs;
+  input <<= 2 * left_shift_bit_pairs;
+  // Q3.28 values: a product of two is Q6.25 (raw = SRDHM), of three Q9.22; Rescale<3> shifts left.
+  const int32_t fx_input = input >> 1;
+  const int32_t half_input = rounding_divide_by_pot(fx_input, 1);
+  const int32_t half_three = (1 << 28) + (1 << 27);
+  int32_t x = 1 << 28;
+  for (int i = 0; i < 5; ++i) {
+    const int32_t x3 = saturating_shift_left(
+        saturating_rounding_doubling_high_mul(saturating_rounding_doubling_high_mul(x, x), x), 6);
+    const int32_t a = saturating_rounding_doubling_high_mul(half_three, x);
+    const int32_t b = saturating_rounding_doubling_high_mul(half_input, x3);
+    x = saturating_shift_left(a - b, 3);
+  }
+  constexpr int32_t kHalfSqrt2 = 1518500250;  // sqrt(2)/2 in Q0.31
+  int32_t m = saturating_rounding_doubling_high_mul(x, kHalfSqrt2);
+  if (shift < 0) {
+    m <<= -shift;
+    shift = 0;
+  }
+  r.multiplier = m;
+  r.shift = -shift;
+  return r;
+}
+
 }  // namespace
 
 template <typename T>
@@ -89,6 +138,8 @@ bool make_unary_table8(UnaryMathKind kind, float in_scale, int32_t in_zp, float 
   // ABS: TFLite requantizes only when the scales differ (zero points are applied either way).
   const bool abs_rescale = in_scale != out_scale;
   const QuantizedMultiplier abs_m = quantize_multiplier(static_cast<double>(in_scale / out_scale));
+  // RSQRT: TFLite's 1. / (sqrt(float in_scale) * out_scale), the product in float.
+  const QuantizedMultiplier rsqrt_m = quantize_multiplier(1.0 / static_cast<double>(std::sqrt(in_scale) * out_scale));
   for (int32_t v = lo; v <= hi; ++v) {
     int32_t q = 0;
     switch (kind) {
@@ -122,6 +173,25 @@ bool make_unary_table8(UnaryMathKind kind, float in_scale, int32_t in_zp, float 
         const int32_t value = std::abs(v - in_zp);
         const int32_t r = abs_rescale ? multiply_by_quantized_multiplier(value, abs_m) : value;
         q = std::min(std::max(r + out_zp, lo), hi);
+        break;
+      }
+      case UnaryMathKind::kRsqrt: {
+        if (!s8) return false;
+        // TFLite's integer path: 1/sqrt(x - in_zp) as a fixed-point multiplier applied to 1 << 20, then
+        // requantized by 1/(sqrt(in_scale)*out_scale) and the shift back. x == in_zp gives the maximum;
+        // TFLite fails the invocation for x < in_zp, run() cannot fail: those give the maximum too.
+        constexpr int kShift = 20;
+        const int32_t value = v - in_zp;
+        if (value <= 0) {
+          q = hi;
+          break;
+        }
+        QuantizedMultiplier inv = inv_sqrt_quantized_multiplier(value);
+        inv.shift += kShift;
+        const int32_t data = multiply_by_quantized_multiplier(1, inv);
+        QuantizedMultiplier m = rsqrt_m;
+        m.shift -= kShift;
+        q = std::min(std::max(multiply_by_quantized_multiplier(data, m) + out_zp, lo), hi);
         break;
       }
       default:
