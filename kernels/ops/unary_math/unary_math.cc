@@ -8,6 +8,7 @@
 
 #include "kernels/ops/ops.h"
 #include "kernels/ops/quant_checks.h"
+#include "kernels/ops/unary_math/vunary_math_f32.h"
 
 namespace eb {
 namespace {
@@ -79,10 +80,13 @@ Result<std::unique_ptr<PreparedOp>> prepare_unary_math(UnaryMathKind kind, Prepa
   const int64_t n = in.elements();
   const int ii = ctx.input_index(0), io = ctx.output_index(0);
 
-  if (dt == DType::kFloat32)
+  if (dt == DType::kFloat32) {
+    std::unique_ptr<PreparedOp> fast = prepare_unary_math_f32_fast(ctx, kind);
+    if (fast) return fast;
     return bind_kernel(kernel_name(kind, "f32"), [=](const RunContext& c) {
       unary_math_f32_ref(kind, c.in<float>(ii), c.out<float>(io), n);
     });
+  }
   if (dt == DType::kInt32 && kind == UnaryMathKind::kAbs)
     return bind_unary_kernel_plain("abs_s32_ref", abs_s32_ref, ii, io, n);
   if (dt == DType::kInt32 && kind == UnaryMathKind::kNeg)
