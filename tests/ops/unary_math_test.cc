@@ -1,4 +1,4 @@
-// FLOOR, EXP, LOG, SQRT, RSQRT, SQUARE, ABS, NEG, GELU and PRELU: float32, the 8-bit tables, integer
+// FLOOR, EXP, LOG, SQRT, RSQRT, SQUARE, ABS, NEG, GELU, ELU and PRELU: float32, the 8-bit tables, integer
 // NEG/ABS, and every refusal.
 #include "kernels/ops/unary_math/unary_math.h"
 
@@ -132,6 +132,19 @@ TEST(UnaryMathInt8, RsqrtFixedPointIsWithinAStepOfTheFloatValue) {
   }
 }
 
+TEST(UnaryMathElu, FloatAndInt8Table) {
+  const std::vector<float> x = {-3.0f, -0.5f, -1e-4f, 0.0f, 1.5f};
+  const auto y = run_unary(OpCode::kElu, DType::kFloat32, x);
+  for (size_t i = 0; i < x.size(); ++i) EXPECT_EQ(y[i], x[i] < 0 ? std::expm1(x[i]) : x[i]);
+  const auto q = all_int8();
+  const auto yq = run_unary(OpCode::kElu, DType::kInt8, q, qparams(0.04f, 30), qparams(0.03f, 5));
+  for (size_t i = 0; i < q.size(); ++i) {
+    const float d = 0.04f * static_cast<float>(q[i] - 30);
+    const float e = std::round((d < 0 ? std::expm1(d) : d) * (1.0f / 0.03f)) + 5.0f;
+    EXPECT_EQ(yq[i], static_cast<int8_t>(std::fmin(127.0f, std::fmax(-128.0f, e)))) << int{q[i]};
+  }
+}
+
 TEST(UnaryMathErrors, RefusesWhatTfliteRefuses) {
   const Quantization q = qparams(0.1f, 0);
   EXPECT_FALSE(prepare_only(OpCode::kFloor, DType::kInt8, DType::kInt8, q).ok());
@@ -139,6 +152,7 @@ TEST(UnaryMathErrors, RefusesWhatTfliteRefuses) {
   EXPECT_FALSE(prepare_only(OpCode::kRsqrt, DType::kUInt8, DType::kUInt8, q).ok());
   EXPECT_FALSE(prepare_only(OpCode::kExp, DType::kUInt8, DType::kUInt8, q).ok());
   EXPECT_FALSE(prepare_only(OpCode::kNeg, DType::kInt8, DType::kInt8, q).ok());
+  EXPECT_FALSE(prepare_only(OpCode::kElu, DType::kUInt8, DType::kUInt8, q).ok());
   EXPECT_FALSE(prepare_only(OpCode::kExp, DType::kFloat32, DType::kInt8).ok());
   EXPECT_FALSE(prepare_only(OpCode::kExp, DType::kInt8, DType::kInt8).ok());  // not quantized
   EXPECT_FALSE(prepare_only(OpCode::kSqrt, DType::kInt32, DType::kInt32).ok());

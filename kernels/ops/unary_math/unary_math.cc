@@ -1,5 +1,5 @@
 // prepare_floor, prepare_exp, prepare_log, prepare_sqrt, prepare_rsqrt, prepare_square, prepare_abs,
-// prepare_neg, prepare_gelu.
+// prepare_neg, prepare_gelu, prepare_elu.
 #include "kernels/ops/unary_math/unary_math.h"
 
 #include <memory>
@@ -25,6 +25,7 @@ const char* op_name(UnaryMathKind k) {
     case UnaryMathKind::kNeg: return "neg";
     case UnaryMathKind::kGelu: return "gelu";
     case UnaryMathKind::kGeluApprox: return "gelu_tanh";
+    case UnaryMathKind::kElu: return "elu";
   }
   return "unary";
 }
@@ -33,13 +34,13 @@ const char* op_name(UnaryMathKind k) {
 const char* kernel_name(UnaryMathKind k, const char* type) {
   static const char* const kF32[] = {"floor_f32_ref", "exp_f32_ref",    "log_f32_ref",  "sqrt_f32_ref",
                                      "rsqrt_f32_ref", "square_f32_ref", "abs_f32_ref",  "neg_f32_ref",
-                                     "gelu_f32_ref",  "gelu_tanh_f32_ref"};
+                                     "gelu_f32_ref",  "gelu_tanh_f32_ref", "elu_f32_ref"};
   static const char* const kQs8[] = {"floor_qs8_ref", "exp_qs8_ref",    "log_qs8_ref",  "sqrt_qs8_ref",
                                      "rsqrt_qs8_ref", "square_qs8_ref", "abs_qs8_ref",  "neg_qs8_ref",
-                                     "gelu_qs8_ref",  "gelu_tanh_qs8_ref"};
+                                     "gelu_qs8_ref",  "gelu_tanh_qs8_ref", "elu_qs8_ref"};
   static const char* const kQu8[] = {"floor_qu8_ref", "exp_qu8_ref",    "log_qu8_ref",  "sqrt_qu8_ref",
                                      "rsqrt_qu8_ref", "square_qu8_ref", "abs_qu8_ref",  "neg_qu8_ref",
-                                     "gelu_qu8_ref",  "gelu_tanh_qu8_ref"};
+                                     "gelu_qu8_ref",  "gelu_tanh_qu8_ref", "elu_qu8_ref"};
   const int i = static_cast<int>(k);
   const std::string t(type);
   return t == "f32" ? kF32[i] : t == "qs8" ? kQs8[i] : kQu8[i];
@@ -118,6 +119,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_square(PrepareContext& ctx) {
 }
 Result<std::unique_ptr<PreparedOp>> prepare_abs(PrepareContext& ctx) { return prepare_unary_math(UnaryMathKind::kAbs, ctx); }
 Result<std::unique_ptr<PreparedOp>> prepare_neg(PrepareContext& ctx) { return prepare_unary_math(UnaryMathKind::kNeg, ctx); }
+Result<std::unique_ptr<PreparedOp>> prepare_elu(PrepareContext& ctx) { return prepare_unary_math(UnaryMathKind::kElu, ctx); }
 Result<std::unique_ptr<PreparedOp>> prepare_gelu(PrepareContext& ctx) {
   return prepare_unary_math(ctx.options().approximate ? UnaryMathKind::kGeluApprox : UnaryMathKind::kGelu, ctx);
 }

@@ -1,17 +1,17 @@
-// FLOOR, EXP, LOG, SQRT, RSQRT, SQUARE, ABS, NEG, GELU: one input, one output of the same shape and dtype.
+// FLOOR, EXP, LOG, SQRT, RSQRT, SQUARE, ABS, NEG, GELU, ELU: one input, one output of the same shape and dtype.
 //
 // Float32 kernels apply the float function element by element as TFLite's reference kernels do.
-// 8-bit quantized ops (EXP, LOG, SQRT, ABS on int8; GELU on int8 and uint8) run a 256-entry table built at
+// 8-bit quantized ops (EXP, LOG, SQRT, RSQRT, ABS, ELU on int8; GELU on int8 and uint8) run a 256-entry table built at
 // prepare: every entry is computed with the exact per-element arithmetic of TFLite's own kernel for that
 // input value, so the table is bit-exact whatever scheme TFLite uses per element (LUTPopulate for EXP,
-// LOG, GELU; float-then-truncate for SQRT; fixed-point requantization for ABS).
+// LOG, GELU, ELU; float-then-truncate for SQRT; fixed-point requantization for ABS).
 #pragma once
 
 #include <cstdint>
 
 namespace eb {
 
-enum class UnaryMathKind { kFloor, kExp, kLog, kSqrt, kRsqrt, kSquare, kAbs, kNeg, kGelu, kGeluApprox };
+enum class UnaryMathKind { kFloor, kExp, kLog, kSqrt, kRsqrt, kSquare, kAbs, kNeg, kGelu, kGeluApprox, kElu };
 
 // y = f(x) on float32, n elements.
 void unary_math_f32_ref(UnaryMathKind kind, const float* in, float* out, int64_t n);

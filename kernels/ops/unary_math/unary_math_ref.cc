@@ -40,6 +40,8 @@ float unary_math_value(UnaryMathKind kind, float x) {
       return 0.5f * x * (1.0f + std::erf(x * kSqrt1_2));
     case UnaryMathKind::kGeluApprox:
       return 0.5f * x * (1.0f + std::tanh(kSqrt2dPi * (x + 0.044715f * x * x * x)));
+    case UnaryMathKind::kElu:
+      return x < 0.0f ? std::expm1(x) : x;
   }
   return x;
 }
@@ -151,6 +153,10 @@ bool make_unary_table8(UnaryMathKind kind, float in_scale, int32_t in_zp, float 
         if (!s8) return false;
         q = lut_populate_entry<T>(v, in_scale, in_zp, inv, out_zp,
                                   [=](float x) { return x <= 0.0f ? log_floor : std::log(x); });
+        break;
+      case UnaryMathKind::kElu:
+        if (!s8) return false;
+        q = lut_populate_entry<T>(v, in_scale, in_zp, inv, out_zp, [](float x) { return x < 0.0f ? std::expm1(x) : x; });
         break;
       case UnaryMathKind::kGelu:
       case UnaryMathKind::kGeluApprox:
