@@ -73,7 +73,8 @@ TEST(UnaryMathFloat, MatchesTheFloatFunctions) {
 TEST(UnaryMathInt, NegAndAbsWrapLikeTwosComplement) {
   constexpr int32_t kMin32 = std::numeric_limits<int32_t>::min();
   constexpr int64_t kMin64 = std::numeric_limits<int64_t>::min();
-  EXPECT_EQ(run_unary<int32_t>(OpCode::kNeg, DType::kInt32, {3, -7, 0, kMin32}), (std::vector<int32_t>{-3, 7, 0, kMin32}));
+  EXPECT_EQ(run_unary<int32_t>(OpCode::kNeg, DType::kInt32, {3, -7, 0, kMin32}),
+            (std::vector<int32_t>{-3, 7, 0, kMin32}));
   EXPECT_EQ(run_unary<int64_t>(OpCode::kNeg, DType::kInt64, {int64_t{1} << 40, kMin64}),
             (std::vector<int64_t>{-(int64_t{1} << 40), kMin64}));
   EXPECT_EQ(run_unary<int32_t>(OpCode::kAbs, DType::kInt32, {-5, 6, kMin32}), (std::vector<int32_t>{5, 6, kMin32}));
@@ -111,7 +112,8 @@ TEST(UnaryMathInt8, LogSqrtAbs) {
   const auto sr = run_unary<int8_t>(OpCode::kSqrt, DType::kInt8, {5, 20, -3, 0}, qparams(0.1f, 0), qparams(0.1f, -5));
   EXPECT_EQ(sr, (std::vector<int8_t>{2, 9, -5, -5}));
   // ABS without rescale (same scales, different zero points) and with rescale.
-  const auto a1 = run_unary<int8_t>(OpCode::kAbs, DType::kInt8, {-128, 0, 10, 127}, qparams(0.1f, 10), qparams(0.1f, -128));
+  const auto a1 =
+      run_unary<int8_t>(OpCode::kAbs, DType::kInt8, {-128, 0, 10, 127}, qparams(0.1f, 10), qparams(0.1f, -128));
   EXPECT_EQ(a1, (std::vector<int8_t>{10, -118, -128, -11}));  // |x - 10| - 128
   const auto a2 = run_unary<int8_t>(OpCode::kAbs, DType::kInt8, {-20, 0, 20}, qparams(0.1f, 0), qparams(0.2f, 0));
   EXPECT_EQ(a2, (std::vector<int8_t>{10, 0, 10}));

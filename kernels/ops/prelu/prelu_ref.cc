@@ -48,7 +48,8 @@ void prelu_f32_ref(const PreluLayout& l, const float* in, const float* alpha, fl
   for_each_broadcast(l, [&](int64_t o, int64_t i, int64_t a) { out[o] = in[i] >= 0.0f ? in[i] : in[i] * alpha[a]; });
 }
 
-void prelu_qs8_ref(const PreluLayout& l, const PreluQuantParams& p, const int8_t* in, const int8_t* alpha, int8_t* out) {
+void prelu_qs8_ref(const PreluLayout& l, const PreluQuantParams& p, const int8_t* in, const int8_t* alpha,
+                   int8_t* out) {
   prelu_quant(l, p, in, alpha, out);
 }
 void prelu_qu8_ref(const PreluLayout& l, const PreluQuantParams& p, const uint8_t* in, const uint8_t* alpha,

@@ -108,18 +108,30 @@ Result<std::unique_ptr<PreparedOp>> prepare_floor(PrepareContext& ctx) {
     return error("FLOOR supports float32 only, input has dtype %s", dtype_name(ctx.input(0).dtype));
   return prepare_unary_math(UnaryMathKind::kFloor, ctx);
 }
-Result<std::unique_ptr<PreparedOp>> prepare_exp(PrepareContext& ctx) { return prepare_unary_math(UnaryMathKind::kExp, ctx); }
-Result<std::unique_ptr<PreparedOp>> prepare_log(PrepareContext& ctx) { return prepare_unary_math(UnaryMathKind::kLog, ctx); }
-Result<std::unique_ptr<PreparedOp>> prepare_sqrt(PrepareContext& ctx) { return prepare_unary_math(UnaryMathKind::kSqrt, ctx); }
+Result<std::unique_ptr<PreparedOp>> prepare_exp(PrepareContext& ctx) {
+  return prepare_unary_math(UnaryMathKind::kExp, ctx);
+}
+Result<std::unique_ptr<PreparedOp>> prepare_log(PrepareContext& ctx) {
+  return prepare_unary_math(UnaryMathKind::kLog, ctx);
+}
+Result<std::unique_ptr<PreparedOp>> prepare_sqrt(PrepareContext& ctx) {
+  return prepare_unary_math(UnaryMathKind::kSqrt, ctx);
+}
 Result<std::unique_ptr<PreparedOp>> prepare_rsqrt(PrepareContext& ctx) {
   return prepare_unary_math(UnaryMathKind::kRsqrt, ctx);
 }
 Result<std::unique_ptr<PreparedOp>> prepare_square(PrepareContext& ctx) {
   return prepare_unary_math(UnaryMathKind::kSquare, ctx);
 }
-Result<std::unique_ptr<PreparedOp>> prepare_abs(PrepareContext& ctx) { return prepare_unary_math(UnaryMathKind::kAbs, ctx); }
-Result<std::unique_ptr<PreparedOp>> prepare_neg(PrepareContext& ctx) { return prepare_unary_math(UnaryMathKind::kNeg, ctx); }
-Result<std::unique_ptr<PreparedOp>> prepare_elu(PrepareContext& ctx) { return prepare_unary_math(UnaryMathKind::kElu, ctx); }
+Result<std::unique_ptr<PreparedOp>> prepare_abs(PrepareContext& ctx) {
+  return prepare_unary_math(UnaryMathKind::kAbs, ctx);
+}
+Result<std::unique_ptr<PreparedOp>> prepare_neg(PrepareContext& ctx) {
+  return prepare_unary_math(UnaryMathKind::kNeg, ctx);
+}
+Result<std::unique_ptr<PreparedOp>> prepare_elu(PrepareContext& ctx) {
+  return prepare_unary_math(UnaryMathKind::kElu, ctx);
+}
 Result<std::unique_ptr<PreparedOp>> prepare_gelu(PrepareContext& ctx) {
   return prepare_unary_math(ctx.options().approximate ? UnaryMathKind::kGeluApprox : UnaryMathKind::kGelu, ctx);
 }

@@ -156,7 +156,8 @@ bool make_unary_table8(UnaryMathKind kind, float in_scale, int32_t in_zp, float 
         break;
       case UnaryMathKind::kElu:
         if (!s8) return false;
-        q = lut_populate_entry<T>(v, in_scale, in_zp, inv, out_zp, [](float x) { return x < 0.0f ? std::expm1(x) : x; });
+        q = lut_populate_entry<T>(v, in_scale, in_zp, inv, out_zp,
+                                  [](float x) { return x < 0.0f ? std::expm1(x) : x; });
         break;
       case UnaryMathKind::kGelu:
       case UnaryMathKind::kGeluApprox:

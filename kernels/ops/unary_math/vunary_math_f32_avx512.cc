@@ -21,11 +21,21 @@ inline void apply(size_t n, const float* x, float* y, V vec, S scalar) {
 
 void vabs_f32_avx512(size_t n, const float* x, float* y) {
   const __m512 sign = _mm512_set1_ps(-0.0f);
-  apply(n, x, y, [&](__m512 v) { return _mm512_castsi512_ps(_mm512_andnot_si512(_mm512_castps_si512(sign), _mm512_castps_si512(v))); }, [](float v) { return std::abs(v); });
+  apply(
+      n, x, y,
+      [&](__m512 v) {
+        return _mm512_castsi512_ps(_mm512_andnot_si512(_mm512_castps_si512(sign), _mm512_castps_si512(v)));
+      },
+      [](float v) { return std::abs(v); });
 }
 void vneg_f32_avx512(size_t n, const float* x, float* y) {
   const __m512 sign = _mm512_set1_ps(-0.0f);
-  apply(n, x, y, [&](__m512 v) { return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(sign), _mm512_castps_si512(v))); }, [](float v) { return -v; });
+  apply(
+      n, x, y,
+      [&](__m512 v) {
+        return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(sign), _mm512_castps_si512(v)));
+      },
+      [](float v) { return -v; });
 }
 void vsqr_f32_avx512(size_t n, const float* x, float* y) {
   apply(n, x, y, [](__m512 v) { return _mm512_mul_ps(v, v); }, [](float v) { return v * v; });
