@@ -95,6 +95,7 @@ enum class OpCode : int32_t {
   kAbs = 101,
   kSplitV = 102,
   kGatherNd = 107,
+  kElu = 111,
   kQuantize = 114,
   kHardSwish = 117,
   kSelectV2 = 123,
