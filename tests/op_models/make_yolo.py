@@ -50,6 +50,8 @@ pose = build_movenet(imgsz=96, alpha=0.125, last=64, seed=17)
 fam = Family('yolo')
 fam.add('yolov8-64', lambda x: yolo(x), [Spec((1, 64, 64, 3), lo=0.0, hi=1.0)],
         modes=('float32', 'int8_floatio'), tolerance=dequantize_step)
+# float32 only: the converter makes the int8 variant's DIV int8, which TFLite's own DIV kernel does not
+# run (the XNNPACK delegate does, with arithmetic not reproduced here); edgebench refuses int8 DIV.
 fam.add('movenet-like-96', lambda x: pose(x), [Spec((1, 96, 96, 3), 'uint8', lo=0, hi=255)],
-        modes=('float32', 'int8_floatio'), tolerance=dequantize_step)
+        modes=('float32',), tolerance=dequantize_step)
 fam.write()
