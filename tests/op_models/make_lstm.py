@@ -23,4 +23,7 @@ fam = Family('lstm')
 modes = ('float32', 'int8', 'int8_floatio', 'dynamic')
 fam.add('lstm_sequences', keras_lstm(8, 6, 5, True, 1), [Spec((1, 6, 5))], modes=modes)
 fam.add('lstm_last', keras_lstm(12, 5, 7, False, 2), [Spec((1, 5, 7))], modes=modes)
+# Big enough (>= 1024 weights per matrix) for the dynamic-range converter to really quantize the
+# weights: the small models above keep float weights in 'dynamic' mode.
+fam.add('lstm_hybrid', keras_lstm(40, 4, 40, True, 3), [Spec((1, 4, 40))], modes=('dynamic',))
 fam.write()

@@ -76,3 +76,35 @@ void lstm_f32_ref(const LstmFloatParams& p, const float* input, float* output_st
                   uint8_t* scratch);
 
 }  // namespace eb
+
+namespace eb {
+
+// Hybrid (dynamic-range) LSTM: float activations and state, int8 weights with per-tensor scales. Each
+// step quantizes the input and output-state rows to int8 (symmetric, or asymmetric with a zero point),
+// as TFLite's LstmStepHybrid.
+struct LstmHybridGate {
+  const int8_t* input_weights = nullptr;
+  const int8_t* recurrent_weights = nullptr;
+  const int8_t* cell_weights = nullptr;  // peephole, or null
+  const float* bias = nullptr;
+  const float* layer_norm = nullptr;  // or null
+  float input_scale = 1.0f, recurrent_scale = 1.0f, cell_scale = 1.0f;
+  std::vector<int32_t> input_row_sums, recurrent_row_sums;
+};
+
+struct LstmHybridParams {
+  LstmShape shape;
+  LstmHybridGate gates[4];
+  float cell_clip = 0.0f, proj_clip = 0.0f;
+  bool asymmetric = false;
+  const int8_t* projection_weights = nullptr;
+  float projection_scale = 1.0f;
+  std::vector<int32_t> projection_row_sums;
+  const float* projection_bias = nullptr;
+};
+
+size_t lstm_hybrid_scratch_bytes(const LstmShape& s);
+void lstm_hybrid_ref(const LstmHybridParams& p, const float* input, float* output_state, float* cell_state,
+                     float* output, uint8_t* scratch);
+
+}  // namespace eb
