@@ -2,6 +2,7 @@
 // and the quantization of the chosen form, sets the output shape and precomputes TFLite's effective
 // scales and zero-point-folded biases (lstm.cc PopulateQuantizedLstmParams8x8_16 and
 // PopulatePrecomputedZPTimesWeightsWithBias).
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -38,9 +39,11 @@ std::vector<int32_t> zp_times_weights_with_bias(int32_t zero_point, const int8_t
                                                 int cols) {
   std::vector<int32_t> out(static_cast<size_t>(rows), 0);
   for (int r = 0; r < rows; ++r) {
-    int32_t sum = 0;
+    int64_t sum = 0;
     for (int c = 0; c < cols; ++c) sum += w[static_cast<int64_t>(r) * cols + c];
-    out[static_cast<size_t>(r)] = (bias != nullptr ? bias[r] : 0) + sum * zero_point;
+    // Saturated rather than wrapped: only hostile sizes or biases reach the int32 limits.
+    const int64_t v = (bias != nullptr ? bias[r] : 0) + sum * zero_point;
+    out[static_cast<size_t>(r)] = static_cast<int32_t>(std::clamp<int64_t>(v, INT32_MIN, INT32_MAX));
   }
   return out;
 }

@@ -50,9 +50,6 @@ size_t lstm_int8_scratch_bytes(const LstmShape& s);
 void lstm_qs8_ref(const LstmInt8Params& p, const int8_t* input, int8_t* output_state, int16_t* cell_state,
                   int8_t* output, uint8_t* scratch);
 
-}  // namespace eb
-
-namespace eb {
 
 // Float32 LSTM (also float16 weights, folded to float32 at load). Layer norm coefficients optional.
 struct LstmFloatGate {
@@ -75,9 +72,6 @@ size_t lstm_float_scratch_bytes(const LstmShape& s);
 void lstm_f32_ref(const LstmFloatParams& p, const float* input, float* output_state, float* cell_state, float* output,
                   uint8_t* scratch);
 
-}  // namespace eb
-
-namespace eb {
 
 // Hybrid (dynamic-range) LSTM: float activations and state, int8 weights with per-tensor scales. Each
 // step quantizes the input and output-state rows to int8 (symmetric, or asymmetric with a zero point),

@@ -68,6 +68,12 @@ Result<LstmShape> prepare_lstm_shape(PrepareContext& ctx) {
   if (s.n_cell <= 0 || s.n_output <= 0 || s.n_input <= 0)
     return error("empty LSTM dimensions (input %d, cell %d, output %d)", s.n_input, s.n_cell, s.n_output);
 
+  // TFLite's int32 dot products (integer and hybrid) stay exact up to this length.
+  constexpr int kMaxDim = 1 << 15;
+  if (s.n_input > kMaxDim || s.n_cell > kMaxDim || s.n_output > kMaxDim)
+    return error("LSTM dimensions (input %d, cell %d, output %d) above %d are not supported", s.n_input, s.n_cell,
+                 s.n_output, kMaxDim);
+
   s.use_cifg = !ctx.has_input(kLstmInputWeights);
   if (s.use_cifg && (ctx.has_input(kLstmRecurrentWeights) || ctx.has_input(kLstmGateBias)))
     return error("input gate weights are missing but its recurrent weights or bias are present");

@@ -1,5 +1,6 @@
 // Reference UNIDIRECTIONAL_SEQUENCE_LSTM kernels, step for step as TFLite's lstm_eval.cc.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "kernels/ops/lstm/lstm.h"
@@ -21,9 +22,12 @@ int16_t clamp16(int32_t v) { return static_cast<int16_t>(std::min(32767, std::ma
 void matmul_accumulate_s16(const int8_t* x, const int32_t* bias, const int8_t* w, QuantizedMultiplier m, int rows,
                            int cols, int16_t* out) {
   for (int r = 0; r < rows; ++r) {
-    int32_t acc = bias[r];
+    // TFLite accumulates in int32; a 64-bit sum saturated to int32 gives the same result wherever
+    // TFLite's does not overflow, and no undefined behaviour on hostile sizes or biases.
+    int64_t sum = bias[r];
     const int8_t* row = w + static_cast<int64_t>(r) * cols;
-    for (int c = 0; c < cols; ++c) acc += int32_t{x[c]} * row[c];
+    for (int c = 0; c < cols; ++c) sum += int32_t{x[c]} * row[c];
+    int32_t acc = static_cast<int32_t>(std::clamp<int64_t>(sum, INT32_MIN, INT32_MAX));
     acc = multiply_by_quantized_multiplier(acc, m);
     out[r] = clamp16(acc + out[r]);
   }
@@ -102,9 +106,10 @@ void lstm_qs8_ref(const LstmInt8Params& p, const int8_t* input, int8_t* output_s
       }
       if (s.use_projection) {
         for (int o = 0; o < s.n_output; ++o) {
-          int32_t acc = p.projection_bias[static_cast<size_t>(o)];
+          int64_t sum = p.projection_bias[static_cast<size_t>(o)];
           const int8_t* wrow = p.projection_weights + static_cast<int64_t>(o) * n_cell;
-          for (int i = 0; i < n_cell; ++i) acc += int32_t{hidden[i]} * wrow[i];
+          for (int i = 0; i < n_cell; ++i) sum += int32_t{hidden[i]} * wrow[i];
+          int32_t acc = static_cast<int32_t>(std::clamp<int64_t>(sum, INT32_MIN, INT32_MAX));
           acc = multiply_by_quantized_multiplier(acc, p.projection_scale) + p.output_state_zp;
           acc = std::min(127, std::max(-128, acc));
           if (p.quantized_proj_clip > 0) acc = std::min<int32_t>(p.quantized_proj_clip, std::max<int32_t>(-p.quantized_proj_clip, acc));
