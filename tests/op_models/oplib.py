@@ -109,6 +109,8 @@ class Family:
                 ins, outs = interp.get_input_details(), interp.get_output_details()
                 for k in range(seeds):
                     case = '%s/%d' % (stem, k)
+                    # Each case starts from fresh state (an LSTM's variable tensors), as edgebench's run does.
+                    interp.reset_all_variables()
                     cdir = os.path.join(self.dir, case)
                     os.makedirs(cdir)
                     for i, d in enumerate(ins):
