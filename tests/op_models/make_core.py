@@ -21,4 +21,8 @@ fam.add('squeeze', lambda x: tf.squeeze(x, axis=[2]), [Spec((1, 4, 1, 3), signat
 fam.add('resize-bilinear-half-pixel', lambda x: tf.image.resize(x, (11, 9), method='bilinear'), IMG, modes=Q)
 fam.add('resize-nearest', lambda x: tf.image.resize(x, (12, 14), method='nearest'), IMG, modes=Q)
 fam.add('arg-max', lambda x: tf.math.argmax(x * 2.0, axis=-1, output_type=tf.int32), IMG, modes=Q)
+# A dynamic batch keeps EXPAND_DIMS and ZEROS_LIKE (static shapes become RESHAPE / a folded constant).
+fam.add('expand-dims', lambda x: tf.expand_dims(x, 1), [Spec((2, 3), signature=(None, 3))])
+fam.add('zeros-like-int32', lambda x: tf.zeros_like(x) + 0 * x, [Spec((2, 3), 'int32', lo=-5, hi=5, signature=(None, 3))])
+fam.add('zeros-like', tf.zeros_like, [Spec((2, 3), signature=(None, 3))])
 fam.write()

@@ -120,8 +120,8 @@ Result<uint32_t> SubgraphBuilder::define_value(const Tensor& x, const Shape& sha
     s = xnn_define_tensor_value(sg_, xnn_datatype_fp32, dims.size(), dims.data(), data, external_id, flags, &id);
   } else if (x.dtype == DType::kInt8 || x.dtype == DType::kUInt8 || x.dtype == DType::kInt32) {
     if (!x.quant.present())
-      return error("%s without quantization parameters: XNNPACK takes integer tensors only as quantized values",
-                   dtype_name(x.dtype));
+      return error("%s without quantization parameters is not supported: XNNPACK takes integer tensors only as "
+                   "quantized values", dtype_name(x.dtype));
     if (x.quant.per_channel()) {
       if (x.dtype == DType::kUInt8) return error("per-channel uint8 quantization is not supported by XNNPACK");
       for (int64_t zp : x.quant.zero_point)

@@ -12,8 +12,8 @@ namespace eb::xnn_detail {
 Status SubgraphBuilder::concatenation(const Node& n) {
   const Tensor& o = out(n);
   if (o.dtype != DType::kFloat32)
-    return error("%s has no concatenation; float32 is emulated exactly with pad + add, %s is not", kXnnpackVersion,
-                 dtype_name(o.dtype));
+    return error("%s concatenation is not supported: %s has no concatenation (float32 is emulated exactly with pad + add)",
+                 dtype_name(o.dtype), kXnnpackVersion);
   if (n.options.activation != Activation::kNone) return error("fused activation on concatenation is not supported");
   if (n.inputs.size() < 2) return error("expects at least 2 inputs");
   const int rank = o.rank();
