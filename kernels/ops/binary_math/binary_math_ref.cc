@@ -11,14 +11,14 @@ namespace {
 
 template <typename Op>
 void float_binary(const BinaryFloatParams& p, const float* a, const float* b, float* out, Op op) {
-  walk_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
+  for_each_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
     out[io] = std::min(std::max(op(a[ia], b[ib]), p.act_min), p.act_max);
   });
 }
 
 template <typename T, typename Op>
 void int_binary(const BinaryIntParams<T>& p, const T* a, const T* b, T* out, Op op) {
-  walk_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
+  for_each_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
     out[io] = std::min(std::max(op(a[ia], b[ib]), p.act_min), p.act_max);
   });
 }
@@ -108,7 +108,7 @@ void div_f32_ref(const BinaryFloatParams& p, const float* a, const float* b, flo
 }
 
 void div_qu8_ref(const DivQuantParams& p, const uint8_t* a, const uint8_t* b, uint8_t* out) {
-  walk_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
+  for_each_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
     int32_t num = p.a_offset + a[ia];
     int32_t den = p.b_offset + b[ib];
     if (den == 0) {  // TFLite refuses a zero divisor in Eval; run() cannot fail, so the output is the zero point
@@ -173,7 +173,7 @@ void squared_difference_s32_ref(const BinaryIntParams<int32_t>& p, const int32_t
 }
 void squared_difference_qs8_ref(const SquaredDiffQuantParams& p, const int8_t* a, const int8_t* b, int8_t* out) {
   constexpr int kLeftShift = 7;
-  walk_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
+  for_each_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
     const int32_t sa = (p.a_offset + a[ia]) * (1 << kLeftShift);
     const int32_t sb = (p.b_offset + b[ib]) * (1 << kLeftShift);
     const int32_t diff = multiply_by_quantized_multiplier(sa, p.a_multiplier) -
@@ -197,19 +197,19 @@ void pow_s32_ref(const BinaryIntParams<int32_t>& p, const int32_t* a, const int3
 
 template <typename T>
 void maximum_ref(const BroadcastGeometry& g, const T* a, const T* b, T* out) {
-  walk_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) { out[io] = a[ia] > b[ib] ? a[ia] : b[ib]; });
+  for_each_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) { out[io] = a[ia] > b[ib] ? a[ia] : b[ib]; });
 }
 template <typename T>
 void minimum_ref(const BroadcastGeometry& g, const T* a, const T* b, T* out) {
-  walk_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) { out[io] = a[ia] < b[ib] ? a[ia] : b[ib]; });
+  for_each_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) { out[io] = a[ia] < b[ib] ? a[ia] : b[ib]; });
 }
 
 template <typename T>
 void compare_ref(CompareKind kind, const BroadcastGeometry& g, const T* a, const T* b, uint8_t* out) {
-  walk_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) { out[io] = compare(kind, a[ia], b[ib]) ? 1 : 0; });
+  for_each_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) { out[io] = compare(kind, a[ia], b[ib]) ? 1 : 0; });
 }
 void compare_bool_ref(CompareKind kind, const BroadcastGeometry& g, const uint8_t* a, const uint8_t* b, uint8_t* out) {
-  walk_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) {
+  for_each_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) {
     out[io] = compare(kind, a[ia] != 0, b[ib] != 0) ? 1 : 0;
   });
 }
@@ -217,7 +217,7 @@ void compare_bool_ref(CompareKind kind, const BroadcastGeometry& g, const uint8_
 template <typename T>
 void compare_quant_ref(CompareKind kind, const CompareQuantParams& p, const T* a, const T* b, uint8_t* out) {
   constexpr int kLeftShift = 8;
-  walk_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
+  for_each_broadcast(p.geom, [&](int64_t ia, int64_t ib, int64_t io) {
     const int32_t sa = multiply_by_quantized_multiplier((p.a_offset + a[ia]) * (1 << kLeftShift), p.a_multiplier);
     const int32_t sb = multiply_by_quantized_multiplier((p.b_offset + b[ib]) * (1 << kLeftShift), p.b_multiplier);
     out[io] = compare(kind, sa, sb) ? 1 : 0;
@@ -225,10 +225,10 @@ void compare_quant_ref(CompareKind kind, const CompareQuantParams& p, const T* a
 }
 
 void logical_and_bool_ref(const BroadcastGeometry& g, const uint8_t* a, const uint8_t* b, uint8_t* out) {
-  walk_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) { out[io] = (a[ia] != 0 && b[ib] != 0) ? 1 : 0; });
+  for_each_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) { out[io] = (a[ia] != 0 && b[ib] != 0) ? 1 : 0; });
 }
 void logical_or_bool_ref(const BroadcastGeometry& g, const uint8_t* a, const uint8_t* b, uint8_t* out) {
-  walk_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) { out[io] = (a[ia] != 0 || b[ib] != 0) ? 1 : 0; });
+  for_each_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) { out[io] = (a[ia] != 0 || b[ib] != 0) ? 1 : 0; });
 }
 void logical_not_bool_ref(const uint8_t* in, uint8_t* out, int64_t n) {
   for (int64_t i = 0; i < n; ++i) out[i] = in[i] == 0 ? 1 : 0;
