@@ -44,9 +44,19 @@ store::Measurement to_measurement(const MeasurementKey& key, const VariantResult
     m.latency = store::LatencySummaryMs{s.min, s.mean, s.std, s.p50, s.p90, s.p99, s.max};
     m.throughput_ips = s.mean > 0 ? 1000.0 / s.mean : 0.0;
   }
-  m.peak_rss_bytes = static_cast<int64_t>(r.peak_rss_bytes);
-  m.rss_increase_bytes = static_cast<int64_t>(r.rss_increase_bytes);
-  m.arena_bytes = static_cast<int64_t>(r.arena_bytes);
+  const VariantResult::Memory& mem = r.memory;
+  m.peak_rss_bytes = static_cast<int64_t>(mem.peak_rss);
+  m.model_memory_bytes = static_cast<int64_t>(mem.model_bytes());
+  m.baseline_rss_bytes = static_cast<int64_t>(mem.baseline_rss);
+  m.load_rss_bytes = static_cast<int64_t>(mem.load_rss);
+  m.first_rss_bytes = static_cast<int64_t>(mem.first_rss);
+  m.arena_bytes = static_cast<int64_t>(mem.arena);
+  m.scratch_bytes = static_cast<int64_t>(mem.scratch);
+  m.minor_faults = mem.minor_faults;
+  m.major_faults = mem.major_faults;
+  if (!r.cpu_affinity.empty()) m.cpu_affinity = r.cpu_affinity;
+  if (r.cpu >= 0) m.cpu = r.cpu;
+  m.cpu_freq_mhz = r.cpu_freq_mhz;
   if (r.labelled > 0) {
     store::LabelAccuracy a;
     a.num_images = r.labelled;

@@ -10,17 +10,19 @@
 #include <string>
 #include <thread>
 
+#include "kernels/common/status.h"
+
 namespace eb {
 namespace {
 
-std::optional<std::string> read_first_line(const char* path) {
+std::optional<std::string> read_first_line(const std::string& path) {
   std::ifstream f(path);
   std::string line;
   if (!f || !std::getline(f, line)) return std::nullopt;
   return line;
 }
 
-std::optional<double> read_number(const char* path, double divisor) {
+std::optional<double> read_number(const std::string& path, double divisor) {
   auto line = read_first_line(path);
   if (!line) return std::nullopt;
   try {
@@ -116,10 +118,10 @@ std::optional<bool> throttled_between(const ThrottleState& start, const Throttle
   return r;
 }
 
-DeviceReading read_device_sample() {
+DeviceReading read_device_sample(int cpu) {
   DeviceReading r;
   r.cpu_temp_c = read_number("/sys/class/thermal/thermal_zone0/temp", 1000.0);
-  r.cpu_freq_mhz = read_number("/sys/devices/system/cpu/cpu0/cpufreq/scaling_cur_freq", 1000.0);
+  r.cpu_freq_mhz = read_number(strfmt("/sys/devices/system/cpu/cpu%d/cpufreq/scaling_cur_freq", cpu < 0 ? 0 : cpu), 1000.0);
   return r;
 }
 

@@ -19,7 +19,7 @@ struct DeviceInfo {
 
 struct DeviceReading {
   std::optional<double> cpu_temp_c;    // /sys/class/thermal/thermal_zone0/temp
-  std::optional<double> cpu_freq_mhz;  // cpu0 scaling_cur_freq
+  std::optional<double> cpu_freq_mhz;  // scaling_cur_freq of the CPU asked for (cpu0 by default)
 };
 
 // Throttling counters read at the start and the end of a measurement. Either may be absent.
@@ -32,7 +32,7 @@ struct ThrottleState {
 };
 
 DeviceInfo read_device_info();
-DeviceReading read_device_sample();
+DeviceReading read_device_sample(int cpu = 0);
 ThrottleState read_throttle_state();
 // Whether the CPU was throttled between two readings: firmware flags throttled now at either end or a
 // "since boot" flag newly set, or throttle events counted meanwhile. nullopt when neither source exists.

@@ -150,7 +150,9 @@ VariantResult run_variant(const std::string& model_path,
     }
     source = std::move(opened.value());
   }
-  r.arena_bytes = it.arena_bytes();
+  r.memory.arena = it.arena_bytes();
+  r.memory.scratch = it.scratch_bytes();
+  r.memory.baseline_rss = rss_before;
   r.num_classes = it.output(0).elements();
   const std::optional<int64_t> total = source->size();
   // State (an LSTM's) starts from zero for every measurement, as on a new TFLite interpreter.
@@ -248,8 +250,7 @@ VariantResult run_variant(const std::string& model_path,
   }
   if (options.engine.profile_ops) r.node_times = timed_only(it.node_times(), profile_base);
   r.throttled = throttled_between(throttle_start, read_throttle_state());
-  r.peak_rss_bytes = peak_rss_bytes();
-  r.rss_increase_bytes = r.peak_rss_bytes > rss_before ? r.peak_rss_bytes - rss_before : 0;
+  r.memory.peak_rss = peak_rss_bytes();
   if (r.items == 0 && r.error.empty())
     r.error = strfmt("no usable item in the source (%lld errors%s%s)", static_cast<long long>(r.item_errors),
                      r.item_error_examples.empty() ? "" : ", first: ",

@@ -54,7 +54,20 @@ struct VariantResult {
   bool interrupted = false;         // stop_requested() ended it before the source did
   // Per node, summed over the timed inferences only (EngineOptions::profile_ops; empty otherwise).
   std::vector<NodeTime> node_times;
-  size_t peak_rss_bytes = 0, rss_increase_bytes = 0, arena_bytes = 0;
+  // Memory of the worker process that ran the measurement, in bytes (0: not measured, e.g. a failed load).
+  struct Memory {
+    size_t baseline_rss = 0;  // the worker's resident set before it loaded the model
+    size_t load_rss = 0;      // after the engine was created: weights, repacked copies, arena
+    size_t first_rss = 0;     // after the first inference
+    size_t peak_rss = 0;      // the worker's peak (VmHWM) at the end: what a minimal process running it needs
+    size_t arena = 0, scratch = 0;              // the engine's activation arena and operator scratch
+    int64_t minor_faults = 0, major_faults = 0;  // page faults during the timed inferences
+    // What the model costs: the peak over the worker's own baseline.
+    size_t model_bytes() const { return peak_rss > baseline_rss ? peak_rss - baseline_rss : 0; }
+  } memory;
+  std::string cpu_affinity;  // the CPUs the worker was pinned to ("2" or "2-3"); empty: not pinned
+  int cpu = -1;              // the CPU the worker ran its last timed inference on; -1: unknown
+  std::optional<double> cpu_freq_mhz;  // median frequency of that CPU over the timed loop, when readable
   int64_t items = 0, item_errors = 0;  // item_errors: skipped items (not a fatal source error)
   std::vector<std::string> item_error_examples;  // the first few, for the log
   std::vector<std::string> notes;  // what the run decided for the user to know (a dynamic input's shape)

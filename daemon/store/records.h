@@ -147,9 +147,20 @@ struct Measurement {
   std::vector<double> samples_ms;        // every timed inference, in order
   std::optional<LatencySummaryMs> latency;
   std::optional<double> throughput_ips;  // inferences per second
-  std::optional<int64_t> peak_rss_bytes;
-  std::optional<int64_t> rss_increase_bytes;  // over the process baseline
+  // Memory, measured in the worker process that ran this measurement alone (null in rows written before
+  // the worker existed, whose figures were edgebench's own process).
+  std::optional<int64_t> peak_rss_bytes;      // the worker's peak (VmHWM): what a minimal process running it needs
+  std::optional<int64_t> model_memory_bytes;  // peak minus the worker's RSS before loading: what the model costs
+  std::optional<int64_t> baseline_rss_bytes;  // the worker before loading the model
+  std::optional<int64_t> load_rss_bytes;      // after loading (weights, repacked copies, arena)
+  std::optional<int64_t> first_rss_bytes;     // after the first inference
+  std::optional<int64_t> rss_increase_bytes;  // rows before schema N only: the in-process increase
   std::optional<int64_t> arena_bytes;
+  std::optional<int64_t> scratch_bytes;
+  std::optional<int64_t> minor_faults, major_faults;  // page faults during the timed inferences
+  std::optional<std::string> cpu_affinity;  // CPUs the worker was pinned to (--cpu), when pinned
+  std::optional<int64_t> cpu;               // the CPU it ran on
+  std::optional<double> cpu_freq_mhz;       // that CPU's median frequency over the timed loop
   std::optional<bool> throttled;  // throttling observed during the measurement
 
   std::optional<LabelAccuracy> accuracy;

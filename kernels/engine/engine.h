@@ -63,6 +63,8 @@ class Engine {
   virtual int effective_threads() const = 0;  // threads really used
   virtual size_t arena_bytes() const = 0;
   virtual size_t arena_lower_bound_bytes() const = 0;
+  // Operator scratch the engine allocated besides the arena (0 where it does not know).
+  virtual size_t scratch_bytes() const { return 0; }
   virtual int folded_nodes() const { return 0; }
   // Kernel name per executed node, in order, with the node index.
   virtual std::vector<std::pair<int, std::string>> kernels() const = 0;

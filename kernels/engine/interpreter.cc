@@ -137,6 +137,7 @@ Status Interpreter::prepare_and_plan() {
     return error("operator scratch needs %zu bytes, above the limit of %zu", scratch_bytes, options_.max_arena_bytes);
   std::free(scratch_);
   scratch_ = nullptr;
+  scratch_bytes_ = scratch_bytes;
   if (scratch_bytes > 0) {
     scratch_ = static_cast<uint8_t*>(std::aligned_alloc(kArenaAlignment, align_up(scratch_bytes, kArenaAlignment)));
     if (!scratch_) return error("cannot allocate %zu bytes of operator scratch", scratch_bytes);

@@ -40,6 +40,7 @@ class Interpreter final : public Engine {
 
   int effective_threads() const override { return pool_ ? pool_->size() : 1; }
   size_t arena_bytes() const override { return plan_.arena_bytes; }
+  size_t scratch_bytes() const override { return scratch_bytes_; }
   size_t arena_lower_bound_bytes() const override { return plan_.lower_bound_bytes; }
   // Nodes folded into constants at load time (e.g. DEQUANTIZE of fp16 weights) or at prepare (every
   // input known then, e.g. the shape arithmetic of a dynamic-shape model).
@@ -70,6 +71,7 @@ class Interpreter final : public Engine {
   MemoryPlan plan_;
   uint8_t* arena_ = nullptr;
   uint8_t* scratch_ = nullptr;                     // RunContext::scratch: the largest op's scratch_bytes()
+  size_t scratch_bytes_ = 0;
   std::vector<uint8_t*> data_;                     // per tensor
 };
 
