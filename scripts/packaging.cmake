@@ -20,6 +20,9 @@ set(EB_EXAMPLE_CONFIG ${CMAKE_SOURCE_DIR}/config/edgebench.example.yaml)
 set(EB_SERVICE_CONFIG ${CMAKE_SOURCE_DIR}/config/edgebench.yaml)
 
 install(TARGETS edgebench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The measuring worker is started by edgebench, never by hand: a private executable, where
+# worker_process.cc looks for it (<prefix>/lib/edgebench beside <prefix>/bin).
+install(TARGETS edgebench-worker RUNTIME DESTINATION lib/edgebench)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${EB_PACKAGING_DIR}/network-cameras.conf DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 install(FILES ${EB_PACKAGING_DIR}/edgebench.sysusers.conf DESTINATION lib/sysusers.d RENAME edgebench.conf)

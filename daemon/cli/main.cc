@@ -49,13 +49,17 @@ Commands:
                 --camera SPEC [--frames N] [--duration S])
         [--reference MODEL] [--input-range LO,HI] [--name GROUP] [--db FILE]
         [--engine E[,E...]] [--threads N[,N...]] [--warmup W] [--iterations K] [--cooldown S]
-        [--profile-ops]
+        [--max-memory MIB] [--cpu LIST] [--worker-timeout S] [--profile-ops]
       Benchmarks every variant over the same images or camera frames: latency, memory, accuracy
       (labels from class folders or a CSV), agreement and drift against the reference (default: the
       first MODEL). Pixels map linearly from 0..255 to --input-range (default 0,1), then are quantized
       with each model's input parameters. Results go to the SQLite database (--db, default
       $XDG_DATA_HOME/edgebench/results.db). Every variant is measured with every engine x thread
-      count; Ctrl-C stops at the next image and marks the run interrupted (exit 130). --config runs
+      count, each in a fresh worker process (edgebench-worker) that loads only the runtime: memory
+      is the model's (model MiB = the worker's peak over its baseline), and a variant that crashes,
+      hangs past --worker-timeout (default 300 s per load or inference) or passes --max-memory is
+      recorded as failed with the cause while the others are measured. --cpu pins the worker (Linux
+      list: 2, 2-3, 0,2). Ctrl-C stops at the next image and marks the run interrupted (exit 130). --config runs
       the groups of a YAML file (config/edgebench.example.yaml documents every key). Not in
       runtime-only (cross) builds.
   query runs | compare | show RUN | export [--db FILE ...] [--model GROUP] [--variant V]

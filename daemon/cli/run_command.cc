@@ -3,7 +3,7 @@
 //                         --camera SPEC [--frames N] [--duration S])
 //                [--reference MODEL] [--input-range LO,HI] [--name GROUP] [--db FILE]
 //                [--engine E[,E...]] [--threads N[,N...]] [--warmup W] [--iterations K] [--cooldown S]
-//                [--profile-ops]
+//                [--max-memory MIB] [--cpu LIST] [--worker-timeout S] [--profile-ops]
 // Both forms become a configuration (daemon/config) and run through the benchmark job (daemon/job), as
 // the daemon does; this file only turns flags into a group, shows progress and prints the tables.
 #include <unistd.h>
@@ -19,6 +19,7 @@
 #include "daemon/cli/query_detail.h"
 #include "daemon/config/config.h"
 #include "daemon/job/benchmark_job.h"
+#include "daemon/measure/cpu_list.h"
 #include "daemon/store/queries.h"
 #include "daemon/store/results_store.h"
 #include "daemon/store/store_paths.h"
@@ -170,6 +171,21 @@ Status apply_matrix_flags(const Args& args, config::GroupConfig& g) {
     g.cooldown_s = *s;
   }
   if (args.has("--profile-ops")) g.profile_ops = true;
+  if (args.has("--max-memory")) {
+    auto mib = parse_int("--max-memory", args.get("--max-memory"), 1, 1 << 20);
+    if (!mib.ok()) return mib.status();
+    g.max_memory_mb = *mib;
+  }
+  if (args.has("--cpu")) {
+    auto cpus = parse_cpu_list(args.get("--cpu"));
+    if (!cpus.ok()) return cpus.status().with_context("--cpu: ");
+    g.cpu_affinity = args.get("--cpu");
+  }
+  if (args.has("--worker-timeout")) {
+    auto s = parse_seconds("--worker-timeout", args.get("--worker-timeout"), false);
+    if (!s.ok()) return s.status();
+    g.worker_timeout_s = *s;
+  }
   return Status();
 }
 
@@ -232,7 +248,7 @@ Result<config::Config> quick_form_config(const Args& args, const std::vector<std
 Result<config::Config> file_config(const Args& args) {
   for (const char* f : {"--images", "--labels", "--label-names", "--limit", "--camera", "--frames", "--duration",
                         "--reference", "--input-range", "--name", "--engine", "--threads", "--warmup", "--iterations",
-                        "--cooldown"})
+                        "--cooldown", "--max-memory", "--cpu", "--worker-timeout"})
     if (args.has(f)) return error("%s cannot be combined with --config (set it in the configuration file)", f);
   if (!args.positional.empty()) return error("run --config takes no MODEL arguments (list variants in the file)");
   auto c = config::load_config_file(args.get("--config"));
@@ -325,7 +341,8 @@ int run_run(const std::vector<std::string>& argv) {
   auto args = parse_args(argv,
                          {"--config", "--group", "--images", "--labels", "--label-names", "--limit", "--camera",
                           "--frames", "--duration", "--reference", "--input-range", "--name", "--db", "--engine",
-                          "--threads", "--warmup", "--iterations", "--cooldown"},
+                          "--threads", "--warmup", "--iterations", "--cooldown", "--max-memory", "--cpu",
+                          "--worker-timeout"},
                          {"--profile-ops"});
   if (!args.ok()) {
     print_error(args.status().message());

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "daemon/config/yaml_fields.h"
+#include "daemon/measure/cpu_list.h"
 #include "daemon/pipeline/image_source.h"
 
 namespace eb::config {
@@ -16,7 +17,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // The values a group inherits from `defaults:` unless it sets its own.
-const std::vector<std::string> kMatrixKeys = {"engines", "threads", "warmup", "iterations", "cooldown_s", "profile_ops"};
+const std::vector<std::string> kMatrixKeys = {"engines",     "threads",     "warmup",         "iterations",      "cooldown_s",
+                                              "profile_ops", "max_memory_mb", "cpu_affinity", "worker_timeout_s"};
 
 
 Status read_matrix(const YamlReader& r, GroupConfig& g) {
@@ -42,6 +44,16 @@ Status read_matrix(const YamlReader& r, GroupConfig& g) {
   if (cooldown) g.cooldown_s = *cooldown;
   EB_ASSIGN_OR_RETURN(auto profile, r.boolean("profile_ops"));
   if (profile) g.profile_ops = *profile;
+  EB_ASSIGN_OR_RETURN(auto max_memory, r.integer("max_memory_mb", 0, int64_t{1} << 20));
+  if (max_memory) g.max_memory_mb = *max_memory;
+  EB_ASSIGN_OR_RETURN(auto cpus, r.string("cpu_affinity"));
+  if (cpus && !cpus->empty()) {
+    auto parsed = parse_cpu_list(*cpus);
+    if (!parsed.ok()) return r.error_at("cpu_affinity", parsed.status().message());
+    g.cpu_affinity = *cpus;
+  }
+  EB_ASSIGN_OR_RETURN(auto timeout, r.number("worker_timeout_s", 1, 86400));
+  if (timeout) g.worker_timeout_s = *timeout;
   return Status();
 }
 

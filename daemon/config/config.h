@@ -64,6 +64,10 @@ struct GroupConfig {
   int64_t iterations = 0;   // 0: one timed inference per item; N: at most N timed inferences
   double cooldown_s = 0;    // pause before each measurement after the first
   bool profile_ops = false;
+  // Each measurement runs in its own worker process (daemon/measure/worker.h):
+  int64_t max_memory_mb = 0;       // its resident set may not pass this many MiB; 0: no limit
+  std::string cpu_affinity;        // pin it to these CPUs ("2", "0-3", "0,2"); empty: not pinned
+  double worker_timeout_s = 300;   // the longest its load or one inference may take
 };
 
 struct Config {

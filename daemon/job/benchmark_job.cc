@@ -145,6 +145,9 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
         vo.reference = v->reference ? nullptr : &reference_outputs;
         vo.progress = [&observer](int64_t n, std::optional<int64_t> t) { observer.on_progress(n, t); };
         vo.stop_requested = stop;
+        vo.max_memory_bytes = static_cast<size_t>(group.max_memory_mb) << 20;
+        vo.cpu_affinity = group.cpu_affinity;
+        vo.timeout_s = group.worker_timeout_s;
         VariantResult r = run_variant(v->path, open_source, vo);
         for (const std::string& note : r.notes) observer.on_status(v->label + ": " + note);
         if (r.interrupted) {  // dropped: a measurement over part of the items would mislead

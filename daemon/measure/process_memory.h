@@ -1,4 +1,4 @@
-// Resident memory of this process, from /proc/self/status (Linux).
+// Resident memory of this process or of a child (the measuring worker), from /proc/<pid>/status (Linux).
 #pragma once
 
 #include <cstddef>
@@ -7,9 +7,10 @@
 
 namespace eb {
 
-// VmHWM (peak resident set) or VmRSS (current), in bytes; 0 when unavailable.
-inline size_t proc_status_kb_field(const char* field) {
-  std::ifstream f("/proc/self/status");
+// VmHWM (peak resident set) or VmRSS (current) of process `pid` (0: this process), in bytes; 0 when
+// unavailable.
+inline size_t proc_status_kb_field(const char* field, int pid = 0) {
+  std::ifstream f(pid > 0 ? "/proc/" + std::to_string(pid) + "/status" : std::string("/proc/self/status"));
   std::string line;
   const std::string key = std::string(field) + ":";
   while (std::getline(f, line))
@@ -24,7 +25,7 @@ inline bool reset_peak_rss() {
   f.flush();
   return static_cast<bool>(f);
 }
-inline size_t peak_rss_bytes() { return proc_status_kb_field("VmHWM"); }
-inline size_t current_rss_bytes() { return proc_status_kb_field("VmRSS"); }
+inline size_t peak_rss_bytes(int pid = 0) { return proc_status_kb_field("VmHWM", pid); }
+inline size_t current_rss_bytes(int pid = 0) { return proc_status_kb_field("VmRSS", pid); }
 
 }  // namespace eb

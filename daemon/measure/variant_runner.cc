@@ -6,8 +6,9 @@
 #include <deque>
 #include <numeric>
 
+#include "daemon/measure/cpu_list.h"
+#include "daemon/measure/worker_process.h"
 #include "daemon/pipeline/preprocess.h"
-#include "daemon/measure/process_memory.h"
 
 namespace eb {
 namespace {
@@ -16,26 +17,6 @@ using Clock = std::chrono::steady_clock;  // monotonic: wall-clock jumps cannot 
 
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
-}
-
-// Output 0 as floats: dequantized with its own parameters when quantized.
-void read_output(const Engine& it, std::vector<float>& out) {
-  const Tensor& t = it.output(0);
-  const size_t n = static_cast<size_t>(t.elements());
-  out.resize(n);
-  const uint8_t* data = it.output_data(0);
-  const float scale = t.quant.present() ? t.quant.scale0() : 1.0f;
-  const int32_t zp = t.quant.present() ? t.quant.zp0() : 0;
-  switch (t.dtype) {
-    case DType::kFloat32: std::copy_n(reinterpret_cast<const float*>(data), n, out.data()); break;
-    case DType::kInt8:
-      for (size_t i = 0; i < n; ++i) out[i] = scale * static_cast<float>(reinterpret_cast<const int8_t*>(data)[i] - zp);
-      break;
-    case DType::kUInt8:
-      for (size_t i = 0; i < n; ++i) out[i] = scale * static_cast<float>(data[i] - zp);
-      break;
-    default: std::fill(out.begin(), out.end(), 0.0f);
-  }
 }
 
 int64_t argmax(const std::vector<float>& v) {
@@ -50,18 +31,128 @@ bool in_top5(const std::vector<float>& v, int64_t label) {
   return better < 5;
 }
 
-// Node times accumulated since `base` was taken (nodes matched by index).
-std::vector<NodeTime> timed_only(std::vector<NodeTime> now, const std::vector<NodeTime>& base) {
-  for (NodeTime& n : now) {
-    for (const NodeTime& b : base) {
-      if (b.node != n.node) continue;
-      n.total_ms -= b.total_ms;
-      n.invocations -= b.invocations;
-      break;
-    }
-  }
-  return now;
+using worker::Message;
+using worker::Msg;
+using worker::Reader;
+using worker::Writer;
+
+// The median of the frequencies sampled during the loop, when any was readable.
+std::optional<double> median_frequency(const std::vector<DeviceSampleAt>& samples) {
+  std::vector<double> f;
+  for (const DeviceSampleAt& s : samples)
+    if (s.reading.cpu_freq_mhz) f.push_back(*s.reading.cpu_freq_mhz);
+  if (f.empty()) return std::nullopt;
+  std::nth_element(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(f.size() / 2), f.end());
+  return f[f.size() / 2];
 }
+
+// Drives one worker through the protocol (worker_protocol.h). Every method returns the worker's failure,
+// which the caller stores as the measurement's error.
+class WorkerSession {
+ public:
+  WorkerSession(const std::string& model_path, const VariantRunOptions& options, VariantResult& r)
+      : path_(model_path), options_(options), r_(r) {}
+
+  // Starts the worker and loads the model in it; `shape_for` gives a dynamic input its shape.
+  Status load(const std::function<Result<std::optional<Shape>>(const Tensor&)>& shape_for) {
+    std::string exe = options_.worker_executable;
+    if (exe.empty()) {
+      EB_ASSIGN_OR_RETURN(exe, worker::find_worker_executable());
+    }
+    EB_ASSIGN_OR_RETURN(worker_, worker::WorkerProcess::start(exe, {options_.timeout_s, options_.max_memory_bytes}));
+    EB_ASSIGN_OR_RETURN(Message baseline, worker_->receive(Msg::kBaseline));
+    Reader b = baseline.reader();
+    r_.memory.baseline_rss = b.get<uint64_t>();
+    EB_RETURN_IF_ERROR(check(b, "baseline"));
+    const EngineOptions& eo = options_.engine;
+    Writer setup;
+    setup.str(path_).str(eo.engine).put<int32_t>(eo.threads).str(eo.isa).put<uint8_t>(eo.profile_ops);
+    setup.put<int32_t>(options_.warmup).str(options_.cpu_affinity);
+    EB_RETURN_IF_ERROR(worker_->send(Msg::kSetup, setup));
+    worker_->set_phase("at load");
+    EB_ASSIGN_OR_RETURN(Message model, worker_->receive(Msg::kModel));
+    Reader m = model.reader();
+    const int32_t inputs = m.get<int32_t>();
+    const Tensor in = inputs > 0 ? m.tensor() : Tensor{};
+    EB_RETURN_IF_ERROR(check(m, "model"));
+    if (inputs != 1) return error("model '%s' has %d inputs; image runs need exactly one", path_.c_str(), inputs);
+    EB_ASSIGN_OR_RETURN(const std::optional<Shape> shape, shape_for(in));
+    EB_RETURN_IF_ERROR(worker_->send(Msg::kShape, Writer().vec(shape.value_or(Shape{}))));
+    EB_ASSIGN_OR_RETURN(Message loaded, worker_->receive(Msg::kLoaded));
+    Reader l = loaded.reader();
+    r_.load_ms = l.get<double>();
+    r_.isa = l.str();
+    r_.threads_used = l.get<int32_t>();
+    r_.memory.arena = l.get<uint64_t>();
+    r_.memory.scratch = l.get<uint64_t>();
+    r_.memory.load_rss = l.get<uint64_t>();
+    input_ = l.tensor();
+    output_ = l.tensor();
+    EB_RETURN_IF_ERROR(check(l, "loaded"));
+    if (input_.dtype >= DType::kUnsupported || output_.dtype >= DType::kUnsupported)
+      return error("%s described a tensor of an unknown type", "the measuring worker");
+    return {};
+  }
+
+  const Tensor& input() const { return input_; }
+  const Tensor& output() const { return output_; }
+
+  // One inference on `tensor`; its latency and output 0.
+  Status infer(const std::vector<uint8_t>& tensor, double* ms, std::vector<float>* out) {
+    ++inferences_;
+    worker_->set_phase(strfmt("during inference %lld", static_cast<long long>(inferences_)));
+    EB_RETURN_IF_ERROR(worker_->send(Msg::kInput, tensor));
+    EB_ASSIGN_OR_RETURN(Message reply, worker_->receive(Msg::kOutput));
+    Reader o = reply.reader();
+    *ms = o.get<double>();
+    r_.cpu = o.get<int32_t>();
+    const uint64_t first_rss = o.get<uint64_t>();
+    if (inferences_ == 1) r_.memory.first_rss = first_rss;
+    *out = o.vec<float>();
+    EB_RETURN_IF_ERROR(check(o, "output"));
+    if (static_cast<int64_t>(out->size()) != output_.elements())
+      return error("the measuring worker returned %zu output values; the output has %lld", out->size(),
+                   static_cast<long long>(output_.elements()));
+    return {};
+  }
+
+  // Ends the worker: its peak memory, page faults and per-node times.
+  Status finish() {
+    worker_->set_phase("at the end");
+    EB_RETURN_IF_ERROR(worker_->send(Msg::kFinish, Writer()));
+    EB_ASSIGN_OR_RETURN(Message done, worker_->receive(Msg::kDone));
+    Reader d = done.reader();
+    r_.memory.peak_rss = d.get<uint64_t>();
+    r_.memory.minor_faults = d.get<int64_t>();
+    r_.memory.major_faults = d.get<int64_t>();
+    const uint64_t nodes = d.get<uint64_t>();
+    for (uint64_t i = 0; i < nodes && d.good(); ++i) {
+      NodeTime t;
+      t.node = d.get<int32_t>();
+      t.op = d.str();
+      t.kernel = d.str();
+      t.total_ms = d.get<double>();
+      t.invocations = d.get<int64_t>();
+      r_.node_times.push_back(std::move(t));
+    }
+    EB_RETURN_IF_ERROR(check(d, "done"));
+    return worker_->finish();
+  }
+
+ private:
+  Status check(const Reader& rd, const char* what) {
+    if (rd.ok()) return {};
+    worker_.reset();  // kills it: a worker that garbles its messages cannot be trusted for the rest
+    return error("the measuring worker sent a malformed '%s' message", what);
+  }
+
+  const std::string& path_;
+  const VariantRunOptions& options_;
+  VariantResult& r_;
+  std::unique_ptr<worker::WorkerProcess> worker_;
+  Tensor input_, output_;
+  int64_t inferences_ = 0;
+};
 
 }  // namespace
 
@@ -69,33 +160,28 @@ VariantResult run_variant(const std::string& model_path,
                           const std::function<Result<std::unique_ptr<ImageSource>>()>& open_source,
                           const VariantRunOptions& options) {
   VariantResult r;
-  reset_peak_rss();
-  const size_t rss_before = current_rss_bytes();
-  const auto t_load = Clock::now();
-  auto model = Model::load_file(model_path);
-  if (!model.ok()) {
-    r.error = model.status().message();
-    return r;
+  r.cpu_affinity = options.cpu_affinity;
+  int sample_cpu = -1;  // the CPU whose frequency is sampled: the first pinned one, else the worker's last
+  if (!options.cpu_affinity.empty()) {
+    auto cpus = parse_cpu_list(options.cpu_affinity);
+    if (!cpus.ok()) {
+      r.error = cpus.status().message();
+      return r;
+    }
+    sample_cpu = cpus->front();
   }
+  const PreprocessOptions po = options.preprocess ? *options.preprocess : range_options(options.range_lo, options.range_hi);
   // A model whose image input has dynamic dimensions gets its shape before the engine first prepares
   // it: from the configured resize or, without one, from the first image (read here and measured first).
   std::unique_ptr<ImageSource> source;
   std::deque<SourceItem> pending;  // items read ahead of the loop, served to it first
-  if (model.value()->graph().inputs.size() == 1) {
-    const Graph& g = model.value()->graph();
-    const Tensor& in = g.tensors[static_cast<size_t>(g.inputs[0])];
-    const PreprocessOptions po = options.preprocess ? *options.preprocess : range_options(options.range_lo, options.range_hi);
+  auto shape_for = [&](const Tensor& in) -> Result<std::optional<Shape>> {
     // Only a dynamic height or width needs an image to size it (a dynamic batch is 1).
     const size_t h_dim = po.layout == ImageLayout::kNCHW ? 2 : 1;
     const bool dynamic_hw = in.signature.size() > h_dim + 1 && (in.signature[h_dim] == -1 || in.signature[h_dim + 1] == -1);
     int image_w = 0, image_h = 0;
     if (dynamic_hw && (po.width <= 0 || po.height <= 0)) {
-      auto opened = open_source();
-      if (!opened.ok()) {
-        r.error = opened.status().message();
-        return r;
-      }
-      source = std::move(opened.value());
+      EB_ASSIGN_OR_RETURN(source, open_source());
       for (;;) {
         pending.push_back(source->next());
         const SourceItem& item = pending.back();
@@ -109,35 +195,18 @@ VariantResult run_variant(const std::string& model_path,
     }
     std::string how;
     auto shape = dynamic_image_input_shape(in, po, image_w, image_h, &how);
-    if (!shape.ok()) {
-      r.error = shape.status().with_context("model '" + model_path + "': ").message();
-      return r;
-    }
-    if (*shape && **shape != in.shape) {
-      Status s = model.value()->set_input_shape(0, **shape);
-      if (!s.ok()) {
-        r.error = s.with_context("model '" + model_path + "': ").message();
-        return r;
-      }
-      r.notes.push_back(strfmt("input '%s' has dynamic dimensions %s: measured at %s, from %s", in.name.c_str(),
-                               shape_str(in.signature).c_str(), shape_str(**shape).c_str(), how.c_str()));
-    }
-  }
-  auto loaded = create_engine(std::move(model.value()), options.engine);
-  if (!loaded.ok()) {
-    r.error = loaded.status().with_context("model '" + model_path + "': ").message();
+    if (!shape.ok()) return shape.status().with_context("model '" + model_path + "': ");
+    if (!*shape || **shape == in.shape) return std::optional<Shape>();
+    r.notes.push_back(strfmt("input '%s' has dynamic dimensions %s: measured at %s, from %s", in.name.c_str(),
+                             shape_str(in.signature).c_str(), shape_str(**shape).c_str(), how.c_str()));
+    return *shape;
+  };
+  WorkerSession m(model_path, options, r);
+  if (Status s = m.load(shape_for); !s.ok()) {
+    r.error = s.message();
     return r;
   }
-  r.load_ms = ms_between(t_load, Clock::now());
-  Engine& it = *loaded.value();
-  r.isa = it.isa();
-  r.threads_used = it.effective_threads();
-  if (it.num_inputs() != 1) {
-    r.error = strfmt("model '%s' has %d inputs; image runs need exactly one", model_path.c_str(), it.num_inputs());
-    return r;
-  }
-  auto pre = options.preprocess ? Preprocessor::create(it.input(0), *options.preprocess)
-                                : Preprocessor::for_range(it.input(0), options.range_lo, options.range_hi);
+  auto pre = Preprocessor::create(m.input(), po);
   if (!pre.ok()) {
     r.error = pre.status().with_context("model '" + model_path + "': ").message();
     return r;
@@ -150,24 +219,20 @@ VariantResult run_variant(const std::string& model_path,
     }
     source = std::move(opened.value());
   }
-  r.memory.arena = it.arena_bytes();
-  r.memory.scratch = it.scratch_bytes();
-  r.memory.baseline_rss = rss_before;
-  r.num_classes = it.output(0).elements();
+  r.num_classes = m.output().elements();
   const std::optional<int64_t> total = source->size();
-  // State (an LSTM's) starts from zero for every measurement, as on a new TFLite interpreter.
-  it.reset_state();
 
+  std::vector<uint8_t> tensor(pre->bytes());
   std::vector<float> out;
   const ThrottleState throttle_start = read_throttle_state();
   const auto t_start = Clock::now();
   auto next_sample = t_start;
   bool first = true;
-  std::vector<NodeTime> profile_base;
   for (;;) {
     const auto now = Clock::now();
     if (now >= next_sample) {
-      r.device_samples.push_back({ms_between(t_start, now), std::chrono::system_clock::now(), read_device_sample()});
+      r.device_samples.push_back({ms_between(t_start, now), std::chrono::system_clock::now(),
+                                  read_device_sample(sample_cpu >= 0 ? sample_cpu : std::max(r.cpu, 0))});
       next_sample = now + std::chrono::milliseconds(static_cast<int64_t>(options.device_sample_period_s * 1000));
     }
     if (options.stop_requested && options.stop_requested()) {
@@ -195,30 +260,24 @@ VariantResult run_variant(const std::string& model_path,
       if (r.item_errors <= 5) r.item_error_examples.push_back(item.error.message());
       continue;
     }
-    Status s = pre->run(item.frame.image, it.input_data(0), pre->bytes());
+    Status s = pre->run(item.frame.image, tensor.data(), tensor.size());
     if (!s.ok()) {
       ++r.item_errors;
       if (r.item_errors <= 5) r.item_error_examples.push_back(item.frame.id + ": " + s.message());
       continue;
     }
-    const auto t0 = Clock::now();
-    Status run = it.invoke();
-    const double ms = ms_between(t0, Clock::now());
-    if (!run.ok()) {
+    double ms = 0;
+    if (Status run = m.infer(tensor, &ms, &out); !run.ok()) {
       r.error = run.message();
       return r;
     }
     if (first) {
       r.first_ms = ms;
-      for (int w = 0; w < options.warmup; ++w) (void)it.invoke();
       first = false;
-      // The profile covers the timed inferences only, like samples_ms: what ran so far is subtracted.
-      if (options.engine.profile_ops) profile_base = it.node_times();
     } else {
       r.samples_ms.push_back(ms);
     }
     ++r.items;
-    read_output(it, out);
     const int64_t top = argmax(out);
     if (item.frame.label) {
       const int64_t label = *item.frame.label;
@@ -248,9 +307,10 @@ VariantResult run_variant(const std::string& model_path,
     if (options.keep_outputs) r.outputs[item.frame.index] = out;
     if (options.progress) options.progress(r.items + r.item_errors, total);
   }
-  if (options.engine.profile_ops) r.node_times = timed_only(it.node_times(), profile_base);
   r.throttled = throttled_between(throttle_start, read_throttle_state());
-  r.memory.peak_rss = peak_rss_bytes();
+  r.cpu_freq_mhz = median_frequency(r.device_samples);
+  if (r.interrupted) return r;  // dropped by the caller; the worker is killed on the way out
+  if (Status s = m.finish(); !s.ok() && r.error.empty()) r.error = s.message();
   if (r.items == 0 && r.error.empty())
     r.error = strfmt("no usable item in the source (%lld errors%s%s)", static_cast<long long>(r.item_errors),
                      r.item_error_examples.empty() ? "" : ", first: ",

@@ -1,5 +1,8 @@
 // Measures one model variant over an image source: load time, first inference, every timed inference,
 // memory, accuracy against labels, and drift against the reference variant's outputs on the same items.
+// The model is loaded and timed in a fresh worker process (worker.h); this side reads and preprocesses
+// the items, hands each over outside the timed region, and computes accuracy and drift from the outputs.
+// A worker that crashes, hangs or passes the memory limit gives a failed result with the cause.
 #pragma once
 
 #include <chrono>
@@ -34,6 +37,11 @@ struct VariantRunOptions {
   bool keep_outputs = false;               // fill VariantResult::outputs (for the reference variant)
   std::function<void(int64_t done, std::optional<int64_t> total)> progress;
   double device_sample_period_s = 1.0;
+  // The worker process each measurement runs in (worker.h).
+  std::string worker_executable;  // empty: find_worker_executable()
+  double timeout_s = 300;          // the longest the worker may take for its load or one inference
+  size_t max_memory_bytes = 0;     // --max-memory: the worker's peak resident set may not pass it; 0: no limit
+  std::string cpu_affinity;        // --cpu: pin the worker to these CPUs ("2", "0-3"); empty: not pinned
 };
 
 struct DeviceSampleAt {

@@ -148,7 +148,7 @@ TEST_F(BenchmarkJobTest, ProfileCoversTheTimedInferences) {
   ASSERT_TRUE(details.ok());
   for (const auto& sm : details->measurements) {
     const store::Measurement& m = sm.measurement;
-    ASSERT_EQ(m.samples_ms.size(), 4u);
+    ASSERT_EQ(m.samples_ms.size(), 4u) << m.error.value_or("");
     double lat = 0, ops = 0;
     for (double s : m.samples_ms) lat += s;
     for (const auto& o : m.op_profile) ops += o.total_ms;

@@ -1,0 +1,187 @@
+// The measuring worker through run_variant: the memory figures are the worker's own, and every way a
+// worker can fail (a signal, an exit, a hang, the memory limit, a CPU it cannot have, no worker at all)
+// is a failed measurement whose error names the cause and the moment, never a crash or a hang of the
+// caller. Faults come from tests/support/fault_worker.cc, a real worker with hooks.
+#include <gtest/gtest.h>
+#include <sched.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "daemon/measure/variant_runner.h"
+#include "daemon/pipeline/image_source.h"
+
+namespace eb {
+namespace {
+
+std::string model_path(const char* name) { return std::string(EDGEBENCH_SHARED_DIR) + "/models/" + name; }
+
+// `frames` gray 28x28 frames, then the end.
+class Frames : public ImageSource {
+ public:
+  explicit Frames(int frames) : frames_(frames) {}
+  SourceItem next() override {
+    SourceItem item;
+    if (index_ >= frames_) return item;
+    item.kind = SourceItem::Kind::kFrame;
+    item.frame.index = index_;
+    item.frame.id = std::to_string(index_);
+    item.frame.label = index_ % 10;
+    item.frame.image = cv::Mat(28, 28, CV_8UC1, cv::Scalar(static_cast<double>((index_ * 41) % 256)));
+    ++index_;
+    return item;
+  }
+  std::string describe() const override { return "frames"; }
+
+ private:
+  int frames_;
+  int index_ = 0;
+};
+
+class WorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(model_path("fmnist-cnn-int8.tflite")))
+      GTEST_SKIP() << "shared model missing: " << model_path("fmnist-cnn-int8.tflite");
+    options_.engine.engine = "auto";
+    options_.device_sample_period_s = 60;
+    unsetenv("EB_TEST_FAULT");
+  }
+  void TearDown() override { unsetenv("EB_TEST_FAULT"); }
+
+  // Through the fault worker, with EB_TEST_FAULT=`fault` ("" for none).
+  VariantResult run(const std::string& fault, int frames = 6, const char* model = "fmnist-cnn-int8.tflite") {
+    if (fault.empty()) unsetenv("EB_TEST_FAULT");
+    else setenv("EB_TEST_FAULT", fault.c_str(), 1);
+    options_.worker_executable = EB_FAULT_WORKER_PATH;
+    return run_variant(model_path(model),
+                       [frames]() -> Result<std::unique_ptr<ImageSource>> { return std::unique_ptr<ImageSource>(new Frames(frames)); },
+                       options_);
+  }
+
+  VariantRunOptions options_;
+};
+
+TEST_F(WorkerTest, MemoryFiguresAreTheWorkersOwn) {
+  options_.worker_executable = EB_WORKER_PATH;
+  VariantResult r = run_variant(model_path("fmnist-cnn-int8.tflite"),
+                                []() -> Result<std::unique_ptr<ImageSource>> { return std::unique_ptr<ImageSource>(new Frames(8)); },
+                                options_);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.items, 8);
+  EXPECT_EQ(r.samples_ms.size(), 7u);
+  const VariantResult::Memory& m = r.memory;
+  EXPECT_GT(m.baseline_rss, 0u);
+  // Loading allocates at least the arena on top of the baseline; the peak covers every reading.
+  EXPECT_GE(m.load_rss, m.baseline_rss + m.arena);
+  EXPECT_GE(m.peak_rss, m.load_rss);
+  EXPECT_GE(m.peak_rss, m.first_rss);
+  EXPECT_GT(m.first_rss, 0u);
+  EXPECT_GT(m.arena, 0u);
+  EXPECT_EQ(m.model_bytes(), m.peak_rss - m.baseline_rss);
+  EXPECT_GE(m.minor_faults, 0);
+  EXPECT_GE(r.cpu, 0);
+}
+
+TEST_F(WorkerTest, SegmentationFaultIsAFailedMeasurementNamingSignalAndInference) {
+  VariantResult r = run("fmnist:segv:3");
+  EXPECT_NE(r.error.find("killed by signal 11 (SIGSEGV) during inference 3"), std::string::npos) << r.error;
+  EXPECT_EQ(r.items, 2);  // what ran before the crash is kept
+}
+
+TEST_F(WorkerTest, KilledAtLoad) {
+  VariantResult r = run("fmnist:kill:0");
+  EXPECT_NE(r.error.find("killed by signal 9 (SIGKILL"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("out-of-memory killer"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("at load"), std::string::npos) << r.error;
+  EXPECT_EQ(r.items, 0);
+}
+
+TEST_F(WorkerTest, ExitWithoutAWordGivesItsStatus) {
+  VariantResult r = run("fmnist:exit:1");
+  EXPECT_NE(r.error.find("exited with status 3 during inference 1"), std::string::npos) << r.error;
+}
+
+TEST_F(WorkerTest, HangIsStoppedAfterTheTimeout) {
+  options_.timeout_s = 1;
+  const auto t0 = std::chrono::steady_clock::now();
+  VariantResult r = run("fmnist:hang:2");
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_NE(r.error.find("no answer from the measuring worker within 1 s during inference 2"), std::string::npos) << r.error;
+  EXPECT_LT(s, 30.0);
+  EXPECT_EQ(r.items, 1);
+}
+
+TEST_F(WorkerTest, MemoryLimitStopsTheWorker) {
+  options_.max_memory_bytes = size_t{128} << 20;  // the fault allocates 256 MiB
+  VariantResult r = run("fmnist:alloc:2");
+  EXPECT_NE(r.error.find("exceeded --max-memory 128 MiB during inference 2"), std::string::npos) << r.error;
+  // Within the limit, the same worker measures normally.
+  VariantResult ok = run("");
+  EXPECT_EQ(ok.error, "");
+  EXPECT_LE(ok.memory.peak_rss, options_.max_memory_bytes);
+}
+
+TEST_F(WorkerTest, MemoryLimitBelowTheModelFailsAtLoad) {
+  VariantResult probe = run("", 6, "fmnist-cnn-float32.tflite");
+  ASSERT_EQ(probe.error, "");
+  ASSERT_GT(probe.memory.load_rss, probe.memory.baseline_rss + (512u << 10));
+  // A limit between the worker's baseline and what loading needs: the limit is met during the load.
+  options_.max_memory_bytes = probe.memory.baseline_rss + (256u << 10);
+  VariantResult r = run("", 6, "fmnist-cnn-float32.tflite");
+  EXPECT_NE(r.error.find("exceeded --max-memory"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("at load"), std::string::npos) << r.error;
+}
+
+TEST_F(WorkerTest, PinnedToTheCpuAsked) {
+  cpu_set_t set;
+  ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
+  int cpu = 0;
+  while (cpu < CPU_SETSIZE && !CPU_ISSET(cpu, &set)) ++cpu;
+  options_.cpu_affinity = std::to_string(cpu);
+  VariantResult r = run("");
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.cpu, cpu);
+  EXPECT_EQ(r.cpu_affinity, std::to_string(cpu));
+}
+
+TEST_F(WorkerTest, CpuItCannotHaveIsAFailedMeasurement) {
+  options_.cpu_affinity = "1023";
+  VariantResult r = run("");
+  EXPECT_NE(r.error.find("cannot pin the worker to CPUs 1023"), std::string::npos) << r.error;
+  options_.cpu_affinity = "3-1";
+  r = run("");
+  EXPECT_NE(r.error.find("CPU list '3-1'"), std::string::npos) << r.error;
+}
+
+TEST_F(WorkerTest, MissingWorkerNamesThePath) {
+  options_.worker_executable = "/nonexistent/edgebench-worker";
+  VariantResult r = run_variant(model_path("fmnist-cnn-int8.tflite"),
+                                []() -> Result<std::unique_ptr<ImageSource>> { return std::unique_ptr<ImageSource>(new Frames(2)); },
+                                options_);
+  EXPECT_NE(r.error.find("cannot start the measuring worker /nonexistent/edgebench-worker"), std::string::npos) << r.error;
+}
+
+TEST_F(WorkerTest, LoadErrorComesBackAsTheWorkersMessage) {
+  const std::string bad = (std::filesystem::temp_directory_path() / "eb-not-a-model.tflite").string();
+  {
+    FILE* f = std::fopen(bad.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fputs("not a model", f);
+    std::fclose(f);
+  }
+  options_.worker_executable = EB_WORKER_PATH;
+  VariantResult r = run_variant(bad, []() -> Result<std::unique_ptr<ImageSource>> { return std::unique_ptr<ImageSource>(new Frames(2)); },
+                                options_);
+  std::filesystem::remove(bad);
+  EXPECT_NE(r.error.find(bad), std::string::npos) << r.error;
+  EXPECT_EQ(r.error.find("worker"), std::string::npos) << r.error;  // the model's fault, not the worker's
+}
+
+}  // namespace
+}  // namespace eb
