@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """`edgebench run` as a user meets it: Fashion-MNIST accuracy as real TFLite reports it, a run killed
 with SIGKILL leaves an intact database with the run marked incomplete, a variant that fails to load is
-recorded and the others go on, a video file runs through the camera path, a missing camera is a quick
-clear error. Prints 'N passed, M failed'.
+recorded and the others go on, a variant whose measuring worker crashes, hangs or passes --max-memory is
+recorded with the cause and the others go on, a video file runs through the camera path, a missing
+camera is a quick clear error. Prints 'N passed, M failed'.
 
-  test_run.py --edgebench PATH --images-cache DIR [--shared ../shared]
+  test_run.py --edgebench PATH --images-cache DIR [--shared ../shared] [--fault-worker PATH]
 """
 import argparse
 import os
@@ -30,8 +31,9 @@ def model(name):
     return os.path.join(ARGS.shared, 'models', name)
 
 
-def run(*args, timeout=900):
-    return subprocess.run([ARGS.edgebench, 'run'] + [str(a) for a in args], capture_output=True, text=True, timeout=timeout)
+def run(*args, timeout=900, env=None):
+    return subprocess.run([ARGS.edgebench, 'run'] + [str(a) for a in args], capture_output=True, text=True, timeout=timeout,
+                          env=env)
 
 
 def rows(db, sql):
@@ -105,6 +107,32 @@ def test_failed_variant_recorded(images, d):
     got = dict(rows(db, 'select variant, error from measurements'))
     check('broken variant recorded with its error', got.get('broken-int8') and 'broken-int8.tflite' in got['broken-int8'], str(got))
     check('good variant measured', 'fmnist-cnn-float32' in got and got['fmnist-cnn-float32'] is None, str(got))
+
+
+def test_worker_faults(images, d):
+    """Through the fault-injecting worker (tests/support/fault_worker.cc): the int8 variant's worker
+    crashes, hangs or allocates past the limit; each time the run completes, the int8 measurement is
+    stored as failed with the cause, and the float32 variant is measured."""
+    if not ARGS.fault_worker:
+        print('SKIPPED worker faults: no --fault-worker')
+        return
+    cases = [('segv', 'int8:segv:5', [], 'killed by signal 11 (SIGSEGV) during inference 5'),
+             ('sigkill', 'int8:kill:2', [], 'killed by signal 9 (SIGKILL'),
+             ('hang', 'int8:hang:3', ['--worker-timeout', '1'], 'no answer from the measuring worker within 1 s during inference 3'),
+             ('memory', 'int8:alloc:4', ['--max-memory', '128'], 'exceeded --max-memory 128 MiB during inference 4')]
+    for name, fault, flags, cause in cases:
+        env = dict(os.environ, EDGEBENCH_WORKER=ARGS.fault_worker, EB_TEST_FAULT=fault)
+        db = os.path.join(d, 'fault-%s.db' % name)
+        t0 = time.monotonic()
+        p = run(model('fmnist-cnn-float32.tflite'), model('fmnist-cnn-int8.tflite'), '--images', images, '--limit', '20',
+                '--db', db, *flags, env=env, timeout=120)
+        took = time.monotonic() - t0
+        check('%s: run completes' % name, p.returncode == 0, p.stderr[-400:])
+        got = dict(rows(db, 'select variant, error from measurements'))
+        check('%s: the cause is stored' % name, cause in (got.get('int8') or ''), str(got))
+        check('%s: the other variant is measured' % name, 'float32' in got and got['float32'] is None, str(got))
+        check('%s: the run is complete' % name, rows(db, 'select status from runs') == [('complete',)])
+        check('%s: within a minute' % name, took < 60, '%.1f s' % took)
 
 
 def test_dynamic_input_shape(d):
@@ -187,6 +215,7 @@ def main():
     ap.add_argument('--edgebench', required=True)
     ap.add_argument('--images-cache', required=True)
     ap.add_argument('--make-video', default='', help='tests/support/make_test_video binary')
+    ap.add_argument('--fault-worker', default='', help='tests/support/fault_worker binary')
     ap.add_argument('--shared', default=os.path.join(HERE, '..', '..', '..', 'shared'))
     ARGS = ap.parse_args()
     if not os.path.isdir(os.path.join(ARGS.shared, 'models')):
@@ -202,6 +231,7 @@ def main():
         test_dynamic_input_shape(d)
         test_camera_video_file(d)
         test_failed_variant_recorded(ARGS.images_cache, d)
+        test_worker_faults(ARGS.images_cache, d)
         test_query_by_another_user(d)
         test_kill_9(ARGS.images_cache, d)
         test_fmnist_accuracy(ARGS.images_cache, d)

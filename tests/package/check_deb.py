@@ -27,6 +27,7 @@ ELF_MACHINE = {"amd64": 0x3E, "arm64": 0xB7, "armhf": 0x28}
 GLIBC_LIBS = {"libc", "libm", "libpthread", "libdl", "librt", "libresolv", "libutil", "libanl"}
 REQUIRED_FILES = [
     "./usr/bin/edgebench",
+    "./usr/lib/edgebench/edgebench-worker",
     "./lib/systemd/system/edgebench.service",
     "./etc/edgebench/edgebench.yaml",
     "./usr/share/doc/edgebench/README.md",
@@ -130,8 +131,9 @@ def main():
                 entries[parts[5].split(" -> ")[0]] = parts[0]
         for path in REQUIRED_FILES + (["./usr/share/man/man1/edgebench.1.gz"] if args.expect_man else []):
             check(path in entries, f"contains {path}")
-        if "./usr/bin/edgebench" in entries:
-            check(entries["./usr/bin/edgebench"] == "-rwxr-xr-x", "usr/bin/edgebench is mode 0755")
+        for exe in ["./usr/bin/edgebench", "./usr/lib/edgebench/edgebench-worker"]:
+            if exe in entries:
+                check(entries[exe] == "-rwxr-xr-x", f"{exe[2:]} is mode 0755")
         check(not any(p.startswith("./usr/local") or p.startswith("./home") for p in entries),
               "nothing under /usr/local or /home")
 
@@ -152,6 +154,16 @@ def main():
                 # Transitions rename library packages with a suffix: libspdlog1.10-fmt9, libfoo3t64, libfoo5v5.
                 have = [d for d in depends if d == pkg or re.fullmatch(re.escape(pkg) + r"(-[a-z0-9.+]+|t64|v5)", d)]
                 check(bool(have), f"Depends covers {soname} ({pkg}: {depends[have[0]] if have else 'missing'})")
+        # The measuring worker: the right CPU, and lean (the runtime only: its memory is the model's).
+        worker = os.path.join(root, "usr/lib/edgebench/edgebench-worker")
+        if os.path.isfile(worker):
+            with open(worker, "rb") as f:
+                head = f.read(20)
+            machine = struct.unpack("<H", head[18:20])[0] if head[:4] == b"\x7fELF" else -1
+            check(machine == ELF_MACHINE[args.arch], f"usr/lib/edgebench/edgebench-worker is an ELF for {args.arch}")
+            heavy = [s for s in needed_sonames(worker)
+                     if re.match(r"lib(opencv|sqlite3|yaml-cpp|spdlog|systemd|fmt)", s)]
+            check(not heavy, f"edgebench-worker links none of OpenCV, SQLite, yaml-cpp, spdlog, libsystemd ({heavy})")
         check("procps" in depends, "Depends has procps (/bin/kill of ExecReload=)")
         unit = os.path.join(root, "lib/systemd/system/edgebench.service")
         if os.path.isfile(unit):

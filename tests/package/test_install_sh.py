@@ -45,6 +45,8 @@ def main():
             print(f"  staged: {' '.join(files)}")
             binary = os.path.join(dest, prefix.lstrip("/"), "bin/edgebench")
             check(os.path.isfile(binary) and os.access(binary, os.X_OK), f"{prefix}/bin/edgebench, executable")
+            worker = os.path.join(dest, prefix.lstrip("/"), "lib/edgebench/edgebench-worker")
+            check(os.path.isfile(worker) and os.access(worker, os.X_OK), f"{prefix}/lib/edgebench/edgebench-worker, executable")
             unit = os.path.join(dest, unit_dir.lstrip("/"), "edgebench.service")
             check(os.path.isfile(unit), f"unit in {unit_dir}")
             if os.path.isfile(unit):

@@ -159,8 +159,8 @@ def set_shared(shared):
 class Daemon:
     """`edgebench daemon` with its stderr in a file and an optional notify socket."""
 
-    def __init__(self, edgebench, config, db, log_path, notify=None, watchdog_usec=None, extra_args=()):
-        env = dict(os.environ)
+    def __init__(self, edgebench, config, db, log_path, notify=None, watchdog_usec=None, extra_args=(), extra_env=None):
+        env = dict(os.environ, **(extra_env or {}))
         env.pop('NOTIFY_SOCKET', None)
         env.pop('WATCHDOG_USEC', None)
         env.pop('WATCHDOG_PID', None)

@@ -2,10 +2,12 @@
 """Faults the daemon meets on a device (issue #6): power loss (SIGKILL 50 times, at random points and
 at timed ones mid-run and after a run: the database passes integrity_check each time, no run is
 reported complete that was not, the daemon resumes on restart), a model replaced while it is being
-benchmarked, a model that fails to load, a full disk (RLIMIT_FSIZE: a clear error, earlier results
-intact). Prints 'N passed, M failed'; exit 77 when ../shared or the Fashion-MNIST images are missing.
+benchmarked, a model that fails to load, a variant whose measuring worker crashes (the run and the
+daemon go on), a full disk (RLIMIT_FSIZE: a clear error, earlier results intact). Prints 'N passed,
+M failed'; exit 77 when ../shared or the Fashion-MNIST images are missing.
 
   test_faults.py --edgebench PATH --images-cache DIR [--shared ../shared] [--kills 50] [--seed N]
+                 [--fault-worker PATH]
 """
 import os
 import random
@@ -215,6 +217,38 @@ def test_replaced_and_broken_models(d, images):
     check('replaced/broken models: clean exit', rc == 0, rc)
 
 
+def test_worker_crash(d, images):
+    """A variant whose measuring worker crashes (the fault-injecting worker, tests/support/fault_worker.cc)
+    is stored as failed with the cause; the run completes with the other variant, and the daemon goes on
+    to measure the next model dropped."""
+    if not ARGS.fault_worker:
+        print('SKIPPED worker crash: no --fault-worker')
+        return
+    models = h.fresh_dir(os.path.join(d, 'crash', 'models'))
+    os.makedirs(os.path.join(models, 'fmnist'))
+    cfg = os.path.join(d, 'crash', 'eb.yaml')
+    db = os.path.join(d, 'crash', 'state', 'results.db')
+    h.write_config(cfg, images, models, limit=IMAGES_PER_RUN, default_limit=IMAGES_PER_RUN, debounce=0.2)
+    daemon = h.Daemon(ARGS.edgebench, cfg, db, os.path.join(d, 'crash', 'daemon.log'),
+                      extra_env={'EDGEBENCH_WORKER': ARGS.fault_worker, 'EB_TEST_FAULT': 'crashing:segv:3'})
+    try:
+        drop(models, 'fmnist/crashing.tflite', h.MODELS['int8'])
+        got = h.wait_rows(db, "select r.status, m.error from runs r join measurements m on m.run_id = r.id "
+                              "where m.variant = 'crashing'", lambda r: len(r) >= 1 and r[0][0] != 'running', timeout=120)
+        check('worker crash: the run completes', got and got[0][0] == 'complete', (got, daemon.text()[-1500:]))
+        check('worker crash: the cause is stored', got and 'killed by signal 11 (SIGSEGV) during inference 3' in (got[0][1] or ''),
+              got)
+        ref = h.rows(db, "select error from measurements where variant = 'float32'")
+        check('worker crash: the reference is measured', ref and ref[-1][0] is None, ref)
+        check('worker crash: the daemon survives', daemon.proc.poll() is None, daemon.text()[-1500:])
+        drop(models, 'fmnist/healthy.tflite', h.MODELS['int8'])
+        ok = h.wait_rows(db, "select error from measurements where variant = 'healthy'", lambda r: len(r) >= 1, timeout=120)
+        check('worker crash: the next model is measured', ok and ok[0][0] is None, (ok, daemon.text()[-1500:]))
+    finally:
+        rc, _ = daemon.stop()
+    check('worker crash: clean exit', rc == 0, rc)
+
+
 def test_disk_full(d, images):
     models = h.fresh_dir(os.path.join(d, 'full', 'models'))
     cfg = os.path.join(d, 'full', 'eb.yaml')
@@ -273,6 +307,7 @@ def main():
     def add_arguments(ap):
         ap.add_argument('--kills', type=int, default=50)
         ap.add_argument('--seed', type=int, default=int(time.time()))
+        ap.add_argument('--fault-worker', default='', help='tests/support/fault_worker binary')
 
     ARGS, images = h.start(add_arguments)
     if images is None:
@@ -280,6 +315,7 @@ def main():
     print('seed %d' % ARGS.seed, flush=True)
     with tempfile.TemporaryDirectory(prefix='ebfaults_') as d:
         test_replaced_and_broken_models(d, images)
+        test_worker_crash(d, images)
         test_disk_full(d, images)
         test_sigkill_loop(d, images)
     return h.summary()
