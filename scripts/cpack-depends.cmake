@@ -1,14 +1,14 @@
 # CPack project config file for cross builds (set by scripts/packaging.cmake; cpack runs it before
-# making the package): computes the .deb's Depends from the shared libraries the cross-built binary
-# links, as dpkg-shlibdeps would in shlibs mode.
+# making the package): computes the .deb's Depends from the shared libraries the cross-built ELF files
+# link, as dpkg-shlibdeps would in shlibs mode.
 #
 # Why not dpkg-shlibdeps: it maps a library file to its package through the dpkg database, and the
 # arm64 sysroot (scripts/make-sysroot.sh, mmdebstrap --variant=extract) has none. make-sysroot.sh
 # keeps each extracted package's shlibs control file in SYSROOT/var/lib/edgebench-shlibs/; a line
 # there reads "<library> <soversion> <dependency>", e.g. "libsqlite3 0 libsqlite3-0 (>= 3.40.1)".
 #
-# Inputs (from CPackConfig.cmake): CPACK_EDGEBENCH_SHLIBS_DIR, CPACK_EDGEBENCH_BINARY_PATH_FILE (holds
-# the binary's path), CPACK_EDGEBENCH_READELF, CPACK_DEBIAN_PACKAGE_DEPENDS (extra, non-library
+# Inputs (from CPackConfig.cmake): CPACK_EDGEBENCH_SHLIBS_DIR, CPACK_EDGEBENCH_BINARY_PATH_FILE (the
+# paths of the binary, the worker and the image module, one per line), CPACK_EDGEBENCH_READELF, CPACK_DEBIAN_PACKAGE_DEPENDS (extra, non-library
 # dependencies). Output: CPACK_DEBIAN_PACKAGE_DEPENDS. Any soname without a shlibs entry is an error:
 # a package that installs but cannot start is worse than no package.
 if(NOT CPACK_GENERATOR STREQUAL "DEB" OR NOT CPACK_EDGEBENCH_SHLIBS_DIR)
@@ -19,23 +19,27 @@ if(NOT IS_DIRECTORY "${CPACK_EDGEBENCH_SHLIBS_DIR}")
   message(FATAL_ERROR "cpack-depends: ${CPACK_EDGEBENCH_SHLIBS_DIR} missing: rebuild the sysroot with "
                       "scripts/make-sysroot.sh (it keeps the packages' shlibs files there)")
 endif()
-file(READ "${CPACK_EDGEBENCH_BINARY_PATH_FILE}" eb_binary)
-string(STRIP "${eb_binary}" eb_binary)
-if(NOT EXISTS "${eb_binary}")
-  message(FATAL_ERROR "cpack-depends: ${eb_binary} missing: build the edgebench target first")
-endif()
+file(STRINGS "${CPACK_EDGEBENCH_BINARY_PATH_FILE}" eb_binaries)
 set(eb_readelf "${CPACK_EDGEBENCH_READELF}")
 if(NOT eb_readelf)
   set(eb_readelf readelf)
 endif()
 
-# DT_NEEDED entries: " 0x... (NEEDED)  Shared library: [libsqlite3.so.0]"
-execute_process(COMMAND "${eb_readelf}" --dynamic "${eb_binary}"
-                OUTPUT_VARIABLE eb_dynamic RESULT_VARIABLE eb_rc ERROR_VARIABLE eb_err)
-if(NOT eb_rc EQUAL 0)
-  message(FATAL_ERROR "cpack-depends: ${eb_readelf} --dynamic ${eb_binary} failed: ${eb_err}")
-endif()
-string(REGEX MATCHALL "\\(NEEDED\\)[^\n]*\\[[^]\n]+\\]" eb_needed_lines "${eb_dynamic}")
+# DT_NEEDED entries of every ELF file: " 0x... (NEEDED)  Shared library: [libsqlite3.so.0]"
+set(eb_needed_lines "")
+foreach(eb_binary IN LISTS eb_binaries)
+  if(NOT EXISTS "${eb_binary}")
+    message(FATAL_ERROR "cpack-depends: ${eb_binary} missing: build the edgebench target first")
+  endif()
+  execute_process(COMMAND "${eb_readelf}" --dynamic "${eb_binary}"
+                  OUTPUT_VARIABLE eb_dynamic RESULT_VARIABLE eb_rc ERROR_VARIABLE eb_err)
+  if(NOT eb_rc EQUAL 0)
+    message(FATAL_ERROR "cpack-depends: ${eb_readelf} --dynamic ${eb_binary} failed: ${eb_err}")
+  endif()
+  string(REGEX MATCHALL "\\(NEEDED\\)[^\n]*\\[[^]\n]+\\]" eb_lines "${eb_dynamic}")
+  list(APPEND eb_needed_lines ${eb_lines})
+endforeach()
+set(eb_binary "${eb_binaries}")
 
 # Every shlibs line of every package, one list element per line.
 file(GLOB eb_shlibs_files "${CPACK_EDGEBENCH_SHLIBS_DIR}/*.shlibs")

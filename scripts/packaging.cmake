@@ -5,7 +5,8 @@
 #                                                   arm64 from a build with toolchains/aarch64-linux-gnu.cmake)
 #
 # What gets installed, relative to the prefix (/usr for the package):
-#   bin/edgebench, share/doc/edgebench/{README.md, examples/}, lib/sysusers.d/edgebench.conf,
+#   bin/edgebench, lib/edgebench/{edgebench-worker, edgebench-images.so}, share/doc/edgebench/{README.md,
+#   examples/}, lib/sysusers.d/edgebench.conf,
 #   lib/tmpfiles.d/edgebench.conf, and the unit: /lib/systemd/system for prefix /usr (Debian 12 keeps
 #   units there), PREFIX/lib/systemd/system otherwise (systemd also searches /usr/local/lib/systemd/system).
 #   /etc/edgebench/edgebench.yaml always: the unit's ConfigurationDirectory=edgebench is /etc/edgebench.
@@ -23,6 +24,8 @@ install(TARGETS edgebench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # The measuring worker is started by edgebench, never by hand: a private executable, where
 # worker_process.cc looks for it (<prefix>/lib/edgebench beside <prefix>/bin).
 install(TARGETS edgebench-worker RUNTIME DESTINATION lib/edgebench)
+# The image module (OpenCV), loaded by edgebench when a command reads images: same place, same rule.
+install(TARGETS edgebench-images LIBRARY DESTINATION lib/edgebench)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${EB_PACKAGING_DIR}/network-cameras.conf DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 install(FILES ${EB_PACKAGING_DIR}/edgebench.sysusers.conf DESTINATION lib/sysusers.d RENAME edgebench.conf)
@@ -129,9 +132,11 @@ else()
   # sonames to Depends through the shlibs files make-sysroot.sh kept.
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS OFF)
   set(CPACK_EDGEBENCH_SHLIBS_DIR ${CMAKE_SYSROOT}/var/lib/edgebench-shlibs)
-  # CPack does not evaluate generator expressions: the binary's path goes through a generated file.
+  # CPack does not evaluate generator expressions: the ELF files' paths (one per line) go through a
+  # generated file. The image module carries the OpenCV dependencies, the binary the rest.
   set(CPACK_EDGEBENCH_BINARY_PATH_FILE ${CMAKE_BINARY_DIR}/edgebench-binary-path.txt)
-  file(GENERATE OUTPUT ${CPACK_EDGEBENCH_BINARY_PATH_FILE} CONTENT "$<TARGET_FILE:edgebench>")
+  file(GENERATE OUTPUT ${CPACK_EDGEBENCH_BINARY_PATH_FILE}
+       CONTENT "$<TARGET_FILE:edgebench>\n$<TARGET_FILE:edgebench-worker>\n$<TARGET_FILE:edgebench-images>\n")
   set(CPACK_EDGEBENCH_READELF ${CMAKE_READELF})
   set(CPACK_PROJECT_CONFIG_FILE ${CMAKE_SOURCE_DIR}/scripts/cpack-depends.cmake)
 endif()

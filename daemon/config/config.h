@@ -14,7 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "daemon/pipeline/preprocess.h"
+#include "daemon/pipeline/preprocess_options.h"
 #include "kernels/common/status.h"
 
 namespace eb::config {

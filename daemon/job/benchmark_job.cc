@@ -9,6 +9,7 @@
 #include "daemon/job/measurement_record.h"
 #include "daemon/measure/device_state.h"
 #include "daemon/measure/variant_runner.h"
+#include "daemon/pipeline/image_module.h"
 #include "kernels/engine/cpu_features.h"
 #include "kernels/engine/engine.h"
 
@@ -30,13 +31,19 @@ SourceOpener source_opener(const config::SourceConfig& s) {
     CaptureOptions co;
     co.max_frames = s.frames;
     co.max_seconds = s.duration_s;
-    return [spec = s.camera, co] { return open_capture(spec, co); };
+    return [spec = s.camera, co]() -> Result<std::unique_ptr<ImageSource>> {
+      EB_ASSIGN_OR_RETURN(const ImageModuleApi* images, image_module());
+      return images->open_capture(spec, co);
+    };
   }
   ImageDirOptions io;
   io.labels_csv = s.labels;
   io.label_names_file = s.label_names;
   io.limit = s.limit;
-  return [dir = s.images, io] { return open_image_dir(dir, io); };
+  return [dir = s.images, io]() -> Result<std::unique_ptr<ImageSource>> {
+    EB_ASSIGN_OR_RETURN(const ImageModuleApi* images, image_module());
+    return images->open_image_dir(dir, io);
+  };
 }
 
 // Waits `seconds`, polling for a stop request and reporting the temperature (heat is what a cool-down

@@ -8,7 +8,8 @@
 
 #include "daemon/measure/cpu_list.h"
 #include "daemon/measure/worker_process.h"
-#include "daemon/pipeline/preprocess.h"
+#include "daemon/pipeline/image_module.h"
+#include "daemon/pipeline/preprocess_options.h"
 
 namespace eb {
 namespace {
@@ -187,8 +188,8 @@ VariantResult run_variant(const std::string& model_path,
         const SourceItem& item = pending.back();
         if (item.is_end() || (item.is_error() && item.fatal)) break;
         if (item.is_frame()) {
-          image_w = item.frame.image.cols;
-          image_h = item.frame.image.rows;
+          image_w = item.frame.image->width();
+          image_h = item.frame.image->height();
           break;
         }
       }
@@ -206,7 +207,12 @@ VariantResult run_variant(const std::string& model_path,
     r.error = s.message();
     return r;
   }
-  auto pre = Preprocessor::create(m.input(), po);
+  auto module = image_module();
+  if (!module.ok()) {
+    r.error = module.status().message();
+    return r;
+  }
+  auto pre = (*module)->preprocessor(m.input(), po);
   if (!pre.ok()) {
     r.error = pre.status().with_context("model '" + model_path + "': ").message();
     return r;
@@ -222,7 +228,7 @@ VariantResult run_variant(const std::string& model_path,
   r.num_classes = m.output().elements();
   const std::optional<int64_t> total = source->size();
 
-  std::vector<uint8_t> tensor(pre->bytes());
+  std::vector<uint8_t> tensor((*pre)->bytes());
   std::vector<float> out;
   const ThrottleState throttle_start = read_throttle_state();
   const auto t_start = Clock::now();
@@ -260,7 +266,7 @@ VariantResult run_variant(const std::string& model_path,
       if (r.item_errors <= 5) r.item_error_examples.push_back(item.error.message());
       continue;
     }
-    Status s = pre->run(item.frame.image, tensor.data(), tensor.size());
+    Status s = (*pre)->run(*item.frame.image, tensor.data(), tensor.size());
     if (!s.ok()) {
       ++r.item_errors;
       if (r.item_errors <= 5) r.item_error_examples.push_back(item.frame.id + ": " + s.message());

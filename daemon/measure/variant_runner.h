@@ -17,7 +17,7 @@
 
 #include "daemon/measure/device_state.h"
 #include "daemon/pipeline/image_source.h"
-#include "daemon/pipeline/preprocess.h"
+#include "daemon/pipeline/preprocess_options.h"
 #include "kernels/engine/create_engine.h"
 
 namespace eb {

@@ -14,25 +14,19 @@
 #include <chrono>
 #include <climits>
 #include <cstdlib>
-#include <filesystem>
 #include <thread>
 
 #include "daemon/measure/process_memory.h"
+#include "daemon/pipeline/installed_files.h"
 
 extern char** environ;
 
 namespace eb::worker {
 namespace {
 
-namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 constexpr const char* kWho = "the measuring worker";
 constexpr double kMiB = 1024.0 * 1024.0;
-
-bool executable(const fs::path& p) {
-  std::error_code ec;
-  return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
-}
 
 void set_socket_timeout(int fd, double seconds) {
   timeval tv{};
@@ -50,19 +44,9 @@ std::string signal_words(int sig) {
 }  // namespace
 
 Result<std::string> find_worker_executable() {
-  if (const char* env = std::getenv("EDGEBENCH_WORKER"); env && *env) {
-    if (!executable(env)) return error("EDGEBENCH_WORKER=%s: not an executable file", env);
-    return std::string(env);
-  }
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return error("cannot find edgebench-worker: /proc/self/exe: %s", ec.message().c_str());
-  const fs::path dir = self.parent_path();
-  const fs::path candidates[] = {dir / "edgebench-worker", dir.parent_path() / "lib" / "edgebench" / "edgebench-worker"};
-  for (const fs::path& p : candidates)
-    if (executable(p)) return p.string();
-  return error("cannot find edgebench-worker (looked for %s and %s); reinstall edgebench or set EDGEBENCH_WORKER",
-               candidates[0].c_str(), candidates[1].c_str());
+  EB_ASSIGN_OR_RETURN(std::string path, find_installed_file("edgebench-worker", "EDGEBENCH_WORKER"));
+  if (::access(path.c_str(), X_OK) != 0) return error("%s: not executable", path.c_str());
+  return path;
 }
 
 Result<std::unique_ptr<WorkerProcess>> WorkerProcess::start(const std::string& executable, const Limits& limits) {

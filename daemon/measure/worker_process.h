@@ -21,9 +21,8 @@ struct Limits {
   size_t max_memory_bytes = 0;  // its resident set may not pass this; 0: no limit
 };
 
-// Where the worker binary is: $EDGEBENCH_WORKER when set (tests, development), else next to the running
-// executable (the build tree), else <prefix>/lib/edgebench/edgebench-worker beside <prefix>/bin (the
-// package). Errors list the places looked at.
+// Where the worker binary is (installed_files.h: $EDGEBENCH_WORKER, beside the executable, or
+// <prefix>/lib/edgebench/edgebench-worker).
 Result<std::string> find_worker_executable();
 
 class WorkerProcess {

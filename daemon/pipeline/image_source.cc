@@ -1,4 +1,4 @@
-#include "daemon/pipeline/image_source.h"
+#include "daemon/pipeline/opencv_io.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,6 +27,22 @@
 
 namespace eb {
 namespace fs = std::filesystem;
+
+namespace {
+
+class MatImage final : public Image {
+ public:
+  explicit MatImage(cv::Mat m) : mat(std::move(m)) {}
+  int width() const override { return mat.cols; }
+  int height() const override { return mat.rows; }
+  int channels() const override { return mat.channels(); }
+  cv::Mat mat;
+};
+
+}  // namespace
+
+std::shared_ptr<const Image> image_of(cv::Mat mat) { return std::make_shared<MatImage>(std::move(mat)); }
+const cv::Mat& mat_of(const Image& image) { return static_cast<const MatImage&>(image).mat; }
 
 namespace {
 
@@ -175,7 +191,7 @@ class ImageFileSource : public ImageSource {
       return item;
     }
     item.kind = SourceItem::Kind::kFrame;
-    item.frame.image = std::move(*image);
+    item.frame.image = image_of(std::move(*image));
     return item;
   }
 
@@ -272,8 +288,6 @@ Result<std::unique_ptr<ImageSource>> open_csv(const fs::path& csv_path, const fs
   return std::unique_ptr<ImageSource>(std::move(src));
 }
 
-const char* const kVideoExtensions[] = {".avi", ".mp4", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg", ".ts",
-                                        ".wmv", ".flv", ".mjpeg", ".mjpg", ".h264", ".264", ".h265", ".hevc", ".ogv", ".3gp"};
 
 }  // namespace
 
@@ -459,7 +473,7 @@ class CaptureSource : public ImageSource {
     }
     ++frames_;
     item.kind = SourceItem::Kind::kFrame;
-    item.frame.image = std::move(frame);
+    item.frame.image = image_of(std::move(frame));
     return item;
   }
 
@@ -538,14 +552,6 @@ Result<std::unique_ptr<cv::VideoCapture>> open_ffmpeg(const std::string& spec, c
 }
 
 }  // namespace
-
-bool looks_like_capture(const std::string& spec) {
-  if (parse_class_index(spec).has_value()) return true;
-  if (spec.rfind("/dev/", 0) == 0) return true;
-  if (spec.find("://") != std::string::npos) return true;
-  const std::string ext = extension_lower(spec);
-  return std::any_of(std::begin(kVideoExtensions), std::end(kVideoExtensions), [&](const char* e) { return ext == e; });
-}
 
 Result<std::unique_ptr<ImageSource>> open_capture(const std::string& spec_in, const CaptureOptions& options) {
   const std::string spec(trim_ascii(spec_in));

@@ -2,6 +2,10 @@
 // at all) and cameras / video files / streams through cv::VideoCapture. One interface: next() gives a
 // frame, an error for one item, or the end of the stream. Nothing here throws; OpenCV exceptions become
 // errors naming the file or device.
+//
+// This header has no OpenCV in it: the sources are implemented in the image module (image_module.h),
+// which edgebench loads only when a command reads images, so `--version`, `query` or `infer` never map
+// OpenCV's libraries. Code that works on pixels includes opencv_io.h.
 #pragma once
 
 #include <cstdint>
@@ -10,14 +14,22 @@
 #include <string>
 #include <vector>
 
-#include <opencv2/core/mat.hpp>
-
 #include "kernels/common/status.h"
 
 namespace eb {
 
+// A decoded image: 8-bit, BGR (3 channels) or gray (1 channel). Its pixels are the image module's own
+// (opencv_io.h's mat_of); elsewhere it is only passed on, and its size read.
+class Image {
+ public:
+  virtual ~Image() = default;
+  virtual int width() const = 0;
+  virtual int height() const = 0;
+  virtual int channels() const = 0;
+};
+
 struct Frame {
-  cv::Mat image;             // 8-bit, BGR (3 channels) or gray (1 channel), as decoded
+  std::shared_ptr<const Image> image;  // null for error items
   std::optional<int> label;  // class index, when the source is labelled
   std::string id;            // file path (image sources) or frame number (captures)
   int64_t index = 0;         // position in the stream, from 0, counting error items too
@@ -75,12 +87,7 @@ struct ImageDirOptions {
   int64_t max_file_bytes = int64_t{256} << 20;  // larger files are error items
 };
 
-Result<std::unique_ptr<ImageSource>> open_image_dir(const std::string& path, const ImageDirOptions& options = {});
-
-// Decodes one image file (8-bit BGR or gray, EXIF orientation applied). Errors name the file: cannot
-// open, empty, too large, truncated (a JPEG without its end marker, a PNG without IEND), not a
-// decodable image.
-Result<cv::Mat> read_image_file(const std::string& path, int64_t max_file_bytes = int64_t{256} << 20);
+// open_image_dir (opencv_io.h, or through the image module) opens such a source.
 
 // ---- Cameras, video files and streams ----------------------------------------------------------------
 //
@@ -102,7 +109,7 @@ struct CaptureOptions {
   double fps = 0;  // requested camera rate; 0: the device default
 };
 
-Result<std::unique_ptr<ImageSource>> open_capture(const std::string& spec, const CaptureOptions& options = {});
+// open_capture (opencv_io.h, or through the image module) opens such a source.
 
 // How `edgebench run --source SPEC` chooses between open_capture and open_image_dir: true for a bare
 // integer, a "/dev/..." path, a URL ("scheme://...") or a file with a video extension (.avi, .mp4,

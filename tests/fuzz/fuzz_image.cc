@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/pipeline/image_source.h"
+#include "daemon/pipeline/opencv_io.h"
 #include "daemon/pipeline/preprocess.h"
 #include "tests/fuzz/fuzz_harness.h"
 

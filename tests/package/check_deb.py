@@ -28,6 +28,7 @@ GLIBC_LIBS = {"libc", "libm", "libpthread", "libdl", "librt", "libresolv", "libu
 REQUIRED_FILES = [
     "./usr/bin/edgebench",
     "./usr/lib/edgebench/edgebench-worker",
+    "./usr/lib/edgebench/edgebench-images.so",
     "./lib/systemd/system/edgebench.service",
     "./etc/edgebench/edgebench.yaml",
     "./usr/share/doc/edgebench/README.md",
@@ -149,7 +150,12 @@ def main():
                   f"(e_machine {machine:#x}, expected {ELF_MACHINE[args.arch]:#x})")
             sonames = needed_sonames(binary)
             check(len(sonames) > 0, f"usr/bin/edgebench links shared libraries ({', '.join(sonames)})")
-            for soname in sonames:
+            # Lean: OpenCV is the image module's, loaded only by the commands that read images.
+            check(not [s for s in sonames if s.startswith("libopencv")], "usr/bin/edgebench does not link OpenCV")
+            module = os.path.join(root, "usr/lib/edgebench/edgebench-images.so")
+            if os.path.isfile(module):
+                sonames = sonames + needed_sonames(module)
+            for soname in sorted(set(sonames)):
                 pkg = expected_package(soname)
                 # Transitions rename library packages with a suffix: libspdlog1.10-fmt9, libfoo3t64, libfoo5v5.
                 have = [d for d in depends if d == pkg or re.fullmatch(re.escape(pkg) + r"(-[a-z0-9.+]+|t64|v5)", d)]

@@ -12,7 +12,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "daemon/pipeline/image_source.h"
+#include "daemon/pipeline/opencv_io.h"
 
 namespace eb {
 namespace {
@@ -81,10 +81,10 @@ TEST(Capture, VideoFileYieldsExactlyTheFramesWritten) {
     EXPECT_EQ(it.frame.id, std::to_string(k));
     EXPECT_EQ(it.frame.index, k);
     EXPECT_FALSE(it.frame.label.has_value());
-    ASSERT_EQ(it.frame.image.channels(), 3);
-    ASSERT_EQ(it.frame.image.cols, kW);
-    ASSERT_EQ(it.frame.image.rows, kH);
-    const cv::Scalar mean = cv::mean(it.frame.image);
+    ASSERT_EQ(mat_of(*it.frame.image).channels(), 3);
+    ASSERT_EQ(mat_of(*it.frame.image).cols, kW);
+    ASSERT_EQ(mat_of(*it.frame.image).rows, kH);
+    const cv::Scalar mean = cv::mean(mat_of(*it.frame.image));
     const cv::Scalar want = frame_colour(k);
     for (int c = 0; c < 3; ++c) EXPECT_NEAR(mean[c], want[c], 4.0) << "frame " << k << " channel " << c;
   }
@@ -100,7 +100,7 @@ TEST(Capture, FrameLimit) {
   auto items = pull_all(**src);
   ASSERT_EQ(items.size(), 5u);
   for (const auto& it : items) EXPECT_TRUE(it.is_frame());
-  EXPECT_NEAR(cv::mean(items[4].frame.image)[0], frame_colour(4)[0], 4.0);
+  EXPECT_NEAR(cv::mean(mat_of(*items[4].frame.image))[0], frame_colour(4)[0], 4.0);
 }
 
 TEST(Capture, DurationLimitEndsTheStream) {

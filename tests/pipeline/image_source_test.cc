@@ -1,5 +1,5 @@
 // Image directories, CSV lists, label names and per-item errors, on real files written into a temp dir.
-#include "daemon/pipeline/image_source.h"
+#include "daemon/pipeline/opencv_io.h"
 
 #include <gtest/gtest.h>
 
@@ -212,10 +212,10 @@ TEST(ImageDir, IntegerClassFoldersAreIndices) {
     ASSERT_TRUE(f.label.has_value());
     EXPECT_EQ(*f.label, want[i].second);
     EXPECT_EQ(f.index, static_cast<int64_t>(i));
-    ASSERT_EQ(f.image.channels(), 1);  // gray PNGs stay gray
-    EXPECT_EQ(f.image.cols, 6);
-    EXPECT_EQ(f.image.rows, 4);
-    EXPECT_EQ(f.image.at<uint8_t>(0, 0), tags[i]);
+    ASSERT_EQ(mat_of(*f.image).channels(), 1);  // gray PNGs stay gray
+    EXPECT_EQ(mat_of(*f.image).cols, 6);
+    EXPECT_EQ(mat_of(*f.image).rows, 4);
+    EXPECT_EQ(mat_of(*f.image).at<uint8_t>(0, 0), tags[i]);
   }
 }
 
@@ -276,7 +276,7 @@ TEST(ImageDir, CsvWithIntegerLabels) {
   EXPECT_EQ(*p.items[1].frame.label, 5);
   EXPECT_EQ(p.items[2].frame.id, t.str("sub/b,c.png"));
   EXPECT_EQ(*p.items[2].frame.label, 0);
-  EXPECT_EQ(p.items[2].frame.image.at<uint8_t>(0, 0), 2);
+  EXPECT_EQ(mat_of(*p.items[2].frame.image).at<uint8_t>(0, 0), 2);
 }
 
 TEST(ImageDir, CsvWithClassNamesSortedOrMappedByNamesFile) {
@@ -343,7 +343,7 @@ TEST(ImageDir, FlatDirectoryIsUnlabelledAndSorted) {
   ASSERT_EQ(p.frames().size(), 3u);
   for (size_t i = 0; i < 3; ++i) {
     EXPECT_FALSE(p.items[i].frame.label.has_value());
-    EXPECT_EQ(p.items[i].frame.image.at<uint8_t>(0, 0), static_cast<int>(i) + 1);
+    EXPECT_EQ(mat_of(*p.items[i].frame.image).at<uint8_t>(0, 0), static_cast<int>(i) + 1);
   }
   EXPECT_EQ(p.items[0].frame.id, t.str("a.png"));
 
@@ -390,10 +390,10 @@ TEST(ImageDir, BadFilesAreItemErrorsAndGoodFilesStillComeThrough) {
   }
   auto frames = p.frames();
   ASSERT_EQ(frames.size(), 3u);
-  EXPECT_EQ(frames[0].frame.image.at<uint8_t>(0, 0), 11);
-  EXPECT_EQ(frames[1].frame.image.channels(), 3);
-  EXPECT_EQ(frames[1].frame.image.cols, 64);
-  EXPECT_EQ(frames[2].frame.image.at<uint8_t>(0, 0), 22);
+  EXPECT_EQ(mat_of(*frames[0].frame.image).at<uint8_t>(0, 0), 11);
+  EXPECT_EQ(mat_of(*frames[1].frame.image).channels(), 3);
+  EXPECT_EQ(mat_of(*frames[1].frame.image).cols, 64);
+  EXPECT_EQ(mat_of(*frames[2].frame.image).at<uint8_t>(0, 0), 22);
   // Indices count error items too.
   EXPECT_EQ(frames[2].frame.index, 7);
 }
@@ -421,7 +421,7 @@ TEST(ImageDir, MissingPathAndSingleFile) {
   ASSERT_TRUE(one);
   Pulled p = pull_all(*one);
   ASSERT_EQ(p.frames().size(), 1u);
-  EXPECT_EQ(p.items[0].frame.image.at<uint8_t>(0, 0), 5);
+  EXPECT_EQ(mat_of(*p.items[0].frame.image).at<uint8_t>(0, 0), 5);
 }
 
 TEST(ImageDir, ReadImageFileKeepsGrayAndBgr) {
@@ -500,9 +500,9 @@ TEST(FmnistImages, ScriptWritesTenThousandLabelledImages) {
   int frames = 0;
   for (SourceItem item = src->next(); !item.is_end(); item = src->next()) {
     ASSERT_TRUE(item.is_frame()) << item.error.message();
-    ASSERT_EQ(item.frame.image.channels(), 1);
-    ASSERT_EQ(item.frame.image.rows, 28);
-    ASSERT_EQ(item.frame.image.cols, 28);
+    ASSERT_EQ(mat_of(*item.frame.image).channels(), 1);
+    ASSERT_EQ(mat_of(*item.frame.image).rows, 28);
+    ASSERT_EQ(mat_of(*item.frame.image).cols, 28);
     ASSERT_TRUE(item.frame.label && *item.frame.label >= 0 && *item.frame.label < 10);
     ++per_label[static_cast<size_t>(*item.frame.label)];
     ++frames;

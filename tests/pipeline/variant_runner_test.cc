@@ -11,7 +11,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "daemon/pipeline/image_source.h"
+#include "daemon/pipeline/opencv_io.h"
 #include "daemon/measure/variant_runner.h"
 
 namespace eb {
@@ -36,7 +36,7 @@ class ScriptedSource : public ImageSource {
     ++index_;
     if (c == 'f') {
       item.kind = SourceItem::Kind::kFrame;
-      item.frame.image = cv::Mat(28, 28, CV_8UC1, cv::Scalar(static_cast<double>((frames_ * 37) % 256)));
+      item.frame.image = image_of(cv::Mat(28, 28, CV_8UC1, cv::Scalar(static_cast<double>((frames_ * 37) % 256))));
       ++frames_;
     } else {
       item.kind = SourceItem::Kind::kError;

@@ -14,7 +14,7 @@
 #include <opencv2/core.hpp>
 
 #include "daemon/measure/variant_runner.h"
-#include "daemon/pipeline/image_source.h"
+#include "daemon/pipeline/opencv_io.h"
 
 namespace eb {
 namespace {
@@ -32,7 +32,7 @@ class Frames : public ImageSource {
     item.frame.index = index_;
     item.frame.id = std::to_string(index_);
     item.frame.label = index_ % 10;
-    item.frame.image = cv::Mat(28, 28, CV_8UC1, cv::Scalar(static_cast<double>((index_ * 41) % 256)));
+    item.frame.image = image_of(cv::Mat(28, 28, CV_8UC1, cv::Scalar(static_cast<double>((index_ * 41) % 256))));
     ++index_;
     return item;
   }
