@@ -1,7 +1,6 @@
 #!/usr/bin/python3
-"""`edgebench query` against results databases built here, without `edgebench run`: the schema is
-migration 1 of daemon/store/schema.cc (its SQL text, executed by Python's sqlite3, with the
-user_version and application_id the store sets), filled with known runs and measurements. Checks every
+"""`edgebench query` against results databases built here (query_fixture.py), without `edgebench run`:
+the schema of daemon/store/schema.cc's migration 1, known runs and measurements. Checks every
 subcommand and format: json field names and fractions, top-1 difference against the right reference,
 nulls, CSV quoting, table alignment, fleet comparison, filters, and the errors (exit 1 and 2, one line).
 Prints 'N passed, M failed'; exits non-zero when anything failed.
@@ -19,9 +18,10 @@ import subprocess
 import sys
 import tempfile
 
+from query_fixture import CONFIG_1, ERROR_3, ERROR_M3, GROUP_3, LABEL_1, fixture_a, fixture_b, make_db
+
 ARGS = None
 RESULTS = []
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 APPLICATION_ID = 0x45425253
 
 
@@ -43,119 +43,6 @@ def one_line_error(p, code):
 
 def close(a, b, tol=1e-9):
     return a is not None and b is not None and abs(a - b) <= tol
-
-
-# ---- the fixture ----
-
-def schema_v1_sql():
-    text = open(os.path.join(REPO, 'daemon', 'store', 'schema.cc')).read()
-    m = re.search(r'kSchemaV1 = R"sql\((.*?)\)sql"', text, re.S)
-    if not m:
-        raise SystemExit('cannot find kSchemaV1 in daemon/store/schema.cc')
-    return m.group(1)
-
-
-RUN_COLUMNS = ['id', 'status', 'error', 'started_utc', 'finished_utc', 'duration_ms', 'model_group',
-               'edgebench_version', 'git_hash', 'config_text', 'device_name', 'hostname', 'cpu_model', 'cpu_cores',
-               'isa', 'kernel', 'governor', 'throttled', 'writer_pid', 'writer_boot_id', 'writer_start_ticks']
-
-
-def make_db(path, runs):
-    """runs: list of (run dict, [measurement dicts]); a measurement dict may hold 'samples', 'classes',
-    'confusion', 'ops', 'device_samples' besides its columns."""
-    db = sqlite3.connect(path)
-    db.executescript(schema_v1_sql())
-    db.execute('PRAGMA user_version = 1')
-    check('fixture application_id set by the migration SQL',
-          db.execute('PRAGMA application_id').fetchone()[0] == APPLICATION_ID)
-    db.execute('PRAGMA journal_mode = WAL')  # as the store leaves it
-    for run_row, measurements in runs:
-        row = dict(edgebench_version='0.1.0', git_hash='abc1234', config_text='', device_name='', hostname='',
-                   cpu_model='', cpu_cores=None, isa='', kernel='', governor='', throttled=None, writer_pid=4242,
-                   writer_boot_id='boot-1', writer_start_ticks=99, error=None, finished_utc=None, duration_ms=None)
-        row.update(run_row)
-        db.execute('INSERT INTO runs (%s) VALUES (%s)' % (', '.join(RUN_COLUMNS), ', '.join('?' * len(RUN_COLUMNS))),
-                   [row[c] for c in RUN_COLUMNS])
-        for m in measurements:
-            m = dict(m)
-            details = {k: m.pop(k, []) for k in ('samples', 'classes', 'confusion', 'ops', 'device_samples')}
-            m.setdefault('run_id', row['id'])
-            m.setdefault('model_group', row['model_group'])
-            m.setdefault('model_path', '/models/%s.tflite' % m['variant'])
-            m.setdefault('is_reference', 0)
-            m.setdefault('engine', 'ref')
-            m.setdefault('threads', 1)
-            cols = list(m)
-            db.execute('INSERT INTO measurements (%s) VALUES (%s)' % (', '.join(cols), ', '.join('?' * len(cols))),
-                       [m[c] for c in cols])
-            mid = m['id']
-            for seq, ms in enumerate(details['samples']):
-                db.execute('INSERT INTO latency_samples VALUES (?, ?, ?)', (mid, seq, ms))
-            for c in details['classes']:
-                db.execute('INSERT INTO class_accuracy VALUES (?, ?, ?, ?, ?)', (mid,) + c)
-            for c in details['confusion']:
-                db.execute('INSERT INTO confusion_counts VALUES (?, ?, ?, ?)', (mid,) + c)
-            for o in details['ops']:
-                db.execute('INSERT INTO op_profile VALUES (?, ?, ?, ?)', (mid,) + o)
-            for seq, d in enumerate(details['device_samples']):
-                db.execute('INSERT INTO device_samples VALUES (?, ?, ?, ?, ?, ?)', (mid, seq) + d)
-    db.commit()
-    db.close()
-
-
-def latency(p50, p90, p99):
-    return dict(latency_min_ms=p50 * 0.9, latency_mean_ms=p50 * 1.01, latency_std_ms=1.5, latency_p50_ms=p50,
-                latency_p90_ms=p90, latency_p99_ms=p99, latency_max_ms=p99 * 1.05)
-
-
-CONFIG_1 = 'models:\n  - mobilenet-v2\nthreads: 1\n'
-GROUP_3 = 'kws "tiny", v2|8k'          # quotes, a comma and a pipe: CSV quoting and markdown escaping
-ERROR_3 = 'camera, not found'
-ERROR_M3 = 'cannot load "w.tflite": tensor 3, truncated'
-LABEL_1 = 'dog, "big"'
-
-
-def fixture_a():
-    run1 = dict(id=1, status='complete', started_utc='2024-05-01T10:00:00.000Z', finished_utc='2024-05-01T10:05:00.000Z',
-                duration_ms=300000.0, model_group='mobilenet-v2', config_text=CONFIG_1, device_name='pi5-lab-1',
-                hostname='raspberrypi', cpu_model='Cortex-A76', cpu_cores=4, isa='neon-dotprod', kernel='6.6.20',
-                governor='performance', throttled=0)
-    m1 = dict(id=1, started_utc='2024-05-01T10:00:01.000Z', variant='float32', is_reference=1, file_size_bytes=14000000,
-              compression_ratio=1.0, num_images=100, top1=0.72, top5=0.91, peak_rss_bytes=60 * 1048576, throttled=0,
-              samples=[99.0, 100.5, 98.25], classes=[(0, 'cat', 45, 50), (1, LABEL_1, 27, 50)],
-              confusion=[(0, 0, 45), (0, 1, 5), (1, 1, 27), (1, 0, 23)], ops=[(0, 'CONV_2D', 30.0), (1, 'SOFTMAX', 10.0)],
-              device_samples=[(0.0, '2024-05-01T10:00:01.000Z', 51.5, 2400.0), (500.0, '2024-05-01T10:00:01.500Z', 58.0, 1800.0)],
-              **latency(99.0, 104.0, 110.0))
-    m2 = dict(id=2, started_utc='2024-05-01T10:01:00.000Z', variant='int8', file_size_bytes=3500000, compression_ratio=4.0,
-              num_images=100, top1=0.70, top5=0.90, agreement_top1=0.95, mse=0.0012, mae=0.02, max_abs_diff=0.25,
-              peak_rss_bytes=20 * 1048576, throttled=1, samples=[40.0, 41.0], **latency(40.0, 41.5, 43.0))
-    m3 = dict(id=3, started_utc='2024-05-01T10:02:00.000Z', variant='float16', error=ERROR_M3)
-    run2 = dict(id=2, status='complete', started_utc='2024-05-03T08:00:00.000Z', finished_utc='2024-05-03T08:04:00.000Z',
-                duration_ms=240000.0, model_group='mobilenet-v2', device_name='pi5-lab-1', hostname='raspberrypi')
-    m4 = dict(id=4, started_utc='2024-05-03T08:00:01.000Z', variant='float32', is_reference=1, file_size_bytes=14000000,
-              compression_ratio=1.0, num_images=100, top1=0.74, top5=0.92, peak_rss_bytes=61 * 1048576, throttled=0,
-              **latency(98.0, 103.0, 109.0))
-    m5 = dict(id=5, started_utc='2024-05-03T08:01:00.000Z', variant='int8', file_size_bytes=3500000, compression_ratio=4.0,
-              num_images=100, top1=0.69, top5=0.89, agreement_top1=0.93, mse=0.0015, mae=0.021, max_abs_diff=0.3,
-              peak_rss_bytes=21 * 1048576, throttled=1, **latency(39.0, 40.0, 42.5))
-    m6 = dict(id=6, started_utc='2024-05-03T08:02:00.000Z', variant='dynamic', file_size_bytes=3600000,
-              compression_ratio=3.89, agreement_top1=0.97, mse=0.0005, mae=0.01, max_abs_diff=0.125,
-              peak_rss_bytes=30 * 1048576, **latency(70.0, 72.0, 75.0))
-    run3 = dict(id=3, status='failed', error=ERROR_3, started_utc='2024-05-04T00:00:00.000Z',
-                finished_utc='2024-05-04T00:00:02.000Z', model_group=GROUP_3, hostname='pi-kws')
-    return [(run1, [m1, m2, m3]), (run2, [m4, m5, m6]), (run3, [])]
-
-
-def fixture_b():
-    run1 = dict(id=1, status='complete', started_utc='2024-05-02T12:00:00.000Z', model_group='mobilenet-v2',
-                device_name='pi4-lab-7', hostname='raspberrypi')
-    m1 = dict(id=1, started_utc='2024-05-02T12:00:01.000Z', variant='float32', is_reference=1, file_size_bytes=14000000,
-              compression_ratio=1.0, num_images=100, top1=0.72, top5=0.91, peak_rss_bytes=60 * 1048576,
-              **latency(250.0, 260.0, 270.0))
-    m2 = dict(id=2, started_utc='2024-05-02T12:01:00.000Z', variant='int8', file_size_bytes=3500000, compression_ratio=4.0,
-              num_images=100, top1=0.71, top5=0.90, agreement_top1=0.96, mse=0.001, mae=0.02, max_abs_diff=0.2,
-              peak_rss_bytes=20 * 1048576, **latency(120.0, 125.0, 130.0))
-    return [(run1, [m1, m2])]
 
 
 # ---- table helpers ----
@@ -526,8 +413,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         a = os.path.join(tmp, 'pi5-lab-1.db')
         b = os.path.join(tmp, 'pi4-lab-7.db')
-        make_db(a, fixture_a())
-        make_db(b, fixture_b())
+        for path, fixture in ((a, fixture_a()), (b, fixture_b())):
+            check('fixture application_id set by the migration SQL', make_db(path, fixture) == APPLICATION_ID)
         before = (digest(a), digest(b))
         test_runs(a)
         test_compare(a, b)
