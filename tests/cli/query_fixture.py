@@ -1,6 +1,7 @@
-"""The databases tests/cli/test_query.py reads: built with the SQL of daemon/store/schema.cc's migration 1
+"""The databases tests/cli/test_query.py reads: built with the SQL of daemon/store/schema.cc's migrations
 (executed by Python's sqlite3, with the user_version the store sets), filled with known runs and
-measurements."""
+measurements, some written at schema version 1 before the later migrations ran (as an older edgebench
+left them)."""
 import os
 import re
 import sqlite3
@@ -8,12 +9,17 @@ import sqlite3
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 
-def schema_v1_sql():
+def migrations_sql():
+    """The SQL of every migration (kSchemaV1, kSchemaV2, ...), in order: index i holds version i + 1."""
     text = open(os.path.join(REPO, 'daemon', 'store', 'schema.cc')).read()
-    m = re.search(r'kSchemaV1 = R"sql\((.*?)\)sql"', text, re.S)
-    if not m:
-        raise SystemExit('cannot find kSchemaV1 in daemon/store/schema.cc')
-    return m.group(1)
+    found = {int(v): sql for v, sql in re.findall(r'kSchemaV(\d+) = R"sql\((.*?)\)sql"', text, re.S)}
+    if not found or sorted(found) != list(range(1, len(found) + 1)):
+        raise SystemExit('cannot find kSchemaV1..N in daemon/store/schema.cc (found %s)' % sorted(found))
+    return [found[v] for v in sorted(found)]
+
+
+MIGRATIONS = migrations_sql()
+LATEST = len(MIGRATIONS)
 
 
 RUN_COLUMNS = ['id', 'status', 'error', 'started_utc', 'finished_utc', 'duration_ms', 'model_group',
@@ -22,14 +28,26 @@ RUN_COLUMNS = ['id', 'status', 'error', 'started_utc', 'finished_utc', 'duration
 
 
 def make_db(path, runs):
-    """runs: list of (run dict, [measurement dicts]); a measurement dict may hold 'samples', 'classes',
-    'confusion', 'ops', 'device_samples' besides its columns. Returns the application_id migration 1 set."""
+    """runs: list of (run dict, [measurement dicts], schema version it is written at), versions in
+    ascending order: the migrations up to that version run before it is inserted, the others after (so a
+    version-1 row has the later columns NULL, as a migrated database has them). A measurement dict may
+    hold 'samples', 'classes', 'confusion', 'ops', 'device_samples' besides its columns. Returns the
+    application_id migration 1 set."""
     db = sqlite3.connect(path)
-    db.executescript(schema_v1_sql())
-    db.execute('PRAGMA user_version = 1')
+    version = 0
+
+    def migrate_to(v):
+        nonlocal version
+        while version < v:
+            db.executescript(MIGRATIONS[version])
+            version += 1
+            db.execute('PRAGMA user_version = %d' % version)
+
+    migrate_to(1)
     application_id = db.execute('PRAGMA application_id').fetchone()[0]
     db.execute('PRAGMA journal_mode = WAL')  # as the store leaves it
-    for run_row, measurements in runs:
+    for run_row, measurements, written_at in runs:
+        migrate_to(written_at)
         row = dict(edgebench_version='0.1.0', git_hash='abc1234', config_text='', device_name='', hostname='',
                    cpu_model='', cpu_cores=None, isa='', kernel='', governor='', throttled=None, writer_pid=4242,
                    writer_boot_id='boot-1', writer_start_ticks=99, error=None, finished_utc=None, duration_ms=None)
@@ -59,6 +77,7 @@ def make_db(path, runs):
                 db.execute('INSERT INTO op_profile VALUES (?, ?, ?, ?)', (mid,) + o)
             for seq, d in enumerate(details['device_samples']):
                 db.execute('INSERT INTO device_samples VALUES (?, ?, ?, ?, ?, ?)', (mid, seq) + d)
+    migrate_to(LATEST)
     db.commit()
     db.close()
     return application_id
@@ -104,7 +123,8 @@ def fixture_a():
               peak_rss_bytes=30 * 1048576, **latency(70.0, 72.0, 75.0))
     run3 = dict(id=3, status='failed', error=ERROR_3, started_utc='2024-05-04T00:00:00.000Z',
                 finished_utc='2024-05-04T00:00:02.000Z', model_group=GROUP_3, hostname='pi-kws')
-    return [(run1, [m1, m2, m3]), (run2, [m4, m5, m6]), (run3, [])]
+    # Run 1 was stored by an edgebench without the worker (schema 1); runs 2 and 3 after the upgrade.
+    return [(run1, [m1, m2, m3], 1), (run2, [m4, m5, m6], LATEST), (run3, [], LATEST)]
 
 
 def fixture_b():
@@ -116,4 +136,6 @@ def fixture_b():
     m2 = dict(id=2, started_utc='2024-05-02T12:01:00.000Z', variant='int8', file_size_bytes=3500000, compression_ratio=4.0,
               num_images=100, top1=0.71, top5=0.90, agreement_top1=0.96, mse=0.001, mae=0.02, max_abs_diff=0.2,
               peak_rss_bytes=20 * 1048576, **latency(120.0, 125.0, 130.0))
-    return [(run1, [m1, m2])]
+    # A Pi that has only run the edgebench before the worker: its database is migrated, every row NULL
+    # in the new columns.
+    return [(run1, [m1, m2], 1)]

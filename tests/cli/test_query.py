@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """`edgebench query` against results databases built here (query_fixture.py), without `edgebench run`:
-the schema of daemon/store/schema.cc's migration 1, known runs and measurements. Checks every
+the schema of daemon/store/schema.cc's migrations, known runs and measurements, some stored at schema
+version 1 before the later migrations ran (as an older edgebench left them). Checks every
 subcommand and format: json field names and fractions, top-1 difference against the right reference,
 nulls, CSV quoting, table alignment, fleet comparison, filters, and the errors (exit 1 and 2, one line).
 Prints 'N passed, M failed'; exits non-zero when anything failed.
