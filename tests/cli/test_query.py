@@ -19,7 +19,8 @@ import subprocess
 import sys
 import tempfile
 
-from query_fixture import CONFIG_1, ERROR_3, ERROR_M3, GROUP_3, LABEL_1, fixture_a, fixture_b, make_db
+from query_fixture import (CONFIG_1, ERROR_3, ERROR_M3, GROUP_3, INT8_MODEL, INT8_PEAK, LABEL_1, MIB, fixture_a,
+                           fixture_b, make_db)
 
 ARGS = None
 RESULTS = []
@@ -156,8 +157,9 @@ def test_runs(a):
           raw.count(b'\r\n') == 4 and raw.count(b'\n') == 4, raw)
 
 
-COMPARE_NAMES = {'model', 'variant', 'engine', 'threads', 'size_bytes', 'latency_ms', 'peak_rss_bytes', 'top1', 'top5',
-                 'agreement_top1', 'mse', 'max_abs_diff', 'delta_top1', 'device', 'compression', 'throttled'}
+COMPARE_NAMES = {'device', 'run_id', 'measurement_id', 'measured_utc', 'model', 'variant', 'is_reference', 'engine',
+                 'isa', 'threads', 'size_bytes', 'compression', 'latency_ms', 'peak_rss_bytes', 'model_memory_bytes',
+                 'top1', 'top5', 'delta_top1', 'agreement_top1', 'mse', 'max_abs_diff', 'throttled', 'error'}
 
 
 def compare_json(*flags):
@@ -177,10 +179,14 @@ def test_compare(a, b):
     if len(rows) != 3:
         return
     ref, dyn, i8 = rows
-    check('compare json names', all(COMPARE_NAMES <= set(r) for r in rows), sorted(rows[0]))
+    check('compare json names', all(set(r) == COMPARE_NAMES for r in rows), sorted(rows[0]))
     check('compare latency object', i8['latency_ms'] == {'p50': 39.0, 'p90': 40.0, 'p99': 42.5}, i8['latency_ms'])
     check('compare int8 figures', i8['model'] == 'mobilenet-v2' and i8['engine'] == 'ref' and i8['threads'] == 1 and
-          i8['size_bytes'] == 3500000 and i8['peak_rss_bytes'] == 21 * 1048576 and i8['compression'] == 4.0, i8)
+          i8['size_bytes'] == 3500000 and i8['compression'] == 4.0, i8)
+    check('compare memory: the worker\'s peak and the model\'s own',
+          (i8['peak_rss_bytes'], i8['model_memory_bytes']) == (INT8_PEAK, INT8_MODEL) and
+          (ref['peak_rss_bytes'], ref['model_memory_bytes']) == (17 * MIB, 15 * MIB) and
+          all(isinstance(r['model_memory_bytes'], int) for r in rows), rows)
     check('compare fractions', close(i8['top1'], 0.69) and close(i8['top5'], 0.89) and close(i8['agreement_top1'], 0.93)
           and close(i8['mse'], 0.0015) and close(i8['max_abs_diff'], 0.3), i8)
     check('compare delta vs the same run\'s reference', close(i8['delta_top1'], -0.05), i8['delta_top1'])
@@ -218,25 +224,30 @@ def test_compare(a, b):
     if ok:
         header, trows = table_cells(p.stdout)
         check('compare table has no device column for one database', 'device' not in header, header)
-        want = ['model', 'variant', 'engine', 'thr', 'size kB', 'x', 'p50 ms', 'p90 ms', 'p99 ms', 'peak MiB', 'top1 %',
-                'vs ref pts', 'agree %', 'MSE', 'max diff', 'throttled']
+        want = ['model', 'variant', 'engine', 'thr', 'size kB', 'x', 'p50 ms', 'p90 ms', 'p99 ms', 'peak MiB',
+                'model MiB', 'top1 %', 'vs ref pts', 'agree %', 'MSE', 'max diff', 'throttled']
         check('compare table columns', header == want, header)
         if header == want and len(trows) == 3:
             t_ref, t_dyn, t_i8 = trows
             check('compare table int8 row', t_i8 == ['mobilenet-v2', 'int8', 'ref', '1', '3500.0', '4.00', '39.00',
-                                                      '40.00', '42.50', '21.0', '69.00', '-5.00', '93.00', '0.0015',
-                                                      '0.3', 'yes'], t_i8)
-            check('compare table reference row', t_ref[1] == 'float32' and t_ref[10] == '74.00' and t_ref[11] == 'ref'
-                  and t_ref[12] == '-' and t_ref[13] == '-' and t_ref[15] == 'no', t_ref)
-            check('compare table nulls are -', t_dyn[10] == '-' and t_dyn[11] == '-' and t_dyn[15] == '-' and
-                  t_dyn[12] == '97.00', t_dyn)
+                                                      '40.00', '42.50', '3.5', '1.50', '69.00', '-5.00', '93.00',
+                                                      '0.0015', '0.3', 'yes'], t_i8)
+            check('compare table reference row', t_ref[1] == 'float32' and t_ref[9:11] == ['17.0', '15.00'] and
+                  t_ref[11] == '74.00' and t_ref[12] == 'ref' and t_ref[13] == '-' and t_ref[14] == '-' and
+                  t_ref[16] == 'no', t_ref)
+            check('compare table nulls are -', t_dyn[11] == '-' and t_dyn[12] == '-' and t_dyn[16] == '-' and
+                  t_dyn[13] == '97.00' and t_dyn[10] == '4.00', t_dyn)
 
     p = run('compare', '--db', a, '--format', 'csv')
     recs = list(csv.DictReader(io.StringIO(p.stdout, newline=''))) if p.returncode == 0 else []
     check('compare csv rows', [r['measurement_id'] for r in recs] == ['4', '6', '5'], p.stdout + p.stderr)
     if len(recs) == 3:
         check('compare csv values', recs[2]['top1'] == '0.69' and recs[2]['delta_top1'] == '-0.05' and
-              recs[2]['size_bytes'] == '3500000' and recs[2]['p50_ms'] == '39', recs[2])
+              recs[2]['size_bytes'] == '3500000' and recs[2]['p50_ms'] == '39' and
+              recs[2]['peak_rss_bytes'] == str(int(INT8_PEAK)) and
+              recs[2]['model_memory_bytes'] == str(int(INT8_MODEL)), recs[2])
+        check('compare csv memory columns side by side',
+              list(recs[0])[12:14] == ['peak_rss_bytes', 'model_memory_bytes'], list(recs[0]))
         check('compare csv nulls empty', recs[1]['top1'] == '' and recs[1]['delta_top1'] == '' and
               recs[0]['agreement_top1'] == '', recs[:2])
 
@@ -250,6 +261,12 @@ def test_compare(a, b):
                ('int8', 'pi5-lab-1')], [(r['variant'], r['device']) for r in rows])
         check('fleet delta per database', close(rows[3]['delta_top1'], -0.01) and close(rows[4]['delta_top1'], -0.05),
               [r['delta_top1'] for r in rows])
+        # pi4-lab-7's rows were stored before the worker (schema 1): their peak is edgebench's own, and they
+        # have no model figure: null, not 0.
+        check('fleet: a pre-migration row has model memory null, its peak kept',
+              [(r['peak_rss_bytes'], r['model_memory_bytes']) for r in rows] ==
+              [(60 * MIB, None), (17 * MIB, 15 * MIB), (6 * MIB, 4 * MIB), (20 * MIB, None), (INT8_PEAK, INT8_MODEL)],
+              [(r['peak_rss_bytes'], r['model_memory_bytes']) for r in rows])
     p = run('compare', '--db', a, '--db', b)
     ok, why = aligned(p.stdout) if p.returncode == 0 else (False, p.stderr)
     check('fleet table aligned', ok, why + '\n' + p.stdout)
@@ -257,14 +274,20 @@ def test_compare(a, b):
         header, trows = table_cells(p.stdout)
         check('fleet table device column', header[0] == 'device' and [r[0] for r in trows] ==
               ['pi4-lab-7', 'pi5-lab-1', 'pi5-lab-1', 'pi4-lab-7', 'pi5-lab-1'], p.stdout)
+        check('fleet table memory: - where not measured', header[10:12] == ['peak MiB', 'model MiB'] and
+              [r[10:12] for r in trows] == [['60.0', '-'], ['17.0', '15.00'], ['6.0', '4.00'], ['20.0', '-'],
+                                            ['3.5', '1.50']], [r[10:12] for r in trows])
     p = run('compare', '--db', a, '--db', b, '--format', 'markdown')
     mrows = markdown_rows(p.stdout) if p.returncode == 0 else None
     check('fleet markdown', mrows is not None and len(mrows) == 7 and mrows[0][0] == 'device' and
-          all(len(r) == 17 for r in mrows) and mrows[2][0] == 'pi4-lab-7', p.stdout + p.stderr)
+          all(len(r) == 18 for r in mrows) and mrows[2][0] == 'pi4-lab-7', p.stdout + p.stderr)
     p = run('compare', '--db', a, '--db', b, '--format', 'csv')
     recs = list(csv.DictReader(io.StringIO(p.stdout, newline=''))) if p.returncode == 0 else []
     check('fleet csv devices', [r['device'] for r in recs] == ['pi4-lab-7', 'pi5-lab-1', 'pi5-lab-1', 'pi4-lab-7',
                                                                'pi5-lab-1'], p.stdout + p.stderr)
+    check('fleet csv: model memory empty where not measured',
+          [r['model_memory_bytes'] for r in recs] == ['', str(15 * MIB), str(4 * MIB), '', str(int(INT8_MODEL))],
+          [r.get('model_memory_bytes') for r in recs])
     r = compare_json('--db', a, '--db', b, '--variant', 'int8', '--last', '1', '--model', 'mobilenet-v2')
     check('fleet with run filters', isinstance(r, list) and [(x['device'], x['measurement_id']) for x in r] ==
           [('pi4-lab-7', 2), ('pi5-lab-1', 5)], r)
