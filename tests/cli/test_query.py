@@ -299,6 +299,11 @@ def test_compare(a, b):
           sorted(x['device'] for x in r) == sorted(['pi5-lab-1 (%s)' % a, 'pi5-lab-1 (%s)' % a2]), r)
 
 
+MEMORY_NAMES = ['peak_rss_bytes', 'model_memory_bytes', 'baseline_rss_bytes', 'load_rss_bytes', 'first_rss_bytes',
+                'rss_increase_bytes', 'arena_bytes', 'scratch_bytes', 'minor_faults', 'major_faults', 'cpu_affinity',
+                'cpu', 'cpu_freq_mhz']
+
+
 def test_show(a):
     p = run('show', '1', '--db', a)
     check('show exit 0', p.returncode == 0, p.stderr)
@@ -311,6 +316,24 @@ def test_show(a):
         check('show text has %r' % want, want in out, out)
     check('show per-class lines', re.search(r'\n\s+0\s+cat\s+45 / 50\s+90\.00%\n', out) and
           re.search(r'\n\s+1\s+dog, "big"\s+27 / 50\s+54\.00%\n', out), out)
+    # Run 1 was stored before the worker: its memory line says whose peak it is, with no model figure.
+    check('show text: a pre-worker row says its peak was edgebench\'s own',
+          '  memory MiB:   peak 60.00, increase 13.30 (edgebench\'s own process: stored before measurements ran '
+          'in a worker)\n  engine MiB:   arena 1.43\n' in out, out)
+    measurements = out[out.find('\nmeasurement 1:'):].replace('  model:', '')
+    for absent in ['model ', 'baseline', 'scratch', 'page faults', 'pinned', 'MHz (its']:
+        check('show text: no %r for a pre-worker run' % absent, absent not in measurements, measurements)
+    p = run('show', '2', '--db', a)
+    out = p.stdout
+    check('show text: the worker\'s memory, buffers, faults and CPU',
+          '  memory MiB:   model 1.50, peak 3.50, baseline 2.00, after load 3.00, after first inference 3.25\n'
+          '  engine MiB:   arena 0.07, scratch 0.00\n'
+          '  page faults:  12 minor, 0 major (during the timed inferences)\n'
+          '  cpu:          CPU 3, pinned to 2-3, 1800 MHz (its median over the timed inferences)\n' in out, out)
+    check('show text: only the figures stored',
+          '  memory MiB:   model 15.00, peak 17.00, baseline 2.00\n'
+          '  cpu:          2400 MHz (its median over the timed inferences)\n  throttled:' in out and
+          '  memory MiB:   model 4.00, peak 6.00, baseline 2.00\n  throttled:' in out, out)
     p = run('show', '2', '--db', a, '--format', 'json')
     d = json.loads(p.stdout) if p.returncode == 0 else {}
     check('show json run', d.get('id') == 2 and d.get('status') == 'complete' and d.get('config_text') == '' and
@@ -322,6 +345,14 @@ def test_show(a):
               close(ms[0]['accuracy']['top1'], 0.74), ms[0])
         check('show json no labels: accuracy null', ms[2]['accuracy'] is None and close(ms[2]['drift']['agreement_top1'], 0.97), ms[2])
         check('show json latency', ms[1]['latency_ms']['p99'] == 42.5 and ms[1]['throttled'] is True, ms[1])
+        memory = {k: ms[1].get(k, 'missing') for k in MEMORY_NAMES}
+        check('show json: the worker\'s figures', memory == dict(
+            peak_rss_bytes=INT8_PEAK, model_memory_bytes=INT8_MODEL, baseline_rss_bytes=2 * MIB,
+            load_rss_bytes=3 * MIB, first_rss_bytes=3.25 * MIB, rss_increase_bytes=None, arena_bytes=70000,
+            scratch_bytes=0, minor_faults=12, major_faults=0, cpu_affinity='2-3', cpu=3, cpu_freq_mhz=1800.0), memory)
+        check('show json: unmeasured figures null', ms[0]['cpu'] is None and ms[0]['cpu_affinity'] is None and
+              ms[0]['cpu_freq_mhz'] == 2400.0 and ms[2]['scratch_bytes'] is None and ms[2]['minor_faults'] is None,
+              ms[0])
     p = run('show', '1', '--db', a, '--format', 'json')
     d = json.loads(p.stdout) if p.returncode == 0 else {}
     m1 = d.get('measurements', [{}])[0]
@@ -329,6 +360,10 @@ def test_show(a):
           m1.get('accuracy', {}).get('per_class', [{}, {}])[1].get('label') == LABEL_1 and
           len(m1.get('accuracy', {}).get('confusion', [])) == 4 and len(m1.get('op_profile', [])) == 2 and
           m1.get('device_samples', [{}])[0].get('cpu_temp_c') == 51.5 and d.get('config_text') == CONFIG_1, d)
+    memory = {k: m1.get(k, 'missing') for k in MEMORY_NAMES}
+    want = dict.fromkeys(MEMORY_NAMES)
+    want.update(peak_rss_bytes=60 * MIB, rss_increase_bytes=13946061, arena_bytes=1500000)
+    check('show json: a pre-migration row has the new figures null, not 0', memory == want, memory)
     p = run('show', 'last', '--db', a, '--format', 'json')
     check('show last', p.returncode == 0 and json.loads(p.stdout)['id'] == 3, p.stdout + p.stderr)
     p = run('show', '99', '--db', a)
@@ -362,6 +397,12 @@ def test_export(a):
               recs[0]['samples'] == '3' and recs[1]['throttled'] == 'true', recs[1])
         check('export csv same columns in every record', all(None not in r for r in recs) and
               len({len(r) for r in recs}) == 1, recs)
+        check('export csv memory columns', all(k in recs[0] for k in MEMORY_NAMES), list(recs[0]))
+        check('export csv worker figures', [recs[4].get(k) for k in MEMORY_NAMES] ==
+              [str(int(INT8_PEAK)), str(int(INT8_MODEL)), str(2 * MIB), str(3 * MIB), str(int(3.25 * MIB)), '',
+               '70000', '0', '12', '0', '2-3', '3', '1800'], recs[4])
+        check('export csv pre-migration row: new figures empty, not 0', [recs[0].get(k) for k in MEMORY_NAMES] ==
+              [str(60 * MIB), '', '', '', '', '13946061', '1500000', '', '', '', '', '', ''], recs[0])
     check('export csv field quoting', '"cannot load ""w.tflite"": tensor 3, truncated"' in p.stdout, p.stdout)
 
 
