@@ -37,9 +37,13 @@ constexpr const char* kUsage = R"(usage: edgebench query SUBCOMMAND [OPTIONS]
 Subcommands:
   runs        one line per run, newest first: id, status, start, model group, device, measurements
               stored and how many of them failed
-  compare     the variants side by side: size, compression, latency, peak memory, accuracy and drift
+  compare     the variants side by side: size, compression, latency, memory, accuracy and drift
               against the reference; the newest measurement of each model group x variant x engine x
               threads (of the runs --since/--device/--last select). Several --db: one per device.
+              Memory: peak = the peak resident set of the worker process that ran the measurement
+              alone (what a minimal process running the model needs); model = that peak over the
+              worker's resident set before it loaded the model (what the model costs). Measurements
+              stored before the worker existed have no model figure, and their peak is edgebench's own.
   show RUN    everything stored about one run (RUN: a run id, or 'last')
   export      every run with its measurements: json (default) or csv (one line per measurement)
 
@@ -227,8 +231,8 @@ std::string compare_row_json(const CompareRow& r) {
          ", \"compression\": " + json_opt_number(r.compression) +
          ", \"latency_ms\": {\"p50\": " + json_opt_number(r.p50_ms) + ", \"p90\": " + json_opt_number(r.p90_ms) +
          ", \"p99\": " + json_opt_number(r.p99_ms) + "}, \"peak_rss_bytes\": " + json_opt_int(r.peak_rss_bytes) +
-         ", \"top1\": " + json_opt_number(r.top1) + ", \"top5\": " + json_opt_number(r.top5) +
-         ", \"delta_top1\": " + json_opt_number(r.delta_top1) +
+         ", \"model_memory_bytes\": " + json_opt_int(r.model_memory_bytes) + ", \"top1\": " + json_opt_number(r.top1) +
+         ", \"top5\": " + json_opt_number(r.top5) + ", \"delta_top1\": " + json_opt_number(r.delta_top1) +
          ", \"agreement_top1\": " + json_opt_number(r.agreement_top1) + ", \"mse\": " + json_opt_number(r.mse) +
          ", \"max_abs_diff\": " + json_opt_number(r.max_abs_diff) + ", \"throttled\": " + json_opt_bool(r.throttled) +
          ", \"error\": " + json_opt_string(r.error) + "}";
@@ -242,11 +246,10 @@ std::string compare_output(const std::vector<CompareRow>& rows, OutputFormat for
   }
   Table t;
   if (format == OutputFormat::kCsv) {
-    t.columns =
-        named_columns({"device",         "model",      "variant",     "is_reference",   "engine",         "isa",
-                       "threads",        "size_bytes", "compression", "p50_ms",         "p90_ms",         "p99_ms",
-                       "peak_rss_bytes", "top1",       "top5",        "delta_top1",     "agreement_top1", "mse",
-                       "max_abs_diff",   "throttled",  "run_id",      "measurement_id", "measured_utc",   "error"});
+    t.columns = named_columns({"device", "model", "variant", "is_reference", "engine", "isa", "threads", "size_bytes",
+                               "compression", "p50_ms", "p90_ms", "p99_ms", "peak_rss_bytes", "model_memory_bytes",
+                               "top1", "top5", "delta_top1", "agreement_top1", "mse", "max_abs_diff", "throttled",
+                               "run_id", "measurement_id", "measured_utc", "error"});
     for (const CompareRow& r : rows)
       t.rows.push_back({r.device,
                         r.model_group,
@@ -261,6 +264,7 @@ std::string compare_output(const std::vector<CompareRow>& rows, OutputFormat for
                         cell_plain(r.p90_ms),
                         cell_plain(r.p99_ms),
                         cell_int(r.peak_rss_bytes),
+                        cell_int(r.model_memory_bytes),
                         cell_plain(r.top1),
                         cell_plain(r.top5),
                         cell_plain(r.delta_top1),
@@ -279,11 +283,13 @@ std::string compare_output(const std::vector<CompareRow>& rows, OutputFormat for
   for (const CompareRow& r : rows) devices.insert(r.device);
   const bool device_column = several_dbs || devices.size() > 1;
   if (device_column) t.columns.push_back({"device"});
+  // peak: the measuring worker's peak resident set; model: that peak over the worker's baseline before it
+  // loaded the model (two decimals: a small model costs well under 1 MiB, which %.1f would round to 0).
   const std::vector<Column> columns = {
-      {"model"},          {"variant"},         {"engine"},          {"thr", true},
-      {"size\nkB", true}, {"\nx", true},       {"p50\nms", true},   {"p90\nms", true},
-      {"p99\nms", true},  {"peak\nMiB", true}, {"top1\n%", true},   {"vs ref\npts", true},
-      {"agree\n%", true}, {"\nMSE", true},     {"max\ndiff", true}, {"throttled"}};
+      {"model"},           {"variant"},          {"engine"},           {"thr", true},         {"size\nkB", true},
+      {"\nx", true},       {"p50\nms", true},    {"p90\nms", true},    {"p99\nms", true},     {"peak\nMiB", true},
+      {"model\nMiB", true}, {"top1\n%", true},    {"vs ref\npts", true}, {"agree\n%", true},    {"\nMSE", true},
+      {"max\ndiff", true},  {"throttled"}};
   t.columns.insert(t.columns.end(), columns.begin(), columns.end());
   for (const CompareRow& r : rows) {
     std::vector<Cell> row;
@@ -299,6 +305,7 @@ std::string compare_output(const std::vector<CompareRow>& rows, OutputFormat for
                                      cell_ms(r.p90_ms),
                                      cell_ms(r.p99_ms),
                                      cell_number(scaled(r.peak_rss_bytes, 1048576.0), "%.1f"),
+                                     cell_number(scaled(r.model_memory_bytes, 1048576.0), "%.2f"),
                                      cell_number(percent(r.top1), "%.2f"),
                                      delta,
                                      cell_number(percent(r.agreement_top1), "%.2f"),

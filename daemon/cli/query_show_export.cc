@@ -20,6 +20,39 @@ using store::RunSummary;
 using store::StoredMeasurement;
 
 namespace {
+
+// The parts that are present, joined by ", " ("" when none is: the caller's field() then prints nothing).
+std::string join_present(std::initializer_list<Cell> parts) {
+  std::string s;
+  for (const Cell& p : parts)
+    if (p) s += (s.empty() ? "" : ", ") + *p;
+  return s;
+}
+
+// "arena 6.00" in MiB, absent when the figure is: a row that never had it shows nothing, not 0.
+Cell mib(const char* name, const std::optional<int64_t>& bytes) {
+  if (!bytes) return std::nullopt;
+  return strfmt("%s %.2f", name, static_cast<double>(*bytes) / 1048576.0);
+}
+
+Cell counted(const std::optional<int64_t>& n, const char* name) {
+  if (!n) return std::nullopt;
+  return strfmt("%lld %s", static_cast<long long>(*n), name);
+}
+
+// The memory line of `query show`. From schema 2 on the figures are the measuring worker's: what the model
+// costs (its peak over the baseline), the peak, and the resident set at each step. Rows stored before the
+// worker have only the peak and increase of edgebench's whole process, and say so.
+std::string memory_text(const store::Measurement& m) {
+  const bool whole_process = m.rss_increase_bytes && !m.model_memory_bytes && !m.baseline_rss_bytes;
+  if (whole_process)
+    return join_present({mib("peak", m.peak_rss_bytes), mib("increase", m.rss_increase_bytes)}) +
+           " (edgebench's own process: stored before measurements ran in a worker)";
+  return join_present({mib("model", m.model_memory_bytes), mib("peak", m.peak_rss_bytes),
+                       mib("baseline", m.baseline_rss_bytes), mib("after load", m.load_rss_bytes),
+                       mib("after first inference", m.first_rss_bytes)});
+}
+
 std::string measurement_json(const StoredMeasurement& sm) {
   const store::Measurement& m = sm.measurement;
   std::string s =
@@ -43,8 +76,15 @@ std::string measurement_json(const StoredMeasurement& sm) {
   }
   s += ", \"throughput_ips\": " + json_opt_number(m.throughput_ips) +
        ", \"peak_rss_bytes\": " + json_opt_int(m.peak_rss_bytes) +
+       ", \"model_memory_bytes\": " + json_opt_int(m.model_memory_bytes) +
+       ", \"baseline_rss_bytes\": " + json_opt_int(m.baseline_rss_bytes) +
+       ", \"load_rss_bytes\": " + json_opt_int(m.load_rss_bytes) +
+       ", \"first_rss_bytes\": " + json_opt_int(m.first_rss_bytes) +
        ", \"rss_increase_bytes\": " + json_opt_int(m.rss_increase_bytes) +
-       ", \"arena_bytes\": " + json_opt_int(m.arena_bytes) + ", \"throttled\": " + json_opt_bool(m.throttled) +
+       ", \"arena_bytes\": " + json_opt_int(m.arena_bytes) + ", \"scratch_bytes\": " + json_opt_int(m.scratch_bytes) +
+       ", \"minor_faults\": " + json_opt_int(m.minor_faults) + ", \"major_faults\": " + json_opt_int(m.major_faults) +
+       ", \"cpu_affinity\": " + json_opt_string(m.cpu_affinity) + ", \"cpu\": " + json_opt_int(m.cpu) +
+       ", \"cpu_freq_mhz\": " + json_opt_number(m.cpu_freq_mhz) + ", \"throttled\": " + json_opt_bool(m.throttled) +
        ", \"accuracy\": ";
   if (m.accuracy) {
     const store::LabelAccuracy& a = *m.accuracy;
@@ -184,12 +224,18 @@ std::string run_details_text(const RunDetails& d, const std::map<int64_t, Compar
             in);
     }
     if (m.throughput_ips) field("throughput:", strfmt("%.2f inferences/s", *m.throughput_ips), in);
-    if (m.peak_rss_bytes || m.rss_increase_bytes || m.arena_bytes)
-      field("memory MiB:",
-            "peak RSS " + text_of(cell_number(scaled(m.peak_rss_bytes, 1048576.0), "%.1f")) + ", increase " +
-                text_of(cell_number(scaled(m.rss_increase_bytes, 1048576.0), "%.1f")) + ", arena " +
-                text_of(cell_number(scaled(m.arena_bytes, 1048576.0), "%.2f")),
+    field("memory MiB:", memory_text(m), in);
+    field("engine MiB:", join_present({mib("arena", m.arena_bytes), mib("scratch", m.scratch_bytes)}), in);
+    if (m.minor_faults || m.major_faults)
+      field("page faults:",
+            join_present({counted(m.minor_faults, "minor"), counted(m.major_faults, "major")}) +
+                " (during the timed inferences)",
             in);
+    const Cell ran_on = m.cpu ? Cell(strfmt("CPU %lld", static_cast<long long>(*m.cpu))) : Cell();
+    const Cell pinned = m.cpu_affinity ? Cell("pinned to " + *m.cpu_affinity) : Cell();
+    const Cell mhz = m.cpu_freq_mhz ? Cell(strfmt("%.0f MHz (its median over the timed inferences)", *m.cpu_freq_mhz))
+                                    : Cell();
+    field("cpu:", join_present({ran_on, pinned, mhz}), in);
     field("throttled:", text_of(cell_bool(m.throttled)) + " (during the measurement)", in);
     if (m.accuracy) {
       const store::LabelAccuracy& a = *m.accuracy;
@@ -351,8 +397,18 @@ Status query_export(const QueryOptions& o, std::string& out) {
                              "samples",
                              "throughput_ips",
                              "peak_rss_bytes",
+                             "model_memory_bytes",
+                             "baseline_rss_bytes",
+                             "load_rss_bytes",
+                             "first_rss_bytes",
                              "rss_increase_bytes",
                              "arena_bytes",
+                             "scratch_bytes",
+                             "minor_faults",
+                             "major_faults",
+                             "cpu_affinity",
+                             "cpu",
+                             "cpu_freq_mhz",
                              "throttled",
                              "num_images",
                              "top1",
@@ -420,8 +476,18 @@ Status query_export(const QueryOptions& o, std::string& out) {
                                        std::to_string(m.samples_ms.size()),
                                        cell_plain(m.throughput_ips),
                                        cell_int(m.peak_rss_bytes),
+                                       cell_int(m.model_memory_bytes),
+                                       cell_int(m.baseline_rss_bytes),
+                                       cell_int(m.load_rss_bytes),
+                                       cell_int(m.first_rss_bytes),
                                        cell_int(m.rss_increase_bytes),
                                        cell_int(m.arena_bytes),
+                                       cell_int(m.scratch_bytes),
+                                       cell_int(m.minor_faults),
+                                       cell_int(m.major_faults),
+                                       m.cpu_affinity,
+                                       cell_int(m.cpu),
+                                       cell_plain(m.cpu_freq_mhz),
                                        tf(m.throttled),
                                        m.accuracy ? cell_int(m.accuracy->num_images) : Cell(),
                                        m.accuracy ? cell_plain(m.accuracy->top1) : Cell(),

@@ -45,11 +45,16 @@ store::Measurement to_measurement(const MeasurementKey& key, const VariantResult
     m.throughput_ips = s.mean > 0 ? 1000.0 / s.mean : 0.0;
   }
   const VariantResult::Memory& mem = r.memory;
-  m.peak_rss_bytes = static_cast<int64_t>(mem.peak_rss);
-  m.model_memory_bytes = static_cast<int64_t>(mem.model_bytes());
-  m.baseline_rss_bytes = static_cast<int64_t>(mem.baseline_rss);
-  m.load_rss_bytes = static_cast<int64_t>(mem.load_rss);
-  m.first_rss_bytes = static_cast<int64_t>(mem.first_rss);
+  // A resident set of 0 is VariantResult::Memory's "not measured" (no process has none): stored as null,
+  // so `query` shows it absent instead of a model that costs nothing.
+  const auto rss = [](size_t bytes) {
+    return bytes > 0 ? std::optional<int64_t>(static_cast<int64_t>(bytes)) : std::nullopt;
+  };
+  m.peak_rss_bytes = rss(mem.peak_rss);
+  m.baseline_rss_bytes = rss(mem.baseline_rss);
+  m.load_rss_bytes = rss(mem.load_rss);
+  m.first_rss_bytes = rss(mem.first_rss);
+  if (mem.peak_rss > 0 && mem.baseline_rss > 0) m.model_memory_bytes = static_cast<int64_t>(mem.model_bytes());
   m.arena_bytes = static_cast<int64_t>(mem.arena);
   m.scratch_bytes = static_cast<int64_t>(mem.scratch);
   m.minor_faults = mem.minor_faults;

@@ -77,7 +77,8 @@ std::string compare_table(const ReportData& data, const std::vector<SeriesStyle>
   if (device_col) s += "<th>device</th>";
   s += "<th>model</th><th>variant</th><th>engine</th><th class=\"num\">thr</th><th class=\"num\">size<br>kB</th>"
        "<th class=\"num\">&times;<br>compr.</th><th class=\"num\">p50<br>ms</th><th class=\"num\">p90<br>ms</th>"
-       "<th class=\"num\">p99<br>ms</th><th class=\"num\">peak<br>MiB</th><th class=\"num\">top1<br>%</th>"
+       "<th class=\"num\">p99<br>ms</th><th class=\"num\">peak<br>MiB</th><th class=\"num\">model<br>MiB</th>"
+       "<th class=\"num\">top1<br>%</th>"
        "<th class=\"num\">vs ref<br>pts</th><th class=\"num\">agree<br>%</th><th class=\"num\">MSE</th>"
        "<th class=\"num\">max<br>diff</th><th>throttled</th></tr></thead>\n<tbody>\n";
   for (size_t i = 0; i < data.measurements.size(); ++i) {
@@ -87,13 +88,13 @@ std::string compare_table(const ReportData& data, const std::vector<SeriesStyle>
     s += "<td>" + h(r.model_group) + "</td><td><span class=\"swatch\" style=\"background:" + styles[i].color +
          "\"></span>" + h(r.variant) + "</td><td>" + h(r.engine) + "</td>" + td(std::to_string(r.threads));
     if (r.error) {
-      s += td(num(bytes_in(r.size_bytes, 1000.0), "%.1f")) + "<td class=\"error\" colspan=\"11\">failed: " +
+      s += td(num(bytes_in(r.size_bytes, 1000.0), "%.1f")) + "<td class=\"error\" colspan=\"12\">failed: " +
            h(*r.error) + "</td></tr>\n";
       continue;
     }
     s += td(num(bytes_in(r.size_bytes, 1000.0), "%.1f")) + td(num(r.compression, "%.2f")) + td(ms(r.p50_ms)) +
          td(ms(r.p90_ms)) + td(ms(r.p99_ms)) + td(num(bytes_in(r.peak_rss_bytes, 1048576.0), "%.1f")) +
-         td(num(times(r.top1, 100), "%.2f")) +
+         td(num(bytes_in(r.model_memory_bytes, 1048576.0), "%.2f")) + td(num(times(r.top1, 100), "%.2f")) +
          td(r.is_reference ? std::optional<std::string>("ref") : num(times(r.delta_top1, 100), "%+.2f")) +
          td(num(times(r.agreement_top1, 100), "%.2f")) + td(num(r.mse, "%.2g")) + td(num(r.max_abs_diff, "%.3g")) +
          "<td>" + (r.throttled ? (*r.throttled ? "yes" : "no") : "-") + "</td></tr>\n";
@@ -222,7 +223,10 @@ std::string render_report_html(const ReportData& data) {
       s += "<p class=\"note\">Failed variants (not in the charts): " + names + ".</p>\n";
     }
     s += "<p class=\"note\">Size in kB (1000 bytes), &times; = the reference's size over this one's, latency per "
-         "inference, peak resident memory of the process, top-1 against labels, &ldquo;vs ref&rdquo; = top-1 "
+         "inference, peak = the peak resident memory of the worker process that ran the measurement alone (what a "
+         "minimal process running the model needs), model = that peak over the worker's memory before it loaded "
+         "the model (what the model costs; &ldquo;-&rdquo; for measurements stored before the worker, whose peak "
+         "is edgebench's own), top-1 against labels, &ldquo;vs ref&rdquo; = top-1 "
          "change against the reference in percentage points, agreement = same top-1 class as the reference.</p>\n";
     s += "</section>\n" + charts(data, styles);
   }

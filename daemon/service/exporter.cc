@@ -56,6 +56,11 @@ std::optional<double> ms_to_s(const std::optional<double>& ms) {
   return ms ? std::optional<double>(*ms / 1000.0) : std::nullopt;
 }
 
+// Absent stays absent: a row stored before the worker has no model memory, and its series is left out.
+std::optional<double> as_double(const std::optional<int64_t>& v) {
+  return v ? std::optional<double>(static_cast<double>(*v)) : std::nullopt;
+}
+
 }  // namespace
 
 std::string escape_label_value(const std::string& value) {
@@ -86,14 +91,15 @@ std::string render_prometheus(const std::vector<store::CompareRow>& rows) {
       {"edgebench_top1_ratio", "Top-1 accuracy against the labels (0..1).", [](const Row& r) { return r.top1; }},
       {"edgebench_agreement_top1_ratio", "Top-1 agreement with the reference variant (0..1).",
        [](const Row& r) { return r.agreement_top1; }},
-      {"edgebench_peak_rss_bytes", "Peak resident memory while measuring.",
-       [](const Row& r) {
-         return r.peak_rss_bytes ? std::optional<double>(static_cast<double>(*r.peak_rss_bytes)) : std::nullopt;
-       }},
+      {"edgebench_peak_rss_bytes",
+       "Peak resident memory of the worker process that ran the measurement alone: what a minimal process "
+       "running this model needs (edgebench's own peak for measurements stored before the worker).",
+       [](const Row& r) { return as_double(r.peak_rss_bytes); }},
+      {"edgebench_model_memory_bytes",
+       "Memory the model costs: the measuring worker's peak resident set over its baseline before loading.",
+       [](const Row& r) { return as_double(r.model_memory_bytes); }},
       {"edgebench_model_size_bytes", "Size of the model file.",
-       [](const Row& r) {
-         return r.size_bytes ? std::optional<double>(static_cast<double>(*r.size_bytes)) : std::nullopt;
-       }},
+       [](const Row& r) { return as_double(r.size_bytes); }},
       {"edgebench_run_timestamp_seconds", "When the newest measurement was taken (Unix time).",
        [](const Row& r) { return parse_utc_seconds(r.measured_utc); }},
       {"edgebench_throttled", "1 when the CPU was throttled during the measurement.",

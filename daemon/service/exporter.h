@@ -6,7 +6,9 @@
 //   edgebench_latency_p50_seconds, edgebench_latency_p90_seconds, edgebench_latency_p99_seconds
 //   edgebench_top1_ratio              top-1 accuracy against labels, 0..1
 //   edgebench_agreement_top1_ratio    top-1 agreement with the reference variant, 0..1
-//   edgebench_peak_rss_bytes
+//   edgebench_peak_rss_bytes          peak resident memory of the worker that ran the measurement alone
+//   edgebench_model_memory_bytes      what the model costs: that peak over the worker's baseline before
+//                                     loading (absent for measurements stored before the worker)
 //   edgebench_model_size_bytes
 //   edgebench_run_timestamp_seconds   when the measurement was taken (Unix time)
 //   edgebench_throttled               1 when the CPU was throttled during the measurement

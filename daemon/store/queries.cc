@@ -111,8 +111,18 @@ StoredMeasurement read_measurement_row(const Statement& s) {
   }
   m.throughput_ips = s.col_opt_double("throughput_ips");
   m.peak_rss_bytes = s.col_opt_int("peak_rss_bytes");
+  m.model_memory_bytes = s.col_opt_int("model_memory_bytes");
+  m.baseline_rss_bytes = s.col_opt_int("baseline_rss_bytes");
+  m.load_rss_bytes = s.col_opt_int("load_rss_bytes");
+  m.first_rss_bytes = s.col_opt_int("first_rss_bytes");
   m.rss_increase_bytes = s.col_opt_int("rss_increase_bytes");
   m.arena_bytes = s.col_opt_int("arena_bytes");
+  m.scratch_bytes = s.col_opt_int("scratch_bytes");
+  m.minor_faults = s.col_opt_int("minor_faults");
+  m.major_faults = s.col_opt_int("major_faults");
+  m.cpu_affinity = s.col_opt_text("cpu_affinity");
+  m.cpu = s.col_opt_int("cpu");
+  m.cpu_freq_mhz = s.col_opt_double("cpu_freq_mhz");
   m.throttled = s.col_opt_bool("throttled");
   if (!s.is_null("num_images")) {
     LabelAccuracy a;
@@ -205,6 +215,7 @@ CompareRow read_compare_row(const Statement& s) {
   r.p90_ms = s.col_opt_double("latency_p90_ms");
   r.p99_ms = s.col_opt_double("latency_p99_ms");
   r.peak_rss_bytes = s.col_opt_int("peak_rss_bytes");
+  r.model_memory_bytes = s.col_opt_int("model_memory_bytes");
   r.top1 = s.col_opt_double("top1");
   r.top5 = s.col_opt_double("top5");
   r.agreement_top1 = s.col_opt_double("agreement_top1");
@@ -238,8 +249,8 @@ void compute_delta_top1(std::vector<CompareRow>& rows) {
 constexpr const char* kCompareColumns =
     "m.id, m.run_id, m.started_utc, m.model_group, m.variant, m.engine, m.isa, m.threads, m.is_reference, "
     "m.file_size_bytes, m.compression_ratio, m.latency_p50_ms, m.latency_p90_ms, m.latency_p99_ms, "
-    "m.peak_rss_bytes, m.top1, m.top5, m.agreement_top1, m.mse, m.max_abs_diff, m.throttled, m.error, "
-    "r.device_name, r.hostname, r.throttled AS run_throttled";
+    "m.peak_rss_bytes, m.model_memory_bytes, m.top1, m.top5, m.agreement_top1, m.mse, m.max_abs_diff, m.throttled, "
+    "m.error, r.device_name, r.hostname, r.throttled AS run_throttled";
 
 }  // namespace
 

@@ -65,7 +65,11 @@ struct CompareRow {
   std::optional<int64_t> size_bytes;
   std::optional<double> compression;  // reference size / this size
   std::optional<double> p50_ms, p90_ms, p99_ms;
+  // The measuring worker's peak resident set, and that peak over the worker's RSS before it loaded the
+  // model (what the model costs). Rows stored before the worker (schema 1) have the whole edgebench
+  // process's peak and no model memory.
   std::optional<int64_t> peak_rss_bytes;
+  std::optional<int64_t> model_memory_bytes;
   std::optional<double> top1, top5;
   // top1 - the reference's top1. The reference is the is_reference row of the same model group among the
   // selected rows (of the same database) with a top1, preferring the same run, then the same engine, then

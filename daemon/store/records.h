@@ -154,7 +154,7 @@ struct Measurement {
   std::optional<int64_t> baseline_rss_bytes;  // the worker before loading the model
   std::optional<int64_t> load_rss_bytes;      // after loading (weights, repacked copies, arena)
   std::optional<int64_t> first_rss_bytes;     // after the first inference
-  std::optional<int64_t> rss_increase_bytes;  // rows before schema N only: the in-process increase
+  std::optional<int64_t> rss_increase_bytes;  // rows before schema 2 only: the in-process increase
   std::optional<int64_t> arena_bytes;
   std::optional<int64_t> scratch_bytes;
   std::optional<int64_t> minor_faults, major_faults;  // page faults during the timed inferences

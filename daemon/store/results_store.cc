@@ -55,14 +55,17 @@ INSERT INTO measurements (
   run_id, started_utc, duration_ms, model_group, variant, model_path, file_size_bytes, compression_ratio,
   is_reference, engine, isa, threads, load_ms, first_ms,
   latency_min_ms, latency_mean_ms, latency_std_ms, latency_p50_ms, latency_p90_ms, latency_p99_ms,
-  latency_max_ms, throughput_ips, peak_rss_bytes, rss_increase_bytes, arena_bytes, throttled,
-  num_images, top1, top5, agreement_top1, mse, mae, max_abs_diff, error)
+  latency_max_ms, throughput_ips, peak_rss_bytes, model_memory_bytes, baseline_rss_bytes, load_rss_bytes,
+  first_rss_bytes, rss_increase_bytes, arena_bytes, scratch_bytes, minor_faults, major_faults, cpu_affinity, cpu,
+  cpu_freq_mhz, throttled, num_images, top1, top5, agreement_top1, mse, mae, max_abs_diff, error)
 VALUES (
   :run_id, :started_utc, :duration_ms, :model_group, :variant, :model_path, :file_size_bytes,
   :compression_ratio, :is_reference, :engine, :isa, :threads, :load_ms, :first_ms,
   :latency_min_ms, :latency_mean_ms, :latency_std_ms, :latency_p50_ms, :latency_p90_ms, :latency_p99_ms,
-  :latency_max_ms, :throughput_ips, :peak_rss_bytes, :rss_increase_bytes, :arena_bytes, :throttled,
-  :num_images, :top1, :top5, :agreement_top1, :mse, :mae, :max_abs_diff, :error))sql";
+  :latency_max_ms, :throughput_ips, :peak_rss_bytes, :model_memory_bytes, :baseline_rss_bytes, :load_rss_bytes,
+  :first_rss_bytes, :rss_increase_bytes, :arena_bytes, :scratch_bytes, :minor_faults, :major_faults, :cpu_affinity,
+  :cpu, :cpu_freq_mhz, :throttled, :num_images, :top1, :top5, :agreement_top1, :mse, :mae, :max_abs_diff,
+  :error))sql";
 
 Result<int64_t> insert_measurement_row(const SqliteDb& db, int64_t run_id, const std::string& model_group,
                                        const Measurement& m) {
@@ -85,8 +88,18 @@ Result<int64_t> insert_measurement_row(const SqliteDb& db, int64_t run_id, const
       .bind_opt_double(":first_ms", m.first_ms)
       .bind_opt_double(":throughput_ips", m.throughput_ips)
       .bind_opt_int(":peak_rss_bytes", m.peak_rss_bytes)
+      .bind_opt_int(":model_memory_bytes", m.model_memory_bytes)
+      .bind_opt_int(":baseline_rss_bytes", m.baseline_rss_bytes)
+      .bind_opt_int(":load_rss_bytes", m.load_rss_bytes)
+      .bind_opt_int(":first_rss_bytes", m.first_rss_bytes)
       .bind_opt_int(":rss_increase_bytes", m.rss_increase_bytes)
       .bind_opt_int(":arena_bytes", m.arena_bytes)
+      .bind_opt_int(":scratch_bytes", m.scratch_bytes)
+      .bind_opt_int(":minor_faults", m.minor_faults)
+      .bind_opt_int(":major_faults", m.major_faults)
+      .bind_opt_text(":cpu_affinity", m.cpu_affinity)
+      .bind_opt_int(":cpu", m.cpu)
+      .bind_opt_double(":cpu_freq_mhz", m.cpu_freq_mhz)
       .bind_opt_bool(":throttled", m.throttled)
       .bind_opt_text(":error", m.error);
   const auto lat = [&](double LatencySummaryMs::*field) -> std::optional<double> {

@@ -123,8 +123,28 @@ CREATE TABLE device_samples (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2 (issue 16): each measurement runs in its own worker process, so its memory is the model's,
+// not edgebench's. peak_rss_bytes keeps its column but now holds the worker's peak; rows written before
+// (the whole edgebench process) are the ones with rss_increase_bytes set, which new rows leave NULL.
+// Every new column is nullable with no default: rows written before this migration read back NULL ("not
+// measured"), never 0, which would claim a model that costs nothing. No CHECK on them either: a figure
+// the worker got wrong should not cost the whole measurement its latency and accuracy.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE measurements ADD COLUMN model_memory_bytes INTEGER;  -- peak_rss_bytes - baseline_rss_bytes
+ALTER TABLE measurements ADD COLUMN baseline_rss_bytes INTEGER;  -- the worker before loading the model
+ALTER TABLE measurements ADD COLUMN load_rss_bytes     INTEGER;  -- after loading it
+ALTER TABLE measurements ADD COLUMN first_rss_bytes    INTEGER;  -- after the first inference
+ALTER TABLE measurements ADD COLUMN scratch_bytes      INTEGER;  -- the engine's operator scratch
+ALTER TABLE measurements ADD COLUMN minor_faults       INTEGER;  -- page faults during the timed inferences
+ALTER TABLE measurements ADD COLUMN major_faults       INTEGER;
+ALTER TABLE measurements ADD COLUMN cpu_affinity       TEXT;     -- the CPUs the worker was pinned to ("2-3")
+ALTER TABLE measurements ADD COLUMN cpu                INTEGER;  -- the CPU it ran on
+ALTER TABLE measurements ADD COLUMN cpu_freq_mhz       REAL;     -- that CPU's median frequency over the loop
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: runs, measurements, samples, accuracy, profiles, device samples", kSchemaV1},
+    {2, "measurements: the worker's memory figures, page faults, CPU", kSchemaV2},
 };
 
 }  // namespace

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""`edgebench query` against results databases built here, without `edgebench run`: the schema is
-migration 1 of daemon/store/schema.cc (its SQL text, executed by Python's sqlite3, with the
-user_version and application_id the store sets), filled with known runs and measurements. Checks every
+"""`edgebench query` against results databases built here (query_fixture.py), without `edgebench run`:
+the schema of daemon/store/schema.cc's migrations, known runs and measurements, some stored at schema
+version 1 before the later migrations ran (as an older edgebench left them). Checks every
 subcommand and format: json field names and fractions, top-1 difference against the right reference,
 nulls, CSV quoting, table alignment, fleet comparison, filters, and the errors (exit 1 and 2, one line).
 Prints 'N passed, M failed'; exits non-zero when anything failed.
@@ -19,9 +19,11 @@ import subprocess
 import sys
 import tempfile
 
+from query_fixture import (CONFIG_1, ERROR_3, ERROR_M3, GROUP_3, INT8_MODEL, INT8_PEAK, LABEL_1, MIB, fixture_a,
+                           fixture_b, make_db)
+
 ARGS = None
 RESULTS = []
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 APPLICATION_ID = 0x45425253
 
 
@@ -43,119 +45,6 @@ def one_line_error(p, code):
 
 def close(a, b, tol=1e-9):
     return a is not None and b is not None and abs(a - b) <= tol
-
-
-# ---- the fixture ----
-
-def schema_v1_sql():
-    text = open(os.path.join(REPO, 'daemon', 'store', 'schema.cc')).read()
-    m = re.search(r'kSchemaV1 = R"sql\((.*?)\)sql"', text, re.S)
-    if not m:
-        raise SystemExit('cannot find kSchemaV1 in daemon/store/schema.cc')
-    return m.group(1)
-
-
-RUN_COLUMNS = ['id', 'status', 'error', 'started_utc', 'finished_utc', 'duration_ms', 'model_group',
-               'edgebench_version', 'git_hash', 'config_text', 'device_name', 'hostname', 'cpu_model', 'cpu_cores',
-               'isa', 'kernel', 'governor', 'throttled', 'writer_pid', 'writer_boot_id', 'writer_start_ticks']
-
-
-def make_db(path, runs):
-    """runs: list of (run dict, [measurement dicts]); a measurement dict may hold 'samples', 'classes',
-    'confusion', 'ops', 'device_samples' besides its columns."""
-    db = sqlite3.connect(path)
-    db.executescript(schema_v1_sql())
-    db.execute('PRAGMA user_version = 1')
-    check('fixture application_id set by the migration SQL',
-          db.execute('PRAGMA application_id').fetchone()[0] == APPLICATION_ID)
-    db.execute('PRAGMA journal_mode = WAL')  # as the store leaves it
-    for run_row, measurements in runs:
-        row = dict(edgebench_version='0.1.0', git_hash='abc1234', config_text='', device_name='', hostname='',
-                   cpu_model='', cpu_cores=None, isa='', kernel='', governor='', throttled=None, writer_pid=4242,
-                   writer_boot_id='boot-1', writer_start_ticks=99, error=None, finished_utc=None, duration_ms=None)
-        row.update(run_row)
-        db.execute('INSERT INTO runs (%s) VALUES (%s)' % (', '.join(RUN_COLUMNS), ', '.join('?' * len(RUN_COLUMNS))),
-                   [row[c] for c in RUN_COLUMNS])
-        for m in measurements:
-            m = dict(m)
-            details = {k: m.pop(k, []) for k in ('samples', 'classes', 'confusion', 'ops', 'device_samples')}
-            m.setdefault('run_id', row['id'])
-            m.setdefault('model_group', row['model_group'])
-            m.setdefault('model_path', '/models/%s.tflite' % m['variant'])
-            m.setdefault('is_reference', 0)
-            m.setdefault('engine', 'ref')
-            m.setdefault('threads', 1)
-            cols = list(m)
-            db.execute('INSERT INTO measurements (%s) VALUES (%s)' % (', '.join(cols), ', '.join('?' * len(cols))),
-                       [m[c] for c in cols])
-            mid = m['id']
-            for seq, ms in enumerate(details['samples']):
-                db.execute('INSERT INTO latency_samples VALUES (?, ?, ?)', (mid, seq, ms))
-            for c in details['classes']:
-                db.execute('INSERT INTO class_accuracy VALUES (?, ?, ?, ?, ?)', (mid,) + c)
-            for c in details['confusion']:
-                db.execute('INSERT INTO confusion_counts VALUES (?, ?, ?, ?)', (mid,) + c)
-            for o in details['ops']:
-                db.execute('INSERT INTO op_profile VALUES (?, ?, ?, ?)', (mid,) + o)
-            for seq, d in enumerate(details['device_samples']):
-                db.execute('INSERT INTO device_samples VALUES (?, ?, ?, ?, ?, ?)', (mid, seq) + d)
-    db.commit()
-    db.close()
-
-
-def latency(p50, p90, p99):
-    return dict(latency_min_ms=p50 * 0.9, latency_mean_ms=p50 * 1.01, latency_std_ms=1.5, latency_p50_ms=p50,
-                latency_p90_ms=p90, latency_p99_ms=p99, latency_max_ms=p99 * 1.05)
-
-
-CONFIG_1 = 'models:\n  - mobilenet-v2\nthreads: 1\n'
-GROUP_3 = 'kws "tiny", v2|8k'          # quotes, a comma and a pipe: CSV quoting and markdown escaping
-ERROR_3 = 'camera, not found'
-ERROR_M3 = 'cannot load "w.tflite": tensor 3, truncated'
-LABEL_1 = 'dog, "big"'
-
-
-def fixture_a():
-    run1 = dict(id=1, status='complete', started_utc='2024-05-01T10:00:00.000Z', finished_utc='2024-05-01T10:05:00.000Z',
-                duration_ms=300000.0, model_group='mobilenet-v2', config_text=CONFIG_1, device_name='pi5-lab-1',
-                hostname='raspberrypi', cpu_model='Cortex-A76', cpu_cores=4, isa='neon-dotprod', kernel='6.6.20',
-                governor='performance', throttled=0)
-    m1 = dict(id=1, started_utc='2024-05-01T10:00:01.000Z', variant='float32', is_reference=1, file_size_bytes=14000000,
-              compression_ratio=1.0, num_images=100, top1=0.72, top5=0.91, peak_rss_bytes=60 * 1048576, throttled=0,
-              samples=[99.0, 100.5, 98.25], classes=[(0, 'cat', 45, 50), (1, LABEL_1, 27, 50)],
-              confusion=[(0, 0, 45), (0, 1, 5), (1, 1, 27), (1, 0, 23)], ops=[(0, 'CONV_2D', 30.0), (1, 'SOFTMAX', 10.0)],
-              device_samples=[(0.0, '2024-05-01T10:00:01.000Z', 51.5, 2400.0), (500.0, '2024-05-01T10:00:01.500Z', 58.0, 1800.0)],
-              **latency(99.0, 104.0, 110.0))
-    m2 = dict(id=2, started_utc='2024-05-01T10:01:00.000Z', variant='int8', file_size_bytes=3500000, compression_ratio=4.0,
-              num_images=100, top1=0.70, top5=0.90, agreement_top1=0.95, mse=0.0012, mae=0.02, max_abs_diff=0.25,
-              peak_rss_bytes=20 * 1048576, throttled=1, samples=[40.0, 41.0], **latency(40.0, 41.5, 43.0))
-    m3 = dict(id=3, started_utc='2024-05-01T10:02:00.000Z', variant='float16', error=ERROR_M3)
-    run2 = dict(id=2, status='complete', started_utc='2024-05-03T08:00:00.000Z', finished_utc='2024-05-03T08:04:00.000Z',
-                duration_ms=240000.0, model_group='mobilenet-v2', device_name='pi5-lab-1', hostname='raspberrypi')
-    m4 = dict(id=4, started_utc='2024-05-03T08:00:01.000Z', variant='float32', is_reference=1, file_size_bytes=14000000,
-              compression_ratio=1.0, num_images=100, top1=0.74, top5=0.92, peak_rss_bytes=61 * 1048576, throttled=0,
-              **latency(98.0, 103.0, 109.0))
-    m5 = dict(id=5, started_utc='2024-05-03T08:01:00.000Z', variant='int8', file_size_bytes=3500000, compression_ratio=4.0,
-              num_images=100, top1=0.69, top5=0.89, agreement_top1=0.93, mse=0.0015, mae=0.021, max_abs_diff=0.3,
-              peak_rss_bytes=21 * 1048576, throttled=1, **latency(39.0, 40.0, 42.5))
-    m6 = dict(id=6, started_utc='2024-05-03T08:02:00.000Z', variant='dynamic', file_size_bytes=3600000,
-              compression_ratio=3.89, agreement_top1=0.97, mse=0.0005, mae=0.01, max_abs_diff=0.125,
-              peak_rss_bytes=30 * 1048576, **latency(70.0, 72.0, 75.0))
-    run3 = dict(id=3, status='failed', error=ERROR_3, started_utc='2024-05-04T00:00:00.000Z',
-                finished_utc='2024-05-04T00:00:02.000Z', model_group=GROUP_3, hostname='pi-kws')
-    return [(run1, [m1, m2, m3]), (run2, [m4, m5, m6]), (run3, [])]
-
-
-def fixture_b():
-    run1 = dict(id=1, status='complete', started_utc='2024-05-02T12:00:00.000Z', model_group='mobilenet-v2',
-                device_name='pi4-lab-7', hostname='raspberrypi')
-    m1 = dict(id=1, started_utc='2024-05-02T12:00:01.000Z', variant='float32', is_reference=1, file_size_bytes=14000000,
-              compression_ratio=1.0, num_images=100, top1=0.72, top5=0.91, peak_rss_bytes=60 * 1048576,
-              **latency(250.0, 260.0, 270.0))
-    m2 = dict(id=2, started_utc='2024-05-02T12:01:00.000Z', variant='int8', file_size_bytes=3500000, compression_ratio=4.0,
-              num_images=100, top1=0.71, top5=0.90, agreement_top1=0.96, mse=0.001, mae=0.02, max_abs_diff=0.2,
-              peak_rss_bytes=20 * 1048576, **latency(120.0, 125.0, 130.0))
-    return [(run1, [m1, m2])]
 
 
 # ---- table helpers ----
@@ -268,8 +157,9 @@ def test_runs(a):
           raw.count(b'\r\n') == 4 and raw.count(b'\n') == 4, raw)
 
 
-COMPARE_NAMES = {'model', 'variant', 'engine', 'threads', 'size_bytes', 'latency_ms', 'peak_rss_bytes', 'top1', 'top5',
-                 'agreement_top1', 'mse', 'max_abs_diff', 'delta_top1', 'device', 'compression', 'throttled'}
+COMPARE_NAMES = {'device', 'run_id', 'measurement_id', 'measured_utc', 'model', 'variant', 'is_reference', 'engine',
+                 'isa', 'threads', 'size_bytes', 'compression', 'latency_ms', 'peak_rss_bytes', 'model_memory_bytes',
+                 'top1', 'top5', 'delta_top1', 'agreement_top1', 'mse', 'max_abs_diff', 'throttled', 'error'}
 
 
 def compare_json(*flags):
@@ -289,10 +179,14 @@ def test_compare(a, b):
     if len(rows) != 3:
         return
     ref, dyn, i8 = rows
-    check('compare json names', all(COMPARE_NAMES <= set(r) for r in rows), sorted(rows[0]))
+    check('compare json names', all(set(r) == COMPARE_NAMES for r in rows), sorted(rows[0]))
     check('compare latency object', i8['latency_ms'] == {'p50': 39.0, 'p90': 40.0, 'p99': 42.5}, i8['latency_ms'])
     check('compare int8 figures', i8['model'] == 'mobilenet-v2' and i8['engine'] == 'ref' and i8['threads'] == 1 and
-          i8['size_bytes'] == 3500000 and i8['peak_rss_bytes'] == 21 * 1048576 and i8['compression'] == 4.0, i8)
+          i8['size_bytes'] == 3500000 and i8['compression'] == 4.0, i8)
+    check('compare memory: the worker\'s peak and the model\'s own',
+          (i8['peak_rss_bytes'], i8['model_memory_bytes']) == (INT8_PEAK, INT8_MODEL) and
+          (ref['peak_rss_bytes'], ref['model_memory_bytes']) == (17 * MIB, 15 * MIB) and
+          all(isinstance(r['model_memory_bytes'], int) for r in rows), rows)
     check('compare fractions', close(i8['top1'], 0.69) and close(i8['top5'], 0.89) and close(i8['agreement_top1'], 0.93)
           and close(i8['mse'], 0.0015) and close(i8['max_abs_diff'], 0.3), i8)
     check('compare delta vs the same run\'s reference', close(i8['delta_top1'], -0.05), i8['delta_top1'])
@@ -330,25 +224,30 @@ def test_compare(a, b):
     if ok:
         header, trows = table_cells(p.stdout)
         check('compare table has no device column for one database', 'device' not in header, header)
-        want = ['model', 'variant', 'engine', 'thr', 'size kB', 'x', 'p50 ms', 'p90 ms', 'p99 ms', 'peak MiB', 'top1 %',
-                'vs ref pts', 'agree %', 'MSE', 'max diff', 'throttled']
+        want = ['model', 'variant', 'engine', 'thr', 'size kB', 'x', 'p50 ms', 'p90 ms', 'p99 ms', 'peak MiB',
+                'model MiB', 'top1 %', 'vs ref pts', 'agree %', 'MSE', 'max diff', 'throttled']
         check('compare table columns', header == want, header)
         if header == want and len(trows) == 3:
             t_ref, t_dyn, t_i8 = trows
             check('compare table int8 row', t_i8 == ['mobilenet-v2', 'int8', 'ref', '1', '3500.0', '4.00', '39.00',
-                                                      '40.00', '42.50', '21.0', '69.00', '-5.00', '93.00', '0.0015',
-                                                      '0.3', 'yes'], t_i8)
-            check('compare table reference row', t_ref[1] == 'float32' and t_ref[10] == '74.00' and t_ref[11] == 'ref'
-                  and t_ref[12] == '-' and t_ref[13] == '-' and t_ref[15] == 'no', t_ref)
-            check('compare table nulls are -', t_dyn[10] == '-' and t_dyn[11] == '-' and t_dyn[15] == '-' and
-                  t_dyn[12] == '97.00', t_dyn)
+                                                      '40.00', '42.50', '3.5', '1.50', '69.00', '-5.00', '93.00',
+                                                      '0.0015', '0.3', 'yes'], t_i8)
+            check('compare table reference row', t_ref[1] == 'float32' and t_ref[9:11] == ['17.0', '15.00'] and
+                  t_ref[11] == '74.00' and t_ref[12] == 'ref' and t_ref[13] == '-' and t_ref[14] == '-' and
+                  t_ref[16] == 'no', t_ref)
+            check('compare table nulls are -', t_dyn[11] == '-' and t_dyn[12] == '-' and t_dyn[16] == '-' and
+                  t_dyn[13] == '97.00' and t_dyn[10] == '4.00', t_dyn)
 
     p = run('compare', '--db', a, '--format', 'csv')
     recs = list(csv.DictReader(io.StringIO(p.stdout, newline=''))) if p.returncode == 0 else []
     check('compare csv rows', [r['measurement_id'] for r in recs] == ['4', '6', '5'], p.stdout + p.stderr)
     if len(recs) == 3:
         check('compare csv values', recs[2]['top1'] == '0.69' and recs[2]['delta_top1'] == '-0.05' and
-              recs[2]['size_bytes'] == '3500000' and recs[2]['p50_ms'] == '39', recs[2])
+              recs[2]['size_bytes'] == '3500000' and recs[2]['p50_ms'] == '39' and
+              recs[2]['peak_rss_bytes'] == str(int(INT8_PEAK)) and
+              recs[2]['model_memory_bytes'] == str(int(INT8_MODEL)), recs[2])
+        check('compare csv memory columns side by side',
+              list(recs[0])[12:14] == ['peak_rss_bytes', 'model_memory_bytes'], list(recs[0]))
         check('compare csv nulls empty', recs[1]['top1'] == '' and recs[1]['delta_top1'] == '' and
               recs[0]['agreement_top1'] == '', recs[:2])
 
@@ -362,6 +261,12 @@ def test_compare(a, b):
                ('int8', 'pi5-lab-1')], [(r['variant'], r['device']) for r in rows])
         check('fleet delta per database', close(rows[3]['delta_top1'], -0.01) and close(rows[4]['delta_top1'], -0.05),
               [r['delta_top1'] for r in rows])
+        # pi4-lab-7's rows were stored before the worker (schema 1): their peak is edgebench's own, and they
+        # have no model figure: null, not 0.
+        check('fleet: a pre-migration row has model memory null, its peak kept',
+              [(r['peak_rss_bytes'], r['model_memory_bytes']) for r in rows] ==
+              [(60 * MIB, None), (17 * MIB, 15 * MIB), (6 * MIB, 4 * MIB), (20 * MIB, None), (INT8_PEAK, INT8_MODEL)],
+              [(r['peak_rss_bytes'], r['model_memory_bytes']) for r in rows])
     p = run('compare', '--db', a, '--db', b)
     ok, why = aligned(p.stdout) if p.returncode == 0 else (False, p.stderr)
     check('fleet table aligned', ok, why + '\n' + p.stdout)
@@ -369,14 +274,20 @@ def test_compare(a, b):
         header, trows = table_cells(p.stdout)
         check('fleet table device column', header[0] == 'device' and [r[0] for r in trows] ==
               ['pi4-lab-7', 'pi5-lab-1', 'pi5-lab-1', 'pi4-lab-7', 'pi5-lab-1'], p.stdout)
+        check('fleet table memory: - where not measured', header[10:12] == ['peak MiB', 'model MiB'] and
+              [r[10:12] for r in trows] == [['60.0', '-'], ['17.0', '15.00'], ['6.0', '4.00'], ['20.0', '-'],
+                                            ['3.5', '1.50']], [r[10:12] for r in trows])
     p = run('compare', '--db', a, '--db', b, '--format', 'markdown')
     mrows = markdown_rows(p.stdout) if p.returncode == 0 else None
     check('fleet markdown', mrows is not None and len(mrows) == 7 and mrows[0][0] == 'device' and
-          all(len(r) == 17 for r in mrows) and mrows[2][0] == 'pi4-lab-7', p.stdout + p.stderr)
+          all(len(r) == 18 for r in mrows) and mrows[2][0] == 'pi4-lab-7', p.stdout + p.stderr)
     p = run('compare', '--db', a, '--db', b, '--format', 'csv')
     recs = list(csv.DictReader(io.StringIO(p.stdout, newline=''))) if p.returncode == 0 else []
     check('fleet csv devices', [r['device'] for r in recs] == ['pi4-lab-7', 'pi5-lab-1', 'pi5-lab-1', 'pi4-lab-7',
                                                                'pi5-lab-1'], p.stdout + p.stderr)
+    check('fleet csv: model memory empty where not measured',
+          [r['model_memory_bytes'] for r in recs] == ['', str(15 * MIB), str(4 * MIB), '', str(int(INT8_MODEL))],
+          [r.get('model_memory_bytes') for r in recs])
     r = compare_json('--db', a, '--db', b, '--variant', 'int8', '--last', '1', '--model', 'mobilenet-v2')
     check('fleet with run filters', isinstance(r, list) and [(x['device'], x['measurement_id']) for x in r] ==
           [('pi4-lab-7', 2), ('pi5-lab-1', 5)], r)
@@ -386,6 +297,11 @@ def test_compare(a, b):
     r = compare_json('--db', a, '--db', a2, '--variant', 'int8')
     check('fleet same device name told apart', isinstance(r, list) and len(r) == 2 and
           sorted(x['device'] for x in r) == sorted(['pi5-lab-1 (%s)' % a, 'pi5-lab-1 (%s)' % a2]), r)
+
+
+MEMORY_NAMES = ['peak_rss_bytes', 'model_memory_bytes', 'baseline_rss_bytes', 'load_rss_bytes', 'first_rss_bytes',
+                'rss_increase_bytes', 'arena_bytes', 'scratch_bytes', 'minor_faults', 'major_faults', 'cpu_affinity',
+                'cpu', 'cpu_freq_mhz']
 
 
 def test_show(a):
@@ -400,6 +316,24 @@ def test_show(a):
         check('show text has %r' % want, want in out, out)
     check('show per-class lines', re.search(r'\n\s+0\s+cat\s+45 / 50\s+90\.00%\n', out) and
           re.search(r'\n\s+1\s+dog, "big"\s+27 / 50\s+54\.00%\n', out), out)
+    # Run 1 was stored before the worker: its memory line says whose peak it is, with no model figure.
+    check('show text: a pre-worker row says its peak was edgebench\'s own',
+          '  memory MiB:   peak 60.00, increase 13.30 (edgebench\'s own process: stored before measurements ran '
+          'in a worker)\n  engine MiB:   arena 1.43\n' in out, out)
+    measurements = out[out.find('\nmeasurement 1:'):].replace('  model:', '')
+    for absent in ['model ', 'baseline', 'scratch', 'page faults', 'pinned', 'MHz (its']:
+        check('show text: no %r for a pre-worker run' % absent, absent not in measurements, measurements)
+    p = run('show', '2', '--db', a)
+    out = p.stdout
+    check('show text: the worker\'s memory, buffers, faults and CPU',
+          '  memory MiB:   model 1.50, peak 3.50, baseline 2.00, after load 3.00, after first inference 3.25\n'
+          '  engine MiB:   arena 0.07, scratch 0.00\n'
+          '  page faults:  12 minor, 0 major (during the timed inferences)\n'
+          '  cpu:          CPU 3, pinned to 2-3, 1800 MHz (its median over the timed inferences)\n' in out, out)
+    check('show text: only the figures stored',
+          '  memory MiB:   model 15.00, peak 17.00, baseline 2.00\n'
+          '  cpu:          2400 MHz (its median over the timed inferences)\n  throttled:' in out and
+          '  memory MiB:   model 4.00, peak 6.00, baseline 2.00\n  throttled:' in out, out)
     p = run('show', '2', '--db', a, '--format', 'json')
     d = json.loads(p.stdout) if p.returncode == 0 else {}
     check('show json run', d.get('id') == 2 and d.get('status') == 'complete' and d.get('config_text') == '' and
@@ -411,6 +345,14 @@ def test_show(a):
               close(ms[0]['accuracy']['top1'], 0.74), ms[0])
         check('show json no labels: accuracy null', ms[2]['accuracy'] is None and close(ms[2]['drift']['agreement_top1'], 0.97), ms[2])
         check('show json latency', ms[1]['latency_ms']['p99'] == 42.5 and ms[1]['throttled'] is True, ms[1])
+        memory = {k: ms[1].get(k, 'missing') for k in MEMORY_NAMES}
+        check('show json: the worker\'s figures', memory == dict(
+            peak_rss_bytes=INT8_PEAK, model_memory_bytes=INT8_MODEL, baseline_rss_bytes=2 * MIB,
+            load_rss_bytes=3 * MIB, first_rss_bytes=3.25 * MIB, rss_increase_bytes=None, arena_bytes=70000,
+            scratch_bytes=0, minor_faults=12, major_faults=0, cpu_affinity='2-3', cpu=3, cpu_freq_mhz=1800.0), memory)
+        check('show json: unmeasured figures null', ms[0]['cpu'] is None and ms[0]['cpu_affinity'] is None and
+              ms[0]['cpu_freq_mhz'] == 2400.0 and ms[2]['scratch_bytes'] is None and ms[2]['minor_faults'] is None,
+              ms[0])
     p = run('show', '1', '--db', a, '--format', 'json')
     d = json.loads(p.stdout) if p.returncode == 0 else {}
     m1 = d.get('measurements', [{}])[0]
@@ -418,6 +360,10 @@ def test_show(a):
           m1.get('accuracy', {}).get('per_class', [{}, {}])[1].get('label') == LABEL_1 and
           len(m1.get('accuracy', {}).get('confusion', [])) == 4 and len(m1.get('op_profile', [])) == 2 and
           m1.get('device_samples', [{}])[0].get('cpu_temp_c') == 51.5 and d.get('config_text') == CONFIG_1, d)
+    memory = {k: m1.get(k, 'missing') for k in MEMORY_NAMES}
+    want = dict.fromkeys(MEMORY_NAMES)
+    want.update(peak_rss_bytes=60 * MIB, rss_increase_bytes=13946061, arena_bytes=1500000)
+    check('show json: a pre-migration row has the new figures null, not 0', memory == want, memory)
     p = run('show', 'last', '--db', a, '--format', 'json')
     check('show last', p.returncode == 0 and json.loads(p.stdout)['id'] == 3, p.stdout + p.stderr)
     p = run('show', '99', '--db', a)
@@ -451,6 +397,12 @@ def test_export(a):
               recs[0]['samples'] == '3' and recs[1]['throttled'] == 'true', recs[1])
         check('export csv same columns in every record', all(None not in r for r in recs) and
               len({len(r) for r in recs}) == 1, recs)
+        check('export csv memory columns', all(k in recs[0] for k in MEMORY_NAMES), list(recs[0]))
+        check('export csv worker figures', [recs[4].get(k) for k in MEMORY_NAMES] ==
+              [str(int(INT8_PEAK)), str(int(INT8_MODEL)), str(2 * MIB), str(3 * MIB), str(int(3.25 * MIB)), '',
+               '70000', '0', '12', '0', '2-3', '3', '1800'], recs[4])
+        check('export csv pre-migration row: new figures empty, not 0', [recs[0].get(k) for k in MEMORY_NAMES] ==
+              [str(60 * MIB), '', '', '', '', '13946061', '1500000', '', '', '', '', '', ''], recs[0])
     check('export csv field quoting', '"cannot load ""w.tflite"": tensor 3, truncated"' in p.stdout, p.stdout)
 
 
@@ -526,8 +478,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         a = os.path.join(tmp, 'pi5-lab-1.db')
         b = os.path.join(tmp, 'pi4-lab-7.db')
-        make_db(a, fixture_a())
-        make_db(b, fixture_b())
+        for path, fixture in ((a, fixture_a()), (b, fixture_b())):
+            check('fixture application_id set by the migration SQL', make_db(path, fixture) == APPLICATION_ID)
         before = (digest(a), digest(b))
         test_runs(a)
         test_compare(a, b)

@@ -1,5 +1,5 @@
 // to_measurement: each device sample keeps the wall-clock time it was taken at (not the time the
-// measurement is converted for storage), in the store's ISO-8601 form.
+// measurement is converted for storage), in the store's ISO-8601 form; memory not measured stays null.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -27,6 +27,32 @@ TEST(MeasurementRecord, DeviceSamplesKeepTheirOwnTime) {
   EXPECT_EQ(m.device_samples[0].utc, "2024-05-01T12:00:00.000Z");
   EXPECT_EQ(m.device_samples[1].utc, "2024-05-01T12:00:01.500Z");
   EXPECT_EQ(store::utc_iso8601(t0 + milliseconds(1)), "2024-05-01T12:00:00.001Z");
+}
+
+// Memory figures the runner did not take (0 in VariantResult::Memory) are stored as null, not as 0; the
+// model's memory needs both the peak and the baseline.
+TEST(MeasurementRecord, UnmeasuredResidentSetsAreNullNotZero) {
+  config::VariantConfig v;
+  v.label = "int8";
+  v.path = "/nowhere/int8.tflite";
+  VariantResult r;
+  r.samples_ms = {1.0};
+  r.memory.baseline_rss = 2 << 20;
+  r.memory.peak_rss = 3 << 20;
+  r.memory.arena = 4096;
+  store::Measurement m = to_measurement({&v, "auto", 1, std::nullopt}, r, {});
+  EXPECT_EQ(m.peak_rss_bytes, int64_t{3 << 20});
+  EXPECT_EQ(m.baseline_rss_bytes, int64_t{2 << 20});
+  EXPECT_EQ(m.model_memory_bytes, int64_t{1 << 20});
+  EXPECT_FALSE(m.load_rss_bytes.has_value());
+  EXPECT_FALSE(m.first_rss_bytes.has_value());
+  EXPECT_FALSE(m.rss_increase_bytes.has_value());  // the pre-worker figure: never written now
+  EXPECT_EQ(m.arena_bytes, int64_t{4096});
+  r.memory.baseline_rss = 0;
+  m = to_measurement({&v, "auto", 1, std::nullopt}, r, {});
+  EXPECT_EQ(m.peak_rss_bytes, int64_t{3 << 20});
+  EXPECT_FALSE(m.model_memory_bytes.has_value());  // not the whole peak
+  EXPECT_FALSE(m.baseline_rss_bytes.has_value());
 }
 
 }  // namespace

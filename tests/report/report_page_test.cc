@@ -130,6 +130,19 @@ TEST(ReportPage, FailedVariantInTableNotInCharts) {
   EXPECT_EQ(count(html, "<g class=\"point\""), 2u);
 }
 
+// Model memory sits right after peak RSS, in both the header and the rows; a measurement stored before the
+// worker (no model figure) shows "-", not 0.
+TEST(ReportPage, ModelMemoryNextToPeakRss) {
+  ReportData d = two_variants();
+  d.measurements[0].row.peak_rss_bytes = 80 * 1048576;  // before the worker: edgebench's own peak, no model figure
+  d.measurements[1].row.peak_rss_bytes = 3670016;       // 3.5 MiB
+  d.measurements[1].row.model_memory_bytes = 958464;    // 0.914 MiB
+  const std::string html = render_report_html(d);
+  EXPECT_NE(html.find("<th class=\"num\">peak<br>MiB</th><th class=\"num\">model<br>MiB</th>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">80.0</td><td class=\"num\">-</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">3.5</td><td class=\"num\">0.91</td>"), std::string::npos);
+}
+
 TEST(ReportPage, SingleVariantWithoutAccuracy) {
   ReportData d = two_variants();
   d.measurements.resize(1);

@@ -89,7 +89,8 @@ store::CompareRow row(const std::string& variant) {
   r.p50_ms = 3.35;
   r.p90_ms = 6.34;
   r.p99_ms = 12.69;
-  r.peak_rss_bytes = 81362944;
+  r.peak_rss_bytes = 3407872;
+  r.model_memory_bytes = 958464;
   r.size_bytes = 925184;
   r.top1 = 0.906;
   r.throttled = false;
@@ -111,7 +112,8 @@ TEST(Exporter, RendersEveryFigureWithHelpAndType) {
   const Parsed p = parse(render_prometheus({r, q}));
   ASSERT_TRUE(p.error.empty()) << p.error;
   for (const char* name : {"edgebench_latency_p50_seconds", "edgebench_latency_p99_seconds", "edgebench_top1_ratio",
-                           "edgebench_peak_rss_bytes", "edgebench_run_timestamp_seconds", "edgebench_throttled",
+                           "edgebench_peak_rss_bytes", "edgebench_model_memory_bytes",
+                           "edgebench_run_timestamp_seconds", "edgebench_throttled",
                            "edgebench_agreement_top1_ratio", "edgebench_measurement_failed"}) {
     EXPECT_EQ(p.type.count(name), 1u) << name;
     EXPECT_EQ(p.type.at(name), "gauge");
@@ -124,7 +126,11 @@ TEST(Exporter, RendersEveryFigureWithHelpAndType) {
   EXPECT_EQ(s->labels.at("device"), "pi5-lab");
   EXPECT_EQ(s->labels.at("engine"), "auto");
   EXPECT_EQ(s->labels.at("threads"), "1");
-  EXPECT_DOUBLE_EQ(find(p, "edgebench_peak_rss_bytes", "float32")->value, 81362944.0);
+  EXPECT_DOUBLE_EQ(find(p, "edgebench_peak_rss_bytes", "float32")->value, 3407872.0);
+  EXPECT_DOUBLE_EQ(find(p, "edgebench_model_memory_bytes", "float32")->value, 958464.0);
+  EXPECT_EQ(p.help.at("edgebench_model_memory_bytes"),
+            "Memory the model costs: the measuring worker's peak resident set over its baseline before loading.");
+  EXPECT_NE(p.help.at("edgebench_peak_rss_bytes").find("worker"), std::string::npos);
   EXPECT_DOUBLE_EQ(find(p, "edgebench_run_timestamp_seconds", "float32")->value, 1772366400.5);
   EXPECT_DOUBLE_EQ(find(p, "edgebench_throttled", "int8")->value, 1.0);
   EXPECT_DOUBLE_EQ(find(p, "edgebench_throttled", "float32")->value, 0.0);
@@ -132,6 +138,31 @@ TEST(Exporter, RendersEveryFigureWithHelpAndType) {
   // The reference has no agreement with itself: absent, not 0.
   EXPECT_EQ(find(p, "edgebench_agreement_top1_ratio", "float32"), nullptr);
   EXPECT_DOUBLE_EQ(find(p, "edgebench_measurement_failed", "int8")->value, 0.0);
+}
+
+// A measurement stored before the worker (schema 1) has a peak but no model memory: its model series is
+// left out, not exported as 0 (which would claim the model costs nothing). The two families sit together.
+TEST(Exporter, ModelMemoryBesidePeakAndAbsentForOlderRows) {
+  auto old_row = row("float32");
+  old_row.model_memory_bytes.reset();
+  old_row.peak_rss_bytes = 83886080;
+  auto q = row("int8");
+  q.measurement_id = 2;
+  const std::string text = render_prometheus({old_row, q});
+  const Parsed p = parse(text);
+  ASSERT_TRUE(p.error.empty()) << p.error;
+  EXPECT_EQ(find(p, "edgebench_model_memory_bytes", "float32"), nullptr);
+  EXPECT_DOUBLE_EQ(find(p, "edgebench_peak_rss_bytes", "float32")->value, 83886080.0);
+  EXPECT_DOUBLE_EQ(find(p, "edgebench_model_memory_bytes", "int8")->value, 958464.0);
+  const size_t peak = text.find("# HELP edgebench_peak_rss_bytes ");
+  const size_t model = text.find("# HELP edgebench_model_memory_bytes ");
+  ASSERT_NE(peak, std::string::npos);
+  ASSERT_NE(model, std::string::npos);
+  EXPECT_LT(peak, model);
+  EXPECT_EQ(text.find("# HELP ", peak + 1), model) << text;  // no family in between
+  // No row with a model figure at all: no empty family either.
+  q.model_memory_bytes.reset();
+  EXPECT_EQ(render_prometheus({old_row, q}).find("edgebench_model_memory_bytes"), std::string::npos);
 }
 
 TEST(Exporter, LabelValuesAreEscapedAndParseBack) {

@@ -192,6 +192,7 @@ TEST_F(StoreQueries, CompareDefaultsToTheNewestMeasurementOfEachKey) {
   EXPECT_EQ(int8_fast->p90_ms, m.latency->p90);
   EXPECT_EQ(int8_fast->p99_ms, m.latency->p99);
   EXPECT_EQ(int8_fast->peak_rss_bytes, m.peak_rss_bytes);
+  EXPECT_EQ(int8_fast->model_memory_bytes, m.model_memory_bytes);
   EXPECT_EQ(int8_fast->top5, m.accuracy->top5);
   EXPECT_EQ(int8_fast->agreement_top1, m.drift->agreement_top1);
   EXPECT_EQ(int8_fast->mse, m.drift->mse);
@@ -220,6 +221,8 @@ TEST_F(StoreQueries, CompareSelectedRunsAndFailedVariants) {
   ASSERT_NE(int4, nullptr);
   EXPECT_TRUE(int4->error.has_value());
   EXPECT_FALSE(int4->p50_ms.has_value());
+  EXPECT_FALSE(int4->peak_rss_bytes.has_value());
+  EXPECT_FALSE(int4->model_memory_bytes.has_value());
   EXPECT_FALSE(int4->top1.has_value());
   EXPECT_FALSE(int4->delta_top1.has_value());
 

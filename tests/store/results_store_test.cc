@@ -33,6 +33,11 @@ TEST(ResultsStore, MeasurementRoundTripsExactly) {
   m.compression_ratio = 14.0 / 3.0;
   m.latency = LatencySummaryMs{1.0 / 3, 2.0 / 3, 1e-17, 0.1, 0.2, 0.30000000000000004, 1e300};
   m.peak_rss_bytes = (int64_t{1} << 40) + 7;
+  m.model_memory_bytes = (int64_t{1} << 40) - 3;  // 64-bit integers, not doubles
+  m.minor_faults = (int64_t{1} << 53) + 1;
+  m.cpu_freq_mhz = 1800.0 / 7.0;
+  m.cpu_affinity = "0,2-3";
+  m.rss_increase_bytes = 12345;  // still written and read back (the column of schema-1 rows)
   m.model_path = "/srv/models/with 'quotes' and \"double\"/ünï.tflite";
   m.throttled = true;
   m.error = std::nullopt;
@@ -61,6 +66,20 @@ TEST(ResultsStore, MeasurementRoundTripsExactly) {
   EXPECT_TRUE(back.measurement.op_profile == m.op_profile);
   EXPECT_TRUE(back.measurement.device_samples == m.device_samples);
   EXPECT_EQ(back.measurement.model_path, m.model_path);
+  const Measurement& b = back.measurement;
+  EXPECT_EQ(b.peak_rss_bytes, m.peak_rss_bytes);
+  EXPECT_EQ(b.model_memory_bytes, m.model_memory_bytes);
+  EXPECT_EQ(b.baseline_rss_bytes, m.baseline_rss_bytes);
+  EXPECT_EQ(b.load_rss_bytes, m.load_rss_bytes);
+  EXPECT_EQ(b.first_rss_bytes, m.first_rss_bytes);
+  EXPECT_EQ(b.rss_increase_bytes, m.rss_increase_bytes);
+  EXPECT_EQ(b.arena_bytes, m.arena_bytes);
+  EXPECT_EQ(b.scratch_bytes, m.scratch_bytes);
+  EXPECT_EQ(b.minor_faults, m.minor_faults);
+  EXPECT_EQ(b.major_faults, m.major_faults);
+  EXPECT_EQ(b.cpu_affinity, m.cpu_affinity);
+  EXPECT_EQ(b.cpu, m.cpu);
+  EXPECT_EQ(b.cpu_freq_mhz, m.cpu_freq_mhz);  // bit-exact
   EXPECT_TRUE(back.measurement == m);  // every field
   EXPECT_TRUE(details->run.info == sample_run_info());
   EXPECT_EQ(details->run.writer.pid, static_cast<int64_t>(getpid()));

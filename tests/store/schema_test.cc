@@ -76,22 +76,23 @@ TEST(StoreSchema, UsesWalForeignKeysAndBusyTimeout) {
   EXPECT_NE(orphan.message().find("FOREIGN KEY"), std::string::npos) << orphan.message();
 }
 
-// The migration machinery with a made-up migration 2: only pending migrations run, exactly once.
+// The migration machinery with a made-up next migration: only pending migrations run, exactly once.
 TEST(StoreSchema, AppliesOnlyPendingMigrations) {
   TempDir dir;
   const std::string path = dir.file("results.db");
   ResultsStore store = open_or_fail(path);
-  ASSERT_EQ(*store.schema_version(), 1);
+  const int latest = latest_schema_version();
+  ASSERT_EQ(*store.schema_version(), latest);
   std::vector<Migration> next(schema_migrations().begin(), schema_migrations().end());
-  next.push_back({2, "runs: add a note", "ALTER TABLE runs ADD COLUMN note TEXT;"});
+  next.push_back({latest + 1, "runs: add a note", "ALTER TABLE runs ADD COLUMN note TEXT;"});
   Status s = migrate(store.db(), next);
   ASSERT_TRUE(s.ok()) << s.message();
-  EXPECT_EQ(*store.schema_version(), 2);
+  EXPECT_EQ(*store.schema_version(), latest + 1);
   EXPECT_EQ(*store.db().query_int("SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'note'"), 1);
-  // Again: "duplicate column" if migration 1 or 2 ran twice.
+  // Again: "duplicate column" if any migration ran twice.
   s = migrate(store.db(), next);
   EXPECT_TRUE(s.ok()) << s.message();
-  // This build (which knows only version 1) refuses the version-2 database.
+  // This build (which knows only up to `latest`) refuses the newer database.
   Result<ResultsStore> old_build = ResultsStore::open(path);
   ASSERT_FALSE(old_build.ok());
   EXPECT_NE(old_build.status().message().find("newer"), std::string::npos) << old_build.status().message();
@@ -102,12 +103,13 @@ TEST(StoreSchema, FailedMigrationLeavesThePreviousVersionIntact) {
   TempDir dir;
   const std::string path = dir.file("results.db");
   ResultsStore store = open_or_fail(path);
+  const int latest = latest_schema_version();
   std::vector<Migration> next(schema_migrations().begin(), schema_migrations().end());
-  next.push_back({2, "broken", "CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);"});
+  next.push_back({latest + 1, "broken", "CREATE TABLE half_done (a); INSERT INTO no_such_table VALUES (1);"});
   Status s = migrate(store.db(), next);
   ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("migration 2"), std::string::npos) << s.message();
-  EXPECT_EQ(*store.schema_version(), 1);
+  EXPECT_NE(s.message().find(strfmt("migration %d", latest + 1)), std::string::npos) << s.message();
+  EXPECT_EQ(*store.schema_version(), latest);
   EXPECT_EQ(*store.db().query_int("SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'"), 0);
 }
 

@@ -118,9 +118,19 @@ inline Measurement sample_measurement(const std::string& variant, const std::str
   for (size_t i = 0; i < sample_count; ++i) m.samples_ms.push_back(10.0 + 0.1 * static_cast<double>(i % 7) + 1e-9 * i);
   m.latency = LatencySummaryMs{10.0, 10.3, 0.2, 10.3, 10.6, 10.6, 10.6000001};
   m.throughput_ips = 97.1;
-  m.peak_rss_bytes = 80 << 20;
-  m.rss_increase_bytes = 20 << 20;
+  // The worker's figures (schema 2); rss_increase_bytes is left null as the worker leaves it.
+  m.peak_rss_bytes = 9 << 20;
+  m.model_memory_bytes = 7 << 20;
+  m.baseline_rss_bytes = 2 << 20;
+  m.load_rss_bytes = 8 << 20;
+  m.first_rss_bytes = (8 << 20) + 4096;
   m.arena_bytes = 6 << 20;
+  m.scratch_bytes = 256 << 10;
+  m.minor_faults = 17;
+  m.major_faults = 1;
+  m.cpu_affinity = "2-3";
+  m.cpu = 3;
+  m.cpu_freq_mhz = 1800.0;
   m.throttled = false;
   if (top1) {
     LabelAccuracy a;
