@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <thread>
 
 #include "daemon/measure/cpu_list.h"
 #include "daemon/measure/process_memory.h"
@@ -95,6 +94,7 @@ class Session {
     const std::string cpus = r.str();
     if (!r.ok()) return error("malformed setup message from %s", kParent);
     if (!cpus.empty()) EB_RETURN_IF_ERROR(pin_to_cpus(cpus));
+    busy_wait_ = !cpus.empty() || cpus_allowed() >= 2;
 
     auto t_load = Clock::now();
     if (hooks_.before_load) hooks_.before_load(path_);
@@ -178,9 +178,11 @@ class Session {
   // that measured 5-30% slower than the in-process loop it replaced, where one thread went straight
   // from preprocessing to the inference (bench/RESULTS.md). So it waits busy, as that thread was, for
   // up to kBusyWait, then sleeps (a parent stuck on a slow camera does not cost a core for nothing).
+  // Not when the worker inherited a single allowed CPU (the parent is then on it too); pinned by
+  // --cpu it does, the parent being left elsewhere.
   void wait_busy() const {
     static constexpr auto kBusyWait = std::chrono::milliseconds(20);
-    if (std::thread::hardware_concurrency() < 2) return;  // the parent needs the only core
+    if (!busy_wait_) return;  // the parent needs the only core this worker may use
     const auto until = Clock::now() + kBusyWait;
     pollfd p{fd_, POLLIN, 0};
     while (poll(&p, 1, 0) == 0 && Clock::now() < until) {
@@ -207,7 +209,14 @@ class Session {
     return m;
   }
 
+  static int cpus_allowed() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+  }
+
   int fd_;
+  bool busy_wait_ = false;
   const Hooks& hooks_;
   std::string path_;
 };
