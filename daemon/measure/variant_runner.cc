@@ -60,7 +60,8 @@ class WorkerSession {
     if (exe.empty()) {
       EB_ASSIGN_OR_RETURN(exe, worker::find_worker_executable());
     }
-    EB_ASSIGN_OR_RETURN(worker_, worker::WorkerProcess::start(exe, {options_.timeout_s, options_.max_memory_bytes}));
+    EB_ASSIGN_OR_RETURN(worker_, worker::WorkerProcess::start(
+                                     exe, {options_.timeout_s, options_.max_memory_bytes, options_.stop_requested}));
     EB_ASSIGN_OR_RETURN(Message baseline, worker_->receive(Msg::kBaseline));
     Reader b = baseline.reader();
     r_.memory.baseline_rss = b.get<uint64_t>();
@@ -96,6 +97,7 @@ class WorkerSession {
   }
 
   const Tensor& input() const { return input_; }
+  bool stopped() const { return worker_ && worker_->stopped(); }
   const Tensor& output() const { return output_; }
 
   // One inference on `tensor`; its latency and output 0.
@@ -204,7 +206,8 @@ VariantResult run_variant(const std::string& model_path,
   };
   WorkerSession m(model_path, options, r);
   if (Status s = m.load(shape_for); !s.ok()) {
-    r.error = s.message();
+    if (m.stopped()) r.interrupted = true;  // dropped by the caller, like a stop between items
+    else r.error = s.message();
     return r;
   }
   auto module = image_module();
@@ -274,7 +277,8 @@ VariantResult run_variant(const std::string& model_path,
     }
     double ms = 0;
     if (Status run = m.infer(tensor, &ms, &out); !run.ok()) {
-      r.error = run.message();
+      if (m.stopped()) r.interrupted = true;
+      else r.error = run.message();
       return r;
     }
     if (first) {

@@ -143,12 +143,19 @@ Result<Message> WorkerProcess::receive(Msg want) {
   const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(limits_.timeout_s));
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    // With a memory limit the worker's peak is read every 20 ms while it works.
+    // With a memory limit the worker's peak is read every 20 ms while it works; a stop request is
+    // looked at every 100 ms.
     int wait_ms = static_cast<int>(std::clamp<int64_t>(left, 0, INT_MAX));
+    if (limits_.stop_requested) wait_ms = std::min(wait_ms, 100);
     if (limits_.max_memory_bytes) wait_ms = std::min(wait_ms, 20);
     pollfd p{fd_, POLLIN, 0};
     const int r = poll(&p, 1, wait_ms);
     if (r < 0 && errno != EINTR) return fail(reap(true) + strfmt(" (poll failed: %s)", std::strerror(errno)));
+    if (r == 0 && limits_.stop_requested && limits_.stop_requested()) {
+      (void)reap(true);
+      stopped_ = true;
+      return error("stop requested %s", phase_.c_str());
+    }
     Status memory = over_memory_limit();
     if (!memory.ok()) {
       (void)reap(true);

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,9 @@ namespace eb::worker {
 struct Limits {
   double timeout_s = 300;       // the longest the worker may take to answer one message (load, one inference)
   size_t max_memory_bytes = 0;  // its resident set may not pass this; 0: no limit
+  // Polled every 100 ms while the worker works: true kills it at once (Ctrl-C, systemctl stop), so a
+  // stop does not wait for a long inference to end.
+  std::function<bool()> stop_requested;
 };
 
 // Where the worker binary is (installed_files.h: $EDGEBENCH_WORKER, beside the executable, or
@@ -42,6 +46,8 @@ class WorkerProcess {
   // After kDone: waits for the worker to exit (briefly; then kills it) and reports an abnormal end.
   Status finish();
   pid_t pid() const { return pid_; }
+  // The last failure was a stop request, not the worker's fault.
+  bool stopped() const { return stopped_; }
 
  private:
   WorkerProcess(pid_t pid, int fd, const Limits& limits) : pid_(pid), fd_(fd), limits_(limits) {}
@@ -54,6 +60,7 @@ class WorkerProcess {
   int fd_ = -1;
   Limits limits_;
   std::string phase_ = "at start";
+  bool stopped_ = false;
 };
 
 }  // namespace eb::worker

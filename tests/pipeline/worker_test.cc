@@ -117,6 +117,18 @@ TEST_F(WorkerTest, HangIsStoppedAfterTheTimeout) {
   EXPECT_EQ(r.items, 1);
 }
 
+TEST_F(WorkerTest, StopRequestEndsALongInferenceAtOnce) {
+  options_.timeout_s = 600;
+  const auto t0 = std::chrono::steady_clock::now();
+  // Ctrl-C half a second in, while the worker sits in a (simulated) hour-long inference.
+  options_.stop_requested = [t0] { return std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(500); };
+  VariantResult r = run("fmnist:hang:2");
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_EQ(r.error, "");  // a stop is not the variant's failure
+  EXPECT_LT(s, 10.0);
+}
+
 TEST_F(WorkerTest, MemoryLimitStopsTheWorker) {
   options_.max_memory_bytes = size_t{128} << 20;  // the fault allocates 256 MiB
   VariantResult r = run("fmnist:alloc:2");
