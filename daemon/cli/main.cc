@@ -1,17 +1,12 @@
 // edgebench: benchmark TFLite model variants on the device. Dispatches to one command per file.
 #include <cstdio>
+
 #include <cstring>
 #include <string>
 #include <vector>
 
+#include "daemon/build_info.h"
 #include "daemon/cli/commands.h"
-
-#ifndef EDGEBENCH_VERSION
-#define EDGEBENCH_VERSION "unknown"
-#endif
-#ifndef EDGEBENCH_GIT_HASH
-#define EDGEBENCH_GIT_HASH "unknown"
-#endif
 
 namespace eb::cli {
 

@@ -1,24 +1,19 @@
 #include "daemon/job/benchmark_job.h"
 
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <thread>
 
+#include "daemon/build_info.h"
 #include "daemon/job/measurement_record.h"
 #include "daemon/measure/device_state.h"
 #include "daemon/measure/variant_runner.h"
 #include "daemon/pipeline/image_module.h"
 #include "kernels/engine/cpu_features.h"
 #include "kernels/engine/engine.h"
-
-#ifndef EDGEBENCH_VERSION
-#define EDGEBENCH_VERSION "unknown"
-#endif
-#ifndef EDGEBENCH_GIT_HASH
-#define EDGEBENCH_GIT_HASH "unknown"
-#endif
 
 namespace eb::job {
 namespace {

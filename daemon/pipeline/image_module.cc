@@ -1,17 +1,12 @@
 #include "daemon/pipeline/image_module.h"
 
+
 #include <dlfcn.h>
 
 #include <mutex>
 
+#include "daemon/build_info.h"
 #include "daemon/pipeline/installed_files.h"
-
-#ifndef EDGEBENCH_VERSION
-#define EDGEBENCH_VERSION "unknown"
-#endif
-#ifndef EDGEBENCH_GIT_HASH
-#define EDGEBENCH_GIT_HASH "unknown"
-#endif
 
 namespace eb {
 
