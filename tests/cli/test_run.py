@@ -135,6 +135,23 @@ def test_worker_faults(images, d):
         check('%s: within a minute' % name, took < 60, '%.1f s' % took)
 
 
+def test_missing_image_module(images, d):
+    """The image module (OpenCV) missing or not loadable: one line naming it and why, nothing measured."""
+    fake = os.path.join(d, 'not-a-module.so')
+    with open(fake, 'w') as f:
+        f.write('x')
+    for name, path, why in [('missing', os.path.join(d, 'nowhere.so'), 'no such file'), ('broken', fake, 'cannot load')]:
+        db = os.path.join(d, 'module-%s.db' % name)
+        p = run(model('fmnist-cnn-int8.tflite'), '--images', images, '--limit', '5', '--db', db,
+                env=dict(os.environ, EDGEBENCH_IMAGE_MODULE=path), timeout=60)
+        lines = p.stderr.strip().splitlines()
+        check('image module %s: fails' % name, p.returncode != 0, p.stderr[-300:])
+        check('image module %s: one line naming it' % name,
+              len(lines) == 1 and 'image module' in lines[0] and path in lines[0] and why in lines[0], p.stderr[-300:])
+        measured = rows(db, 'select count(*) from measurements')[0][0] if os.path.exists(db) else 0
+        check('image module %s: nothing measured' % name, measured == 0, measured)
+
+
 def test_dynamic_input_shape(d):
     # A model stored at [1, 1, 1, 3] with signature [-1, -1, -1, 3] (Keras input_shape=(None, None, 3)):
     # run gives it the first image's size before preparing, says so, and measures it; with a
@@ -232,6 +249,7 @@ def main():
         test_camera_video_file(d)
         test_failed_variant_recorded(ARGS.images_cache, d)
         test_worker_faults(ARGS.images_cache, d)
+        test_missing_image_module(ARGS.images_cache, d)
         test_query_by_another_user(d)
         test_kill_9(ARGS.images_cache, d)
         test_fmnist_accuracy(ARGS.images_cache, d)
