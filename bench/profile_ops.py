@@ -9,7 +9,8 @@ kernel operators above --limit percent (issue 15's rule: none above 5 %).
       MODEL... [--engine auto] [--threads 1] [--repeats 5] [--iterations 10] [--warmup 2] [--limit 5]
 
 Kernels come from the profile's slowest-node list (15 nodes), so an operator type whose nodes are all
-outside it shows none; a reference kernel is one whose name ends in "_ref".
+outside it shows none; a reference kernel is one whose name ends in "_ref" (or "_ref(variant)", e.g.
+"add_int8_tflite_ref(sub)").
 """
 import argparse
 import os
@@ -21,6 +22,7 @@ import sys
 OP_LINE = re.compile(r'^\s+(\S+)\s+([0-9.]+)\s+([0-9.]+)%$')
 NODE_LINE = re.compile(r'^\s+node\s+(\d+)\s+(\S+)\s+(\S+)\s+([0-9.]+)$')
 P50_LINE = re.compile(r'\bp50 ([0-9.]+)')
+REF_KERNEL = re.compile(r'_ref(\(.*\))?$')
 
 
 def profile_once(binary, model, args):
@@ -96,7 +98,7 @@ def main():
             for b in builds:
                 ks = sorted({k for _, nodes, _ in runs[b] for _, ty, k, _ in nodes if ty == t})
                 kernels[b] = ks
-                if any(k.endswith('_ref') for k in ks) and med[(b, t)][1] > args.limit:
+                if any(REF_KERNEL.search(k) for k in ks) and med[(b, t)][1] > args.limit:
                     flagged[b].append('%s (%.1f %%)' % (t, med[(b, t)][1]))
             cells = ' | '.join('%.3f | %.1f' % med[(b, t)] for b in builds)
             print('| %s | %s | %s |' % (t, cells, ', '.join('`%s`' % k for k in kernels[builds[0]]) or '-'))
