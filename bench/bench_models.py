@@ -8,7 +8,15 @@ targets: geometric mean <= 1.0, no model above 1.5). By default: edgebench's `au
 XNNPACK, at 1 and 2 threads.
 
   bench/bench_models.py --edgebench build-release/daemon/edgebench [--models ../shared/models]
-      [--engines auto,xnnpack] [--threads 1,2] [--repeats 5] [--iterations 30] [--warmup 5]
+      [--extra MODEL ...] [--engines auto,xnnpack] [--threads 1,2] [--repeats 5] [--iterations 30] [--warmup 5]
+
+--extra adds single model files after the directory's, e.g. the full-size synthetic models that are
+too large to commit and are generated on demand (TensorFlow needed only to make them):
+  /opt/tfenv/bin/python bench/make_yolov8n.py --out /tmp/eb-models          # yolov8n-640-{float32,int8}
+  /opt/tfenv/bin/python bench/make_movenet_like.py --out /tmp/eb-models      # movenet-like-192-{float32,int8}
+  bench/bench_models.py ... --extra /tmp/eb-models/yolov8n-640-int8.tflite --extra ...
+A missing --extra file is skipped with a message naming the script that makes it; --models '' leaves
+the directory out.
 
 A model an engine refuses (XNNPACK takes a subset) is shown as "refused" in that engine's cells, with the
 one-line reason listed under the table; it is left out of the ratio summary.
@@ -35,6 +43,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--edgebench', required=True)
     ap.add_argument('--models', default=os.path.join(os.path.dirname(__file__), '..', '..', 'shared', 'models'))
+    ap.add_argument('--extra', action='append', default=[], metavar='MODEL',
+                    help='a further .tflite file (repeatable); skipped with a message when absent')
     ap.add_argument('--engines', default='auto,xnnpack')
     ap.add_argument('--threads', default='1,2')
     ap.add_argument('--repeats', type=int, default=5)
@@ -43,10 +53,21 @@ def main():
     args = ap.parse_args()
     engines = args.engines.split(',')
     threads = [int(t) for t in args.threads.split(',')]
-    if not os.path.isdir(args.models):
-        print('models directory not found: %s' % args.models, file=sys.stderr)
+    models = []  # (name shown, path)
+    if args.models:
+        if not os.path.isdir(args.models):
+            print('models directory not found: %s' % args.models, file=sys.stderr)
+            return 2
+        models = [(f, os.path.join(args.models, f)) for f in sorted(os.listdir(args.models)) if f.endswith('.tflite')]
+    skipped = []
+    for path in args.extra:
+        if os.path.isfile(path):
+            models.append((os.path.basename(path), path))
+        else:
+            skipped.append(path)
+    if not models:
+        print('no models to measure', file=sys.stderr)
         return 2
-    models = sorted(f for f in os.listdir(args.models) if f.endswith('.tflite'))
     pair = len(engines) == 2
     head = '| model | threads | ' + ' | '.join('%s p50 ms' % e for e in engines)
     if pair:
@@ -60,8 +81,7 @@ def main():
     print('|' + '---|' * (head.count('|') - 1))
     ratios = {t: [] for t in threads}
     refusals = {}
-    for m in models:
-        path = os.path.join(args.models, m)
+    for m, path in models:
         for t in threads:
             p50 = {e: [] for e in engines}
             rss = {e: [] for e in engines}
@@ -106,6 +126,12 @@ def main():
             worst = max(rs)
             print('%d thread(s): geometric mean of %s/%s over %d models = %.2f; max %.2f (%s)'
                   % (t, engines[0], engines[1], len(rs), geo, worst[0], worst[1]))
+    for path in skipped:
+        name = os.path.basename(path)
+        maker = ('bench/make_yolov8n.py' if name.startswith('yolov8') else
+                 'bench/make_movenet_like.py' if name.startswith('movenet-like') else 'its generator')
+        print()
+        print('skipped %s: file not found (not committed; make it with %s, see --help)' % (path, maker))
     if refusals:
         print()
         for (m, e), err in sorted(refusals.items()):

@@ -28,18 +28,20 @@ constexpr int64_t kMaxBoxes = int64_t{1} << 22;
 constexpr int64_t kMaxScoreElements = int64_t{1} << 26;
 constexpr int64_t kMaxDetectionSlots = int64_t{1} << 20;
 
+using DetectionKernel = void (*)(const DetectionPostprocessParams&, const void*, const void*, const float*, uint8_t*,
+                                 float*, float*, float*, float*);
+
 class DetectionPostprocessOp final : public PreparedOp {
  public:
   DetectionPostprocessOp(const DetectionPostprocessParams& p, std::vector<float> anchors, int boxes, int scores,
-                         const int outputs[4], const char* name)
-      : p_(p), anchors_(std::move(anchors)), boxes_(boxes), scores_(scores), scratch_(detection_postprocess_scratch_bytes(p)),
+                         const int outputs[4], DetectionKernel kernel, size_t scratch, const char* name)
+      : p_(p), anchors_(std::move(anchors)), boxes_(boxes), scores_(scores), kernel_(kernel), scratch_(scratch),
         name_(name) {
     for (int i = 0; i < 4; ++i) outputs_[i] = outputs[i];
   }
   void run(const RunContext& c) override {
-    detection_postprocess_ref(p_, c.in<uint8_t>(boxes_), c.in<uint8_t>(scores_), anchors_.data(), c.scratch,
-                              c.out<float>(outputs_[0]), c.out<float>(outputs_[1]), c.out<float>(outputs_[2]),
-                              c.out<float>(outputs_[3]));
+    kernel_(p_, c.in<uint8_t>(boxes_), c.in<uint8_t>(scores_), anchors_.data(), c.scratch, c.out<float>(outputs_[0]),
+            c.out<float>(outputs_[1]), c.out<float>(outputs_[2]), c.out<float>(outputs_[3]));
   }
   const char* kernel_name() const override { return name_; }
   size_t scratch_bytes() const override { return scratch_; }
@@ -49,6 +51,7 @@ class DetectionPostprocessOp final : public PreparedOp {
   std::vector<float> anchors_;  // [N, 4] y, x, h, w in float
   int boxes_, scores_;
   int outputs_[4];
+  DetectionKernel kernel_;
   size_t scratch_;
   const char* name_;
 };
@@ -201,8 +204,15 @@ Result<std::unique_ptr<PreparedOp>> prepare_detection_postprocess(PrepareContext
     outputs[i] = ctx.output_index(i);
   }
   const bool quantized = p.boxes_quantized || p.scores_quantized;
+  // The fast paths run the lazy kernel (same outputs, detection_postprocess_fast.cc).
+  if (ctx.isa() != Isa::kReference)
+    return std::unique_ptr<PreparedOp>(std::make_unique<DetectionPostprocessOp>(
+        p, std::move(anchor_data), ctx.input_index(0), ctx.input_index(1), outputs, detection_postprocess_lazy,
+        detection_postprocess_lazy_scratch_bytes(p),
+        quantized ? "detection_postprocess_qu8_lazy" : "detection_postprocess_f32_lazy"));
   return std::unique_ptr<PreparedOp>(std::make_unique<DetectionPostprocessOp>(
-      p, std::move(anchor_data), ctx.input_index(0), ctx.input_index(1), outputs,
+      p, std::move(anchor_data), ctx.input_index(0), ctx.input_index(1), outputs, detection_postprocess_ref,
+      detection_postprocess_scratch_bytes(p),
       quantized ? "detection_postprocess_qu8_ref" : "detection_postprocess_f32_ref"));
 }
 

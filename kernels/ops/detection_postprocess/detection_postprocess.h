@@ -1,6 +1,10 @@
 // TFLite_Detection_PostProcess (the custom operator SSD detectors end with): decodes center-size box
 // encodings against anchors, then selects boxes with non-max suppression, exactly as TensorFlow Lite's
 // tensorflow/lite/kernels/detection_postprocess.cc does (same float/double arithmetic, same sorts).
+//
+// The reference kernel does it as TFLite does: decode every anchor, stable-sort every box above the
+// score threshold, then NMS. The fast paths' kernel (detection_postprocess_lazy, _fast.cc) gives the same
+// outputs doing only what they depend on; see there.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +34,15 @@ struct DetectionPostprocessParams {
   float scores_scale = 1.0f;
 };
 
+// One anchor's box decoded (ymin, xmin, ymax, xmax), the IoU of NMS (selected box first), and TFLite's
+// DecreasingPartialArgSort: shared by both kernels, so they compute these with the same code.
+struct DetectionBox {
+  float ymin, xmin, ymax, xmax;
+};
+DetectionBox detection_decode_box(const DetectionPostprocessParams& p, const void* boxes, const float* anchors, int i);
+float detection_iou(const DetectionBox& a, const DetectionBox& b);
+void detection_partial_argsort(const float* values, int n, int k, int* indices);
+
 // Scratch run() needs (decoded boxes, dequantized scores, NMS bookkeeping); the caller checked that the
 // sizes fit (prepare bounds N, the class count and max_detections).
 size_t detection_postprocess_scratch_bytes(const DetectionPostprocessParams& p);
@@ -41,5 +54,11 @@ size_t detection_postprocess_scratch_bytes(const DetectionPostprocessParams& p);
 void detection_postprocess_ref(const DetectionPostprocessParams& p, const void* boxes, const void* scores,
                                const float* anchors, uint8_t* scratch, float* out_boxes, float* out_classes,
                                float* out_scores, float* out_count);
+
+// The fast paths' kernel: the reference's outputs, bit for bit; its own scratch size.
+size_t detection_postprocess_lazy_scratch_bytes(const DetectionPostprocessParams& p);
+void detection_postprocess_lazy(const DetectionPostprocessParams& p, const void* boxes, const void* scores,
+                                const float* anchors, uint8_t* scratch, float* out_boxes, float* out_classes,
+                                float* out_scores, float* out_count);
 
 }  // namespace eb

@@ -13,9 +13,7 @@
 namespace eb {
 namespace {
 
-struct Box {
-  float ymin, xmin, ymax, xmax;
-};
+using Box = DetectionBox;
 
 // Where each temporary lives in the scratch buffer; every array is 4-byte elements except `active`.
 struct ScratchLayout {
@@ -60,46 +58,7 @@ T* at(uint8_t* scratch, size_t offset) {
 }
 
 void decode_boxes(const DetectionPostprocessParams& p, const void* boxes, const float* anchors, Box* decoded) {
-  const float zero_point = static_cast<float>(p.boxes_zero_point);
-  for (int i = 0; i < p.num_boxes; ++i) {
-    float y, x, h, w;
-    const size_t row = static_cast<size_t>(i) * static_cast<size_t>(p.box_stride);
-    if (p.boxes_quantized) {
-      const uint8_t* b = static_cast<const uint8_t*>(boxes) + row;
-      y = (static_cast<float>(b[0]) - zero_point) * p.boxes_scale;
-      x = (static_cast<float>(b[1]) - zero_point) * p.boxes_scale;
-      h = (static_cast<float>(b[2]) - zero_point) * p.boxes_scale;
-      w = (static_cast<float>(b[3]) - zero_point) * p.boxes_scale;
-    } else {
-      const float* b = static_cast<const float*>(boxes) + row;
-      y = b[0], x = b[1], h = b[2], w = b[3];
-    }
-    const float* a = anchors + static_cast<size_t>(i) * 4;  // y, x, h, w
-    // TFLite decodes in double and rounds each result to float once.
-    const float ycenter = static_cast<float>(static_cast<double>(y) / static_cast<double>(p.y_scale) *
-                                                 static_cast<double>(a[2]) +
-                                             static_cast<double>(a[0]));
-    const float xcenter = static_cast<float>(static_cast<double>(x) / static_cast<double>(p.x_scale) *
-                                                 static_cast<double>(a[3]) +
-                                             static_cast<double>(a[1]));
-    const float half_h = static_cast<float>(
-        0.5 * std::exp(static_cast<double>(h) / static_cast<double>(p.h_scale)) * static_cast<double>(a[2]));
-    const float half_w = static_cast<float>(
-        0.5 * std::exp(static_cast<double>(w) / static_cast<double>(p.w_scale)) * static_cast<double>(a[3]));
-    decoded[i] = {ycenter - half_h, xcenter - half_w, ycenter + half_h, xcenter + half_w};
-  }
-}
-
-float intersection_over_union(const Box& a, const Box& b) {
-  const float area_a = (a.ymax - a.ymin) * (a.xmax - a.xmin);
-  const float area_b = (b.ymax - b.ymin) * (b.xmax - b.xmin);
-  if (area_a <= 0 || area_b <= 0) return 0.0f;
-  const float ymin = std::max<float>(a.ymin, b.ymin);
-  const float xmin = std::max<float>(a.xmin, b.xmin);
-  const float ymax = std::min<float>(a.ymax, b.ymax);
-  const float xmax = std::min<float>(a.xmax, b.xmax);
-  const float intersection = std::max<float>(ymax - ymin, 0.0f) * std::max<float>(xmax - xmin, 0.0f);
-  return intersection / (area_a + area_b - intersection);
+  for (int i = 0; i < p.num_boxes; ++i) decoded[i] = detection_decode_box(p, boxes, anchors, i);
 }
 
 // Indices of `values` by decreasing value, equal values in index order: what std::stable_sort gives
@@ -119,19 +78,6 @@ void decreasing_stable_argsort(const float* values, int n, int* indices, int* bu
     std::swap(src, dst);
   }
   if (src != indices) std::copy(src, src + n, indices);
-}
-
-// TFLite's DecreasingPartialArgSort: the first maximum for one, else std::partial_sort over all indices.
-void decreasing_partial_argsort(const float* values, int n, int k, int* indices) {
-  if (k == 1) {
-    int best = 0;
-    for (int i = 1; i < n; ++i)
-      if (values[i] > values[best]) best = i;
-    indices[0] = best;
-    return;
-  }
-  std::iota(indices, indices + n, 0);
-  std::partial_sort(indices, indices + k, indices + n, [values](int i, int j) { return values[i] > values[j]; });
 }
 
 struct Nms {
@@ -167,7 +113,7 @@ struct Nms {
       active[i] = 0;
       --num_active;
       for (int j = i + 1; j < kept; ++j) {
-        if (active[j] && intersection_over_union(decoded[box_i], decoded[keep_indices[sorted[j]]]) > p.iou_threshold) {
+        if (active[j] && detection_iou(decoded[box_i], decoded[keep_indices[sorted[j]]]) > p.iou_threshold) {
           active[j] = 0;
           --num_active;
         }
@@ -233,7 +179,7 @@ struct Nms {
     for (int row = 0; row < p.num_boxes; ++row) {
       const float* box_scores = scores + static_cast<size_t>(row) * static_cast<size_t>(cbg) + p.label_offset;
       int* indices = class_indices + static_cast<size_t>(row) * static_cast<size_t>(c);
-      decreasing_partial_argsort(box_scores, c, per_anchor, indices);
+      detection_partial_argsort(box_scores, c, per_anchor, indices);
       max_scores[row] = box_scores[indices[0]];
     }
     const int count = single_class(max_scores, p.max_detections, selected);
@@ -253,6 +199,60 @@ struct Nms {
 };
 
 }  // namespace
+
+DetectionBox detection_decode_box(const DetectionPostprocessParams& p, const void* boxes, const float* anchors, int i) {
+  const float zero_point = static_cast<float>(p.boxes_zero_point);
+  float y, x, h, w;
+  const size_t row = static_cast<size_t>(i) * static_cast<size_t>(p.box_stride);
+  if (p.boxes_quantized) {
+    const uint8_t* b = static_cast<const uint8_t*>(boxes) + row;
+    y = (static_cast<float>(b[0]) - zero_point) * p.boxes_scale;
+    x = (static_cast<float>(b[1]) - zero_point) * p.boxes_scale;
+    h = (static_cast<float>(b[2]) - zero_point) * p.boxes_scale;
+    w = (static_cast<float>(b[3]) - zero_point) * p.boxes_scale;
+  } else {
+    const float* b = static_cast<const float*>(boxes) + row;
+    y = b[0], x = b[1], h = b[2], w = b[3];
+  }
+  const float* a = anchors + static_cast<size_t>(i) * 4;  // y, x, h, w
+  // TFLite decodes in double and rounds each result to float once.
+  const float ycenter = static_cast<float>(static_cast<double>(y) / static_cast<double>(p.y_scale) *
+                                               static_cast<double>(a[2]) +
+                                           static_cast<double>(a[0]));
+  const float xcenter = static_cast<float>(static_cast<double>(x) / static_cast<double>(p.x_scale) *
+                                               static_cast<double>(a[3]) +
+                                           static_cast<double>(a[1]));
+  const float half_h = static_cast<float>(
+      0.5 * std::exp(static_cast<double>(h) / static_cast<double>(p.h_scale)) * static_cast<double>(a[2]));
+  const float half_w = static_cast<float>(
+      0.5 * std::exp(static_cast<double>(w) / static_cast<double>(p.w_scale)) * static_cast<double>(a[3]));
+  return {ycenter - half_h, xcenter - half_w, ycenter + half_h, xcenter + half_w};
+}
+
+float detection_iou(const DetectionBox& a, const DetectionBox& b) {
+  const float area_a = (a.ymax - a.ymin) * (a.xmax - a.xmin);
+  const float area_b = (b.ymax - b.ymin) * (b.xmax - b.xmin);
+  if (area_a <= 0 || area_b <= 0) return 0.0f;
+  const float ymin = std::max<float>(a.ymin, b.ymin);
+  const float xmin = std::max<float>(a.xmin, b.xmin);
+  const float ymax = std::min<float>(a.ymax, b.ymax);
+  const float xmax = std::min<float>(a.xmax, b.xmax);
+  const float intersection = std::max<float>(ymax - ymin, 0.0f) * std::max<float>(xmax - xmin, 0.0f);
+  return intersection / (area_a + area_b - intersection);
+}
+
+// TFLite's DecreasingPartialArgSort: the first maximum for one, else std::partial_sort over all indices.
+void detection_partial_argsort(const float* values, int n, int k, int* indices) {
+  if (k == 1) {
+    int best = 0;
+    for (int i = 1; i < n; ++i)
+      if (values[i] > values[best]) best = i;
+    indices[0] = best;
+    return;
+  }
+  std::iota(indices, indices + n, 0);
+  std::partial_sort(indices, indices + k, indices + n, [values](int i, int j) { return values[i] > values[j]; });
+}
 
 size_t detection_postprocess_scratch_bytes(const DetectionPostprocessParams& p) { return ScratchLayout(p).total; }
 

@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "kernels/ops/gemm/hybrid_dot.h"
 #include "kernels/ops/lstm/lstm.h"
 #include "kernels/ops/lstm/lstm_prepare.h"
 #include "kernels/ops/ops.h"
@@ -16,18 +19,26 @@
 namespace eb {
 namespace {
 
+// The reference kernel, or (fast paths, `dot` set) the same steps on the ISA's dot-product microkernel.
 class LstmInt8Op final : public PreparedOp {
  public:
-  LstmInt8Op(LstmInt8Params p, int in, int h, int c, int out) : p_(std::move(p)), in_(in), h_(h), c_(c), out_(out) {}
+  LstmInt8Op(LstmInt8Params p, HybridDotUkernel dot, std::string name, int in, int h, int c, int out)
+      : p_(std::move(p)), dot_(dot), name_(std::move(name)), in_(in), h_(h), c_(c), out_(out) {}
   void run(const RunContext& ctx) override {
-    lstm_qs8_ref(p_, ctx.in<int8_t>(in_), ctx.out<int8_t>(h_), ctx.out<int16_t>(c_), ctx.out<int8_t>(out_),
-                 ctx.scratch);
+    if (dot_ == nullptr)
+      lstm_qs8_ref(p_, ctx.in<int8_t>(in_), ctx.out<int8_t>(h_), ctx.out<int16_t>(c_), ctx.out<int8_t>(out_),
+                   ctx.scratch);
+    else
+      lstm_qs8_dot(p_, dot_, ctx.in<int8_t>(in_), ctx.out<int8_t>(h_), ctx.out<int16_t>(c_), ctx.out<int8_t>(out_),
+                   ctx.scratch);
   }
-  const char* kernel_name() const override { return "unidirectional_sequence_lstm_qs8_ref"; }
+  const char* kernel_name() const override { return name_.c_str(); }
   size_t scratch_bytes() const override { return lstm_int8_scratch_bytes(p_.shape); }
 
  private:
   LstmInt8Params p_;
+  HybridDotUkernel dot_;
+  std::string name_;
   int in_, h_, c_, out_;
 };
 
@@ -141,7 +152,13 @@ Result<std::unique_ptr<PreparedOp>> prepare_int8(PrepareContext& ctx, const Lstm
     p.projection_bias = zp_times_weights_with_bias(hidden_zp, p.projection_weights, pb, shape.n_output, shape.n_cell);
     p.projection_scale = quantize_multiplier(pw.quant.scale0() * hidden_scale / output_state_scale);
   }
-  return std::unique_ptr<PreparedOp>(std::make_unique<LstmInt8Op>(std::move(p), ctx.input_index(kLstmInput),
+  // LSTM rows are short (the input and state widths): the dot kernel the hybrid CONV_2D uses for its
+  // short per-tap rows.
+  const HybridDotKernel* k = hybrid_dot_kernel_for(ctx.isa());
+  HybridDotUkernel dot = k ? k->conv_fn : nullptr;
+  std::string name = "unidirectional_sequence_lstm_qs8_ref";
+  if (k) name = std::string("unidirectional_sequence_lstm_qs8_") + (k->conv_name + std::strlen("conv2d_hybrid_"));
+  return std::unique_ptr<PreparedOp>(std::make_unique<LstmInt8Op>(std::move(p), dot, std::move(name), ctx.input_index(kLstmInput),
                                                                    ctx.input_index(kLstmOutputState),
                                                                    ctx.input_index(kLstmCellState),
                                                                    ctx.output_index(0)));

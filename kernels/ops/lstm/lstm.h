@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/common/quantization.h"
+#include "kernels/ops/gemm/hybrid_dot_ukernels.h"
 
 namespace eb {
 
@@ -44,11 +45,17 @@ struct LstmInt8Params {
   int32_t output_state_zp = 0;
 };
 
-// Int16 scratch the kernel needs: 4 gates + 1 temporary of n_cell each, plus n_cell int8 hidden values.
+// Scratch either kernel needs: max(n_cell, n_output) int32 row dot products, 4 gates + 1 temporary of
+// n_cell int16 each, plus n_cell int8 hidden values.
 size_t lstm_int8_scratch_bytes(const LstmShape& s);
 
 void lstm_qs8_ref(const LstmInt8Params& p, const int8_t* input, int8_t* output_state, int16_t* cell_state,
                   int8_t* output, uint8_t* scratch);
+// The fast paths: the same steps, with the gate and projection matrix-vector products on an ISA's int8
+// dot-product microkernel (the hybrid FULLY_CONNECTED one, gemm/hybrid_dot.h). Integer sums are exact
+// in any order: the reference's bits.
+void lstm_qs8_dot(const LstmInt8Params& p, HybridDotUkernel dot, const int8_t* input, int8_t* output_state,
+                  int16_t* cell_state, int8_t* output, uint8_t* scratch);
 
 
 // Float32 LSTM (also float16 weights, folded to float32 at load). Layer norm coefficients optional.

@@ -1,8 +1,10 @@
-// prepare_pad: reads the constant paddings, computes the output shape and the pad value.
+// prepare_pad: reads the constant paddings, computes the output shape and the pad value, and binds the
+// reference kernel or (fast paths) the coalesced-row one.
 #include <cstdint>
 #include <limits>
 #include <memory>
 
+#include "kernels/common/thread_pool.h"
 #include "kernels/ops/ops.h"
 #include "kernels/ops/pad/pad.h"
 
@@ -33,6 +35,42 @@ class PadOp final : public PreparedOp {
   int input_, output_;
   PadParams p_;
   int32_t pad_int_;
+  const char* name_;
+};
+
+// The fast paths: coalesced rows (pad_fast.cc) split over the threads. The pad value goes in as the
+// element's bit pattern (float 0.0 is all zero bits).
+class PadRowsOp final : public PreparedOp {
+ public:
+  PadRowsOp(size_t element_size, int input, int output, const PadParams& p, int32_t pad_int, const char* name)
+      : element_size_(element_size), input_(input), output_(output), p_(p), pad_int_(pad_int), name_(name) {
+    pad_coalesce(p_);
+    rows_ = pad_rows_count(p_);
+  }
+
+  void run(const RunContext& ctx) override {
+    if (rows_ == 0) return;
+    const int threads = ctx.pool ? ctx.pool->size() : 1;
+    const int64_t tasks = tasks_for_work(threads, rows_, p_.out_dims[4] / 8 + 1);
+    parallel_for(ctx.pool, tasks, [&](int64_t t) {
+      const SplitRange r = split_range(rows_, tasks, 1, t);
+      if (r.end <= r.begin) return;
+      if (element_size_ == 1)
+        pad_x8_rows(ctx.in<uint8_t>(input_), p_, static_cast<uint8_t>(pad_int_), ctx.out<uint8_t>(output_), r.begin,
+                    r.end);
+      else
+        pad_x32_rows(ctx.in<uint32_t>(input_), p_, static_cast<uint32_t>(pad_int_), ctx.out<uint32_t>(output_),
+                     r.begin, r.end);
+    });
+  }
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  size_t element_size_;
+  int input_, output_;
+  PadParams p_;
+  int32_t pad_int_;
+  int64_t rows_ = 0;
   const char* name_;
 };
 
@@ -113,6 +151,11 @@ Result<std::unique_ptr<PreparedOp>> prepare_pad(PrepareContext& ctx) {
       return error("output '%s' zero point %d is outside the %s range", out.name.c_str(), pad_int, dtype_name(in.dtype));
   }
   out.shape = shape;
+  if (ctx.isa() != Isa::kReference) {
+    const bool bytes = in.dtype == DType::kInt8 || in.dtype == DType::kUInt8;
+    return std::unique_ptr<PreparedOp>(new PadRowsOp(bytes ? 1 : 4, ctx.input_index(0), ctx.output_index(0), p,
+                                                     pad_int, bytes ? "pad_x8_rows" : "pad_x32_rows"));
+  }
   return std::unique_ptr<PreparedOp>(new PadOp(in.dtype, ctx.input_index(0), ctx.output_index(0), p, pad_int, name));
 }
 

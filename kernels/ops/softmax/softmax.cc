@@ -1,7 +1,8 @@
-// prepare_softmax: checks dtypes and the fixed output quantization of quantized softmax, and builds the
-// exponential lookup table once.
+// prepare_softmax: checks dtypes and the fixed output quantization of quantized softmax, builds the
+// exponential lookup table once, and binds the reference kernel or (fast paths) the row-interleaved one.
 #include "kernels/ops/softmax/softmax.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <type_traits>
 
 #include "kernels/ops/ops.h"
+#include "kernels/common/thread_pool.h"
 #include "kernels/ops/quant_checks.h"
 
 namespace eb {
@@ -25,26 +27,46 @@ class SoftmaxFloatOp final : public PreparedOp {
   int in_, out_;
 };
 
+// The reference kernel, or on the fast paths (`fast`) softmax_*_fast split by rows over the threads.
 template <typename T>
 class SoftmaxQuantOp final : public PreparedOp {
  public:
-  SoftmaxQuantOp(const SoftmaxParams& p, float input_scale, int in, int out) : p_(p), in_(in), out_(out) {
+  SoftmaxQuantOp(const SoftmaxParams& p, float input_scale, bool fast, int in, int out)
+      : p_(p), in_(in), out_(out) {
     softmax_populate_table(input_scale, p.beta, table_.data());
     p_.table = table_.data();
+    // The fast kernel's rounding shortcut needs every exponential in [0, 1] (softmax_fast.cc).
+    fast_ = fast && std::all_of(table_.begin(), table_.end(), [](float v) { return v >= 0.0f && v <= 1.0f; });
   }
   void run(const RunContext& ctx) override {
-    if constexpr (std::is_same_v<T, int8_t>)
-      softmax_int8_ref(p_, ctx.in<int8_t>(in_), ctx.out<int8_t>(out_));
-    else
-      softmax_uint8_ref(p_, ctx.in<uint8_t>(in_), ctx.out<uint8_t>(out_));
+    const T* x = ctx.in<T>(in_);
+    T* y = ctx.out<T>(out_);
+    if (!fast_) {
+      if constexpr (std::is_same_v<T, int8_t>)
+        softmax_int8_ref(p_, x, y);
+      else
+        softmax_uint8_ref(p_, x, y);
+      return;
+    }
+    const int64_t tasks = tasks_for_work(ctx.pool ? ctx.pool->size() : 1, p_.rows, p_.depth * 4);
+    parallel_for(ctx.pool, tasks, [&](int64_t t) {
+      const SplitRange r = split_range(p_.rows, tasks, 16, t);
+      if (r.end <= r.begin) return;
+      if constexpr (std::is_same_v<T, int8_t>)
+        softmax_int8_fast(p_, x, y, r.begin, r.end);
+      else
+        softmax_uint8_fast(p_, x, y, r.begin, r.end);
+    });
   }
   const char* kernel_name() const override {
-    return std::is_same_v<T, int8_t> ? "softmax_int8_ref" : "softmax_uint8_ref";
+    if (std::is_same_v<T, int8_t>) return fast_ ? "softmax_qs8_rows" : "softmax_int8_ref";
+    return fast_ ? "softmax_qu8_rows" : "softmax_uint8_ref";
   }
 
  private:
   SoftmaxParams p_;
   std::array<float, 256> table_{};
+  bool fast_ = false;
   int in_, out_;
 };
 
@@ -77,6 +99,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_softmax(PrepareContext& ctx) {
   p.rows = p.depth > 0 ? in.elements() / p.depth : 0;
   p.beta = beta;
   const int ii = ctx.input_index(0), oi = ctx.output_index(0);
+  const bool fast = ctx.isa() != Isa::kReference;
   std::unique_ptr<PreparedOp> op;
   switch (in.dtype) {
     case DType::kFloat32:
@@ -86,13 +109,13 @@ Result<std::unique_ptr<PreparedOp>> prepare_softmax(PrepareContext& ctx) {
       EB_RETURN_IF_ERROR(check_quantized(in, out, -128));
       p.output_scale = out.quant.scale0();
       p.output_zero_point = out.quant.zp0();
-      op.reset(new SoftmaxQuantOp<int8_t>(p, in.quant.scale0(), ii, oi));
+      op.reset(new SoftmaxQuantOp<int8_t>(p, in.quant.scale0(), fast, ii, oi));
       break;
     case DType::kUInt8:
       EB_RETURN_IF_ERROR(check_quantized(in, out, 0));
       p.output_scale = out.quant.scale0();
       p.output_zero_point = out.quant.zp0();
-      op.reset(new SoftmaxQuantOp<uint8_t>(p, in.quant.scale0(), ii, oi));
+      op.reset(new SoftmaxQuantOp<uint8_t>(p, in.quant.scale0(), fast, ii, oi));
       break;
     default:
       return error("input '%s' is %s; supported: float32, int8, uint8", in.name.c_str(), dtype_name(in.dtype));

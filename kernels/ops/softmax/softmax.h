@@ -30,6 +30,13 @@ void softmax_float32_ref(const SoftmaxParams& p, const float* input, float* outp
 void softmax_int8_ref(const SoftmaxParams& p, const int8_t* input, int8_t* output);
 void softmax_uint8_ref(const SoftmaxParams& p, const uint8_t* input, uint8_t* output);
 
+// The fast paths' quantized kernels (softmax_fast.cc): the reference's results byte for byte over rows
+// [row_begin, row_end), for tables whose values all lie in [0, 1] (beta >= 0; prepare checks).
+void softmax_int8_fast(const SoftmaxParams& p, const int8_t* input, int8_t* output, int64_t row_begin,
+                       int64_t row_end);
+void softmax_uint8_fast(const SoftmaxParams& p, const uint8_t* input, uint8_t* output, int64_t row_begin,
+                        int64_t row_end);
+
 // Fills table[256] as described above.
 void softmax_populate_table(float input_scale, float beta, float* table);
 
