@@ -226,6 +226,62 @@ void check_quantized(Isa isa, DType dt) {
   EXPECT_GE(tested, 500);
 }
 
+// ADD and SUB whose scales XNNPACK does not take run TFLite's fixed-point arithmetic; the fast path looks
+// the results up in a table the reference kernel filled (add_q8_lut.cc): the same bytes on every broadcast.
+template <typename T>
+void check_tflite_scheme(Isa isa, DType dt) {
+  constexpr bool kUnsigned = static_cast<T>(-1) > 0;
+  const int lo = kUnsigned ? 0 : -128, hi = kUnsigned ? 255 : 127;
+  std::mt19937 rng(kUnsigned ? 19 : 18);
+  std::uniform_int_distribution<int> value(lo, hi);
+  int tested = 0, cyclic = 0;
+  std::vector<Case> cases = shape_cases();
+  cases.push_back({{1, 192, 192, 3}, {1, 1, 1, 3}});  // MoveNet's input SUB
+  cases.push_back({{5}, {2, 3, 5}});                 // the cyclic operand first
+  for (const Case& c : cases)
+    for (OpCode op : {OpCode::kAdd, OpCode::kSub}) {
+      std::vector<T> a(static_cast<size_t>(elements(c.a))), b(static_cast<size_t>(elements(c.b)));
+      for (T& x : a) x = static_cast<T>(value(rng));
+      for (T& x : b) x = static_cast<T>(value(rng));
+      // a's scale over the output's above 2^8: outside XNNPACK's ratios.
+      const float sb = std::uniform_real_distribution<float>(0.0005f, 0.002f)(rng);
+      const float so = sb * std::uniform_real_distribution<float>(1.0f, 3.0f)(rng);
+      const float sa = so * std::uniform_real_distribution<float>(300.0f, 900.0f)(rng);
+      const eb::Quantization qa = qparams(sa, value(rng)), qb = qparams(sb, value(rng)), qo = qparams(so, value(rng));
+      const eb::Activation act = tested % 3 == 0 ? eb::Activation::kRelu : eb::Activation::kNone;
+      auto build = [&](OpHarness& h) {
+        h.add_input(dt, c.a, a, qa);
+        h.add_input(dt, c.b, b, qb);
+        h.node().options.activation = act;
+        return h.add_output(dt, qo);
+      };
+      OpHarness ref(op);
+      const int ro = build(ref);
+      ref.set_isa(Isa::kReference);
+      ASSERT_TRUE(ref.prepare_and_run().ok());
+      ASSERT_NE(std::string(ref.prepared()->kernel_name()).find("tflite_ref"), std::string::npos);
+      OpHarness fast(op);
+      const int fo = build(fast);
+      fast.set_isa(isa);
+      fast.set_threads(1 + tested % 2);
+      ASSERT_TRUE(fast.prepare_and_run().ok());
+      const std::string name = fast.prepared()->kernel_name();
+      EXPECT_TRUE(name == std::string(op_prefix(op)) + "q8_tflite_lut" || name == std::string(op_prefix(op)) + "q8_tflite_lut_cyclic")
+          << name;
+      cyclic += name.find("cyclic") != std::string::npos;
+      ASSERT_EQ(fast.output<T>(fo), ref.output<T>(ro)) << str(c.a) << " x " << str(c.b) << " scales " << sa << "/" << sb
+                                                       << "/" << so;
+      ++tested;
+    }
+  EXPECT_GE(tested, 100);
+  EXPECT_GE(cyclic, 4);  // per-channel constants (and their mirror) took the cyclic loop
+}
+
+TEST_P(ElementwiseBroadcastFast, TfliteScheme8BitMatchesReferenceOnEveryBroadcast) {
+  check_tflite_scheme<int8_t>(GetParam(), DType::kInt8);
+  check_tflite_scheme<uint8_t>(GetParam(), DType::kUInt8);
+}
+
 TEST_P(ElementwiseBroadcastFast, Int8MatchesReferenceOnEveryBroadcast) {
   check_quantized<int8_t>(GetParam(), DType::kInt8);
 }

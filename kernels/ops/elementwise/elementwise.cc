@@ -1,6 +1,7 @@
 // prepare_add / prepare_sub / prepare_mul: dtype, shape and quantization checks, broadcast geometry,
 // requantization parameters, and the choice of kernel.
 #include "kernels/ops/elementwise/elementwise.h"
+#include "kernels/ops/elementwise/broadcast_rows.h"
 #include "kernels/ops/elementwise/vadd_q8.h"
 #include "kernels/ops/elementwise/vbinary_f32.h"
 #include "kernels/ops/elementwise/vmul_q8.h"
@@ -11,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <type_traits>
+#include <vector>
 
 #include "kernels/common/quantization.h"
 #include "kernels/ops/ops.h"
@@ -216,6 +218,36 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantized(BinaryKind kind, PrepareCo
   if (p.out_multiplier.shift > 0)
     return error("output scale %g is too small for input scales %g and %g (rescale factor above 1)",
                  static_cast<double>(os), static_cast<double>(as), static_cast<double>(bs));
+  if (ctx.isa() != Isa::kReference) {
+    // Shared: the prepared op is copied into the bound callable; the table is built once, here.
+    auto table = std::make_shared<std::vector<uint8_t>>(kAddQ8LutEntries);
+    (is_int8 ? add_int8_tflite_lut_fill : add_uint8_tflite_lut_fill)(p, table->data());
+    const BroadcastRows rows = make_broadcast_rows(g);
+    const int64_t out_n = ctx.output(0).elements(), a_n = ctx.input(0).elements(), b_n = ctx.input(1).elements();
+    // A per-channel constant makes rows of a few elements; walked as one cycle instead (MoveNet's input SUB).
+    const bool cyclic_b = a_n == out_n && rows.b_inc == 1 && b_n == rows.n && rows.n < out_n;
+    const bool cyclic_a = b_n == out_n && rows.a_inc == 1 && a_n == rows.n && rows.n < out_n;
+    if (cyclic_a || cyclic_b)
+      return bind_kernel(subtract ? "sub_q8_tflite_lut_cyclic" : "add_q8_tflite_lut_cyclic",
+                         [period = rows.n, n = out_n, cyclic_a, table, ia, ib, io](const RunContext& c) {
+                           const auto* a = reinterpret_cast<const uint8_t*>(c.in<T>(ia));
+                           const auto* b = reinterpret_cast<const uint8_t*>(c.in<T>(ib));
+                           auto* out = reinterpret_cast<uint8_t*>(c.out<T>(io));
+                           parallel_for_elements(c.pool, n, 16384, [&](int64_t lo, int64_t hi) {
+                             add_q8_lut_cyclic(static_cast<size_t>(hi - lo), (cyclic_a ? b : a) + lo, cyclic_a ? a : b,
+                                               static_cast<size_t>(period), static_cast<size_t>(lo % period), cyclic_a,
+                                               out + lo, table->data());
+                           });
+                         });
+    return bind_kernel(subtract ? "sub_q8_tflite_lut" : "add_q8_tflite_lut", [rows, table, ia, ib, io](const RunContext& c) {
+      const auto* a = reinterpret_cast<const uint8_t*>(c.in<T>(ia));
+      const auto* b = reinterpret_cast<const uint8_t*>(c.in<T>(ib));
+      auto* out = reinterpret_cast<uint8_t*>(c.out<T>(io));
+      run_broadcast_rows(rows, c.pool, 16384, [&](int64_t n, int64_t ao, int64_t bo, int64_t oo) {
+        add_q8_lut_rows(static_cast<size_t>(n), a + ao, rows.a_inc, b + bo, rows.b_inc, out + oo, table->data());
+      });
+    });
+  }
   if (is_int8)
     return bind_add_quant(subtract ? "add_int8_tflite_ref(sub)" : "add_int8_tflite_ref", add_int8_tflite_ref, g, p, ia,
                           ib, io);

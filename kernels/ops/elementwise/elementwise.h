@@ -111,6 +111,19 @@ void add_int8_tflite_ref(const BroadcastGeometry& g, const AddQuantTfliteParams&
 void add_uint8_tflite_ref(const BroadcastGeometry& g, const AddQuantTfliteParams& p, const uint8_t* a, const uint8_t* b,
                           uint8_t* out);
 
+// The same on a table of all 65536 results (add_q8_lut.cc): fill computes table[ua << 8 | ub] with the
+// reference kernel above for the inputs whose bytes are ua and ub; add_q8_lut_rows looks up one row of the
+// broadcast walk (broadcast_rows.h; int8 and uint8 alike, as bytes; a_inc, b_inc 1 or 0).
+constexpr size_t kAddQ8LutEntries = 65536;
+void add_int8_tflite_lut_fill(const AddQuantTfliteParams& p, uint8_t* table);
+void add_uint8_tflite_lut_fill(const AddQuantTfliteParams& p, uint8_t* table);
+void add_q8_lut_rows(size_t n, const uint8_t* a, size_t a_inc, const uint8_t* b, size_t b_inc, uint8_t* out,
+                     const uint8_t* table);
+// One operand the output's full shape, the other one innermost row repeated (a per-channel constant):
+// one loop over n outputs, the short operand cycling from `phase` with `period`, with no per-row walk.
+void add_q8_lut_cyclic(size_t n, const uint8_t* full, const uint8_t* cyclic, size_t period, size_t phase,
+                       bool cyclic_is_a, uint8_t* out, const uint8_t* table);
+
 void mul_int8_fp32_ref(const MulQuantParams& p, const int8_t* a, const int8_t* b, int8_t* out);
 void mul_uint8_fp32_ref(const MulQuantParams& p, const uint8_t* a, const uint8_t* b, uint8_t* out);
 void mul_int8_fixed_point_ref(const MulQuantParams& p, const int8_t* a, const int8_t* b, int8_t* out);
