@@ -4,6 +4,7 @@
   bench/peer_models.py --edgebench build/daemon/edgebench [--peers litert,onnxruntime,xnnpack]
       [--threads 1,2] [--repeats 5] [--warmup 5] [--iterations 30] [--work-dir build/peers]
       [--python /opt/tfenv/bin/python] [--raw RUNS.jsonl] MODEL.tflite...
+  bench/peer_models.py --from-raw RUNS.jsonl      (the same tables again from a run's records)
 
 Peers: `litert` (LiteRT's Python interpreter, its default XNNPACK delegate) and `onnxruntime` (CPU EP, on
 the model converted by `python -m tf2onnx.convert --tflite`), both measured by bench/peers.py, and
@@ -136,30 +137,22 @@ def fmt(x, digits=3):
     return '-' if x is None else ('%.*f' % (digits, x))
 
 
-def fmt_ms(x):
-    """Four significant digits: 0.0005 ms (the call overhead) and 31.42 ms alike."""
-    return '-' if x is None else '%.4g' % x
+def fmt_us(ms):
+    """Latency in microseconds, three figures or more, never in exponent form (0.05 to 40000)."""
+    if ms is None:
+        return '-'
+    v = ms * 1000.0
+    return '%.0f' % v if v >= 100 else ('%.1f' % v if v >= 10 else '%.2f' % v)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--edgebench', required=True)
-    ap.add_argument('--peers', default='litert,onnxruntime,xnnpack')
-    ap.add_argument('--threads', default='1,2')
-    ap.add_argument('--repeats', type=int, default=5)
-    ap.add_argument('--iterations', type=int, default=30)
-    ap.add_argument('--warmup', type=int, default=5)
-    ap.add_argument('--work-dir', default='build/peers')
-    ap.add_argument('--python', default=sys.executable)
-    ap.add_argument('--raw', help='append every run\'s JSON here, one per line')
-    ap.add_argument('--no-trivial', action='store_true', help='leave out the call-overhead row')
-    ap.add_argument('models', nargs='+')
-    args = ap.parse_args()
+def collect(args, emit):
+    """Measures; every record (the configuration, each run, each refusal) goes to emit()."""
     os.makedirs(args.work_dir, exist_ok=True)
     peers = check_peers(args.python, [p for p in args.peers.split(',') if p])
     engines = ['auto'] + peers
     threads = [int(t) for t in args.threads.split(',')]
-    raw = open(args.raw, 'a') if args.raw else None
+    emit({'kind': 'config', 'engines': engines, 'threads': threads, 'repeats': args.repeats, 'warmup': args.warmup,
+          'iterations': args.iterations, 'command': sys.argv, 'versions': tool_versions(args.python, args.edgebench)})
 
     models = [(os.path.splitext(os.path.basename(m))[0], os.path.abspath(m)) for m in args.models]
     if not args.no_trivial:
@@ -173,7 +166,6 @@ def main():
         if os.path.exists(trivial):
             models.insert(0, (TRIVIAL, trivial))
 
-    notes = []  # one line per model an engine could not run, and why
     prepared = []
     for name, path in models:
         inputs = os.path.join(args.work_dir, name.replace(' ', '_').strip('()') + '.inputs.npz')
@@ -181,7 +173,8 @@ def main():
                             '--output', inputs], capture_output=True, text=True)
         if r.returncode != 0:
             # the inputs are read from `edgebench inspect`: a model edgebench refuses has no auto row to compare
-            notes.append('%s: skipped, edgebench cannot load it: %s' % (name, one_line(r.stderr, 'error')))
+            emit({'kind': 'skipped', 'model_name': name,
+                  'error': 'edgebench cannot load it: ' + one_line(r.stderr, 'error')})
             continue
         onnx = None
         skip = {}
@@ -191,19 +184,11 @@ def main():
                 skip['onnxruntime'] = 'tf2onnx cannot convert it: ' + why
         prepared.append((name, path, onnx, inputs, skip))
 
-    print('Latency: median over %d runs of each run\'s p50, ms (%d timed inferences after %d warm-ups and the '
-          'first; engines alternating run by run, order rotated each repeat). Ratio = auto / peer.'
-          % (args.repeats, args.iterations, args.warmup))
-    print()
-    head = '| model | thr | auto p50 | ' + ' | '.join('%s p50 | auto/%s' % (p, p) for p in peers) + ' |'
-    print(head)
-    print('|' + '---|' * (head.count('|') - 1), flush=True)
-    ratios = {(p, t): [] for p in peers for t in threads}
-    results = {}
     for name, path, onnx, inputs, skip in prepared:
         for t in threads:
-            got = {e: [] for e in engines}
             refused = dict(skip)
+            for e, why in skip.items():
+                emit({'kind': 'refused', 'model_name': name, 'engine': e, 'threads': t, 'error': why})
             for rep in range(args.repeats):
                 k = rep % len(engines)
                 for e in engines[k:] + engines[:k]:
@@ -212,38 +197,66 @@ def main():
                     res, err = measure(args, e, path, onnx, inputs, t)
                     if res is None:
                         refused[e] = err
+                        emit({'kind': 'refused', 'model_name': name, 'engine': e, 'threads': t, 'error': err})
                         continue
-                    got[e].append(res)
-                    if raw:
-                        raw.write(json.dumps(dict(res, model_name=name, engine=e, threads=t, repeat=rep)) + '\n')
-                        raw.flush()
-            med = {}
-            for e, rs in got.items():
-                if rs and e not in refused:
-                    med[e] = {key: statistics.median(r[key] if key != 'p50' else r['latency_ms']['p50'] for r in rs)
-                              for key in ('p50', 'load_ms', 'first_ms', 'peak_rss_bytes')}
-                    if e in ('litert', 'onnxruntime'):
-                        med[e]['over_import'] = statistics.median(r['peak_rss_bytes'] - r['rss_after_import_bytes']
-                                                                  for r in rs)
-            results[(name, t)] = med
-            for e, why in refused.items():
-                line = '%s (%d thread%s): %s: %s' % (name, t, 's' if t > 1 else '', e, why)
-                if e == 'onnxruntime' and why.startswith('tf2onnx') and t != threads[0]:
-                    continue  # a conversion failure is said once
-                notes.append(line)
-            row = '| %s | %d | %s |' % (name, t, fmt_ms(med.get('auto', {}).get('p50')))
-            for p in peers:
-                if p in med and 'auto' in med:
-                    ratio = med['auto']['p50'] / med[p]['p50']
-                    if name != TRIVIAL:
-                        ratios[(p, t)].append((ratio, name))
-                    row += ' %s | %.2f |' % (fmt_ms(med[p]['p50']), ratio)
-                else:
-                    row += ' %s | - |' % ('refused' if p in refused else '-')
-            print(row, flush=True)
+                    emit(dict(res, kind='run', model_name=name, engine=e, threads=t, repeat=rep))
+
+
+def render(records):
+    config = next(r for r in records if r['kind'] == 'config')
+    engines, threads = config['engines'], config['threads']
+    peers = engines[1:]
+    runs, refused, notes, order = {}, {}, [], []
+    for r in records:
+        key = (r.get('model_name'), r.get('threads'))
+        if r['kind'] == 'run':
+            runs.setdefault(key, {}).setdefault(r['engine'], []).append(r)
+        elif r['kind'] == 'refused':
+            refused.setdefault(key, {})[r['engine']] = r['error']
+            # a conversion failure is said once, not per thread count
+            if not (r['error'].startswith('tf2onnx') and r['threads'] != threads[0]):
+                notes.append('%s (%d thread%s): %s: %s' % (r['model_name'], r['threads'], 's' if r['threads'] > 1 else '',
+                                                           r['engine'], r['error']))
+        elif r['kind'] == 'skipped':
+            notes.append('%s: skipped, %s' % (r['model_name'], r['error']))
+        if r['kind'] in ('run', 'refused') and key not in order:
+            order.append(key)
+
+    results = {}
+    for key in order:
+        med = {}
+        for e, rs in runs.get(key, {}).items():
+            if e in refused.get(key, {}):
+                continue  # a run that failed once is not half-counted
+            med[e] = {k: statistics.median(r['latency_ms']['p50'] if k == 'p50' else r[k] for r in rs)
+                      for k in ('p50', 'load_ms', 'first_ms', 'peak_rss_bytes')}
+            med[e]['runs'] = len(rs)
+            if 'rss_after_import_bytes' in rs[0]:
+                med[e]['over_import'] = statistics.median(r['peak_rss_bytes'] - r['rss_after_import_bytes'] for r in rs)
+        results[key] = med
+
+    print('Latency: median over %d runs of each run\'s p50, microseconds (%d timed inferences after the first and %d '
+          'warm-ups; engines alternating run by run, order rotated each repeat). Ratio = auto / peer (below 1: '
+          'edgebench faster).' % (config['repeats'], config['iterations'], config['warmup']))
+    print()
+    head = '| model | thr | auto p50 | ' + ' | '.join('%s p50 | auto/%s' % (p, p) for p in peers) + ' |'
+    print(head)
+    print('|' + '---|' * (head.count('|') - 1))
+    ratios = {(p, t): [] for p in peers for t in threads}
+    for (name, t), med in results.items():
+        row = '| %s | %d | %s |' % (name, t, fmt_us(med.get('auto', {}).get('p50')))
+        for p in peers:
+            if p in med and 'auto' in med:
+                ratio = med['auto']['p50'] / med[p]['p50']
+                if name != TRIVIAL:
+                    ratios[(p, t)].append((ratio, name))
+                row += ' %s | %.2f |' % (fmt_us(med[p]['p50']), ratio)
+            else:
+                row += ' %s | - |' % ('refused' if p in refused.get((name, t), {}) else '-')
+        print(row)
 
     print()
-    print('Summary: auto / peer p50, geometric mean and worst, over the models both ran.')
+    print('Summary: auto / peer p50, geometric mean and worst over the models both ran (the trivial row left out).')
     print()
     print('| peer | threads | models | geomean | worst | worst model | models above 1.2 |')
     print('|---|---|---|---|---|---|---|')
@@ -253,24 +266,25 @@ def main():
             if rs:
                 w = max(rs)
                 above = ', '.join('%s %.2f' % (n, r) for r, n in sorted(rs, reverse=True) if r > 1.2) or 'none'
-                print('| %s | %d | %d | %.2f | %.2f | %s | %s |' % (p, t, len(rs), geomean([r for r, _ in rs]), w[0], w[1],
-                                                                    above))
+                print('| %s | %d | %d | %.2f | %.2f | %s | %s |' % (p, t, len(rs), geomean([r for r, _ in rs]), w[0],
+                                                                    w[1], above))
 
     print()
-    print('Load (file to ready: edgebench load; LiteRT construction + allocate_tensors; ONNX Runtime session '
-          'creation) and first inference, ms, medians over the runs:')
+    print('Load (edgebench: file to prepared engine; LiteRT: Interpreter() + allocate_tensors(); ONNX Runtime: '
+          'InferenceSession()) and first inference, ms, medians over the runs:')
     print()
     head = '| model | thr | ' + ' | '.join('%s load' % e for e in engines) + ' | ' + \
         ' | '.join('%s first' % e for e in engines) + ' |'
     print(head)
     print('|' + '---|' * (head.count('|') - 1))
     for (name, t), med in results.items():
-        print('| %s | %d | ' % (name, t) + ' | '.join(fmt_ms(med.get(e, {}).get('load_ms')) for e in engines) + ' | ' +
-              ' | '.join(fmt_ms(med.get(e, {}).get('first_ms')) for e in engines) + ' |')
+        print('| %s | %d | ' % (name, t) + ' | '.join(fmt(med.get(e, {}).get('load_ms'), 2) for e in engines) + ' | ' +
+              ' | '.join(fmt(med.get(e, {}).get('first_ms'), 3) for e in engines) + ' |')
 
     print()
-    print('Memory, MiB (not one quantity: edgebench = peak RSS of the `edgebench bench` process; litert / '
-          'onnxruntime = peak RSS of the Python process, and that peak over its RSS after importing the runtime):')
+    print('Memory, MiB, medians over the runs. Not one quantity: auto / xnnpack = peak RSS of the `edgebench bench` '
+          'process; litert / onnxruntime = peak RSS of the Python process that ran the peer ("peak") and that peak '
+          'over its RSS after importing the runtime and loading the inputs ("over import").')
     print()
     head = '| model | thr | ' + ' | '.join(
         ('%s peak | %s over import' % (e, e)) if e in ('litert', 'onnxruntime') else '%s peak' % e for e in engines) + ' |'
@@ -283,7 +297,7 @@ def main():
             m = med.get(e)
             cells.append(fmt(m['peak_rss_bytes'] / mib, 1) if m else '-')
             if e in ('litert', 'onnxruntime'):
-                cells.append(fmt(m['over_import'] / mib, 1) if m else '-')
+                cells.append(fmt(m['over_import'] / mib, 1) if m and 'over_import' in m else '-')
         print('| %s | %d | ' % (name, t) + ' | '.join(cells) + ' |')
 
     if notes:
@@ -293,8 +307,45 @@ def main():
             print('- ' + n)
     print()
     print('Versions:')
-    for v in tool_versions(args.python, args.edgebench):
+    for v in config['versions']:
         print('- ' + v)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--edgebench')
+    ap.add_argument('--peers', default='litert,onnxruntime,xnnpack')
+    ap.add_argument('--threads', default='1,2')
+    ap.add_argument('--repeats', type=int, default=5)
+    ap.add_argument('--iterations', type=int, default=30)
+    ap.add_argument('--warmup', type=int, default=5)
+    ap.add_argument('--work-dir', default='build/peers')
+    ap.add_argument('--python', default=sys.executable)
+    ap.add_argument('--raw', help='write every record (configuration, runs, refusals) here, one JSON a line')
+    ap.add_argument('--from-raw', help='print the tables of a --raw file instead of measuring')
+    ap.add_argument('--no-trivial', action='store_true', help='leave out the call-overhead row')
+    ap.add_argument('models', nargs='*')
+    args = ap.parse_args()
+    if args.from_raw:
+        with open(args.from_raw) as f:
+            render([json.loads(ln) for ln in f if ln.strip()])
+        return 0
+    if not args.edgebench or not args.models:
+        ap.error('--edgebench and at least one MODEL are required (or --from-raw)')
+    records = []
+    raw = open(args.raw, 'w') if args.raw else None
+
+    def emit(rec):
+        records.append(rec)
+        if raw:
+            raw.write(json.dumps(rec) + '\n')
+            raw.flush()
+        if rec['kind'] == 'run':  # progress on stderr: a full run takes a while
+            print('%s, %d thread(s), %s: p50 %s us' % (rec['model_name'], rec['threads'], rec['engine'],
+                                                        fmt_us(rec['latency_ms']['p50'])), file=sys.stderr, flush=True)
+
+    collect(args, emit)
+    render(records)
     return 0
 
 
