@@ -56,9 +56,10 @@ def check_peers(py, peers):
             continue
         if p not in modules:
             sys.exit('unknown peer %r (litert, onnxruntime, xnnpack)' % p)
-        r = subprocess.run([py, '-c', 'import ' + modules[p]], capture_output=True, text=True)
+        # numpy first: bench/peers.py needs it to make the inputs, whichever peer runs
+        r = subprocess.run([py, '-c', 'import numpy, ' + modules[p]], capture_output=True, text=True)
         if r.returncode != 0:
-            print('skipping peer %s: %s cannot import %s (%s)' % (p, py, modules[p], one_line(r.stderr, 'error')),
+            print('skipping peer %s: %s cannot import numpy and %s (%s)' % (p, py, modules[p], one_line(r.stderr, 'error')),
                   file=sys.stderr)
             continue
         if p == 'onnxruntime':
@@ -167,15 +168,18 @@ def collect(args, emit):
             models.insert(0, (TRIVIAL, trivial))
 
     prepared = []
+    python_peers = [p for p in peers if p in ('litert', 'onnxruntime')]
     for name, path in models:
-        inputs = os.path.join(args.work_dir, name.replace(' ', '_').strip('()') + '.inputs.npz')
-        r = subprocess.run([args.python, PEERS_PY, 'inputs', '--edgebench', args.edgebench, '--model', path,
-                            '--output', inputs], capture_output=True, text=True)
-        if r.returncode != 0:
-            # the inputs are read from `edgebench inspect`: a model edgebench refuses has no auto row to compare
-            emit({'kind': 'skipped', 'model_name': name,
-                  'error': 'edgebench cannot load it: ' + one_line(r.stderr, 'error')})
-            continue
+        inputs = None  # edgebench's engines make their own; the Python peers read these
+        if python_peers:
+            inputs = os.path.join(args.work_dir, name.replace(' ', '_').strip('()') + '.inputs.npz')
+            r = subprocess.run([args.python, PEERS_PY, 'inputs', '--edgebench', args.edgebench, '--model', path,
+                                '--output', inputs], capture_output=True, text=True)
+            if r.returncode != 0:
+                # read from `edgebench inspect`: a model edgebench refuses has no auto row to compare anyway
+                emit({'kind': 'skipped', 'model_name': name,
+                      'error': 'its inputs could not be made: ' + one_line(r.stderr, 'error')})
+                continue
         onnx = None
         skip = {}
         if 'onnxruntime' in peers:
