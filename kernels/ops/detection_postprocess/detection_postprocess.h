@@ -56,6 +56,12 @@ void detection_postprocess_ref(const DetectionPostprocessParams& p, const void* 
                                float* out_scores, float* out_count);
 
 // The fast paths' kernel: the reference's outputs, bit for bit; its own scratch size.
+// Zeroes every output slot (boxes, classes, scores) before NMS fills some: TFLite leaves unfilled slots
+// as they were; edgebench makes them zero so outputs are deterministic (the fill TFLite itself writes
+// for the unused regular-NMS slots). Both kernels start with it.
+void detection_clear_outputs(const DetectionPostprocessParams& p, float* out_boxes, float* out_classes,
+                             float* out_scores);
+
 size_t detection_postprocess_lazy_scratch_bytes(const DetectionPostprocessParams& p);
 void detection_postprocess_lazy(const DetectionPostprocessParams& p, const void* boxes, const void* scores,
                                 const float* anchors, uint8_t* scratch, float* out_boxes, float* out_classes,

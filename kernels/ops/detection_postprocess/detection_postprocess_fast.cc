@@ -193,10 +193,7 @@ void detection_postprocess_lazy(const DetectionPostprocessParams& p, const void*
                                 const float* anchors, uint8_t* scratch, float* out_boxes, float* out_classes,
                                 float* out_scores, float* out_count) {
   const LazyLayout layout(p);
-  const size_t slots = static_cast<size_t>(p.max_detections) * static_cast<size_t>(p.max_classes_per_detection);
-  std::fill(out_boxes, out_boxes + slots * 4, 0.0f);
-  std::fill(out_classes, out_classes + slots, 0.0f);
-  std::fill(out_scores, out_scores + slots, 0.0f);
+  detection_clear_outputs(p, out_boxes, out_classes, out_scores);
 
   float* table = at<float>(scratch, layout.table);
   if (p.scores_quantized) {

@@ -256,16 +256,19 @@ void detection_partial_argsort(const float* values, int n, int k, int* indices) 
 
 size_t detection_postprocess_scratch_bytes(const DetectionPostprocessParams& p) { return ScratchLayout(p).total; }
 
-void detection_postprocess_ref(const DetectionPostprocessParams& p, const void* boxes, const void* scores,
-                               const float* anchors, uint8_t* scratch, float* out_boxes, float* out_classes,
-                               float* out_scores, float* out_count) {
-  const ScratchLayout layout(p);
-  // TFLite leaves the slots NMS does not fill as they were; edgebench makes them zero so outputs are
-  // deterministic (the fill TFLite itself writes for the unused regular-NMS slots).
+void detection_clear_outputs(const DetectionPostprocessParams& p, float* out_boxes, float* out_classes,
+                             float* out_scores) {
   const size_t slots = static_cast<size_t>(p.max_detections) * static_cast<size_t>(p.max_classes_per_detection);
   std::fill(out_boxes, out_boxes + slots * 4, 0.0f);
   std::fill(out_classes, out_classes + slots, 0.0f);
   std::fill(out_scores, out_scores + slots, 0.0f);
+}
+
+void detection_postprocess_ref(const DetectionPostprocessParams& p, const void* boxes, const void* scores,
+                               const float* anchors, uint8_t* scratch, float* out_boxes, float* out_classes,
+                               float* out_scores, float* out_count) {
+  const ScratchLayout layout(p);
+  detection_clear_outputs(p, out_boxes, out_classes, out_scores);
 
   Box* decoded = at<Box>(scratch, layout.decoded);
   decode_boxes(p, boxes, anchors, decoded);
