@@ -62,15 +62,15 @@ class WorkerSession {
     }
     EB_ASSIGN_OR_RETURN(worker_, worker::WorkerProcess::start(
                                      exe, {options_.timeout_s, options_.max_memory_bytes, options_.stop_requested}));
-    EB_ASSIGN_OR_RETURN(Message baseline, worker_->receive(Msg::kBaseline));
-    Reader b = baseline.reader();
-    r_.memory.baseline_rss = b.get<uint64_t>();
-    EB_RETURN_IF_ERROR(check(b, "baseline"));
     const EngineOptions& eo = options_.engine;
     Writer setup;
     setup.str(path_).str(eo.engine).put<int32_t>(eo.threads).str(eo.isa).put<uint8_t>(eo.profile_ops);
     setup.put<int32_t>(options_.warmup).str(options_.cpu_affinity);
     EB_RETURN_IF_ERROR(worker_->send(Msg::kSetup, setup));
+    EB_ASSIGN_OR_RETURN(Message baseline, worker_->receive(Msg::kBaseline));
+    Reader b = baseline.reader();
+    r_.memory.baseline_rss = b.get<uint64_t>();
+    EB_RETURN_IF_ERROR(check(b, "baseline"));
     worker_->set_phase("at load");
     EB_ASSIGN_OR_RETURN(Message model, worker_->receive(Msg::kModel));
     Reader m = model.reader();

@@ -2,8 +2,9 @@
 // loads one model and times it. One stream socket; every message is [u32 type][u32 length][payload],
 // little-endian host order (both ends are the same build on the same machine). The order:
 //
-//   worker -> kBaseline   its resident set before touching the model
 //   parent -> kSetup      model path, engine, threads, warm-ups, CPU affinity
+//   worker -> kBaseline   its resident set before touching the model, with the engine's runtime warm
+//                         (worker.cc: warm_up_runtime)
 //   worker -> kModel      the model's first input as stored (shape, signature): a dynamic input needs a
 //   parent -> kShape      shape from the parent (from the configured resize or the first image), or none
 //   worker -> kLoaded     load time, engine, arena/scratch, RSS after load, input and output tensors

@@ -19,6 +19,11 @@ struct EngineOptions {
   std::string isa;             // force a kernel path ("avx2", "neon", ...; "" = best, see cpu_features.h)
   bool profile_ops = false;    // time every operator (node_times())
   size_t max_arena_bytes = size_t{1} << 30;  // a hostile model cannot make us allocate past this (1 GiB)
+  // Give the model's bytes of a weight back as soon as every kernel reading it has packed its own copy,
+  // and the flatbuffer's tables once the graph is prepared (edgebench's engines; ModelBytes): the
+  // measuring worker's setting, so a measured process holds each weight once and its peak is not both
+  // copies. The engine's inputs can then no longer be resized.
+  bool release_packed_weights = false;
 };
 
 // The threads engine `engine` really uses when `requested` are asked for: the reference engine ("ref")

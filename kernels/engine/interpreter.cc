@@ -4,12 +4,47 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 #include "kernels/common/checked_math.h"
 #include "kernels/engine/constant_folding.h"
 #include "kernels/engine/registry.h"
 
 namespace eb {
+namespace {
+
+// EngineOptions::release_packed_weights: counts, for every constant held in the model's bytes, the
+// inputs of running nodes that read it; a node whose prepare packed an input (PrepareContext::
+// weights_packed) stops reading it, and when no reader is left its pages are given back -- during the
+// prepare, so the peak does not hold the model's copy and the packed copy of every layer at once.
+// Constants no running node reads, and the flatbuffer's tables, go once the whole graph is prepared.
+class WeightRelease {
+ public:
+  WeightRelease(const Graph& g, const std::vector<int>& active, ModelBytes& bytes)
+      : bytes_(bytes), readers_(g.tensors.size(), 0) {
+    for (int idx : active)
+      for (int t : g.nodes[static_cast<size_t>(idx)].inputs)
+        if (t >= 0) ++readers_[static_cast<size_t>(t)];
+    for (int o : g.outputs) ++readers_[static_cast<size_t>(o)];  // read by the caller: never given back
+    for (size_t t = 0; t < g.tensors.size(); ++t)
+      if (readers_[t] > 0 && g.tensors[t].is_constant()) bytes_.claim(g.tensors[t].constant, g.tensors[t].constant_bytes);
+  }
+  void node_prepared(const Graph& g, const Node& n, const std::vector<int>& packed_slots) {
+    for (int slot : packed_slots) {
+      const int t = n.inputs[static_cast<size_t>(slot)];
+      if (t < 0 || readers_[static_cast<size_t>(t)] == 0) continue;
+      const Tensor& tensor = g.tensors[static_cast<size_t>(t)];
+      if (--readers_[static_cast<size_t>(t)] == 0 && tensor.is_constant()) bytes_.unclaim(tensor.constant, tensor.constant_bytes);
+    }
+  }
+  void graph_prepared() { bytes_.release_unclaimed(); }
+
+ private:
+  ModelBytes& bytes_;
+  std::vector<int> readers_;  // per tensor
+};
+
+}  // namespace
 
 Interpreter::~Interpreter() {
   std::free(arena_);
@@ -64,6 +99,8 @@ Status Interpreter::prepare_and_plan() {
       t.prepare_constant = false;
     }
   prepared_constants_.clear();
+  std::optional<WeightRelease> release;
+  if (options_.release_packed_weights) release.emplace(g, active_, model_->bytes());
   for (int idx : active_) {
     const Node& n = g.nodes[static_cast<size_t>(idx)];
     PrepareContext ctx(g, n, isa_, pool_ ? pool_->size() : 1);
@@ -79,9 +116,12 @@ Status Interpreter::prepare_and_plan() {
     auto folded = fold_at_prepare(n, *r.value());
     if (!folded.ok()) return folded.status().with_context(strfmt("node %d (%s): ", n.index, n.op_name.c_str()));
     if (*folded) continue;
+    if (release) release->node_prepared(g, n, ctx.packed_inputs());
     ops_.push_back(std::move(r.value()));
     running_.push_back(idx);
   }
+
+  if (release) release->graph_prepared();
 
   // Lifetimes: graph inputs from step 0, node k (1-based) writes at step k, outputs live to the end.
   const int end_step = static_cast<int>(running_.size()) + 1;
@@ -196,6 +236,8 @@ Result<bool> Interpreter::fold_at_prepare(const Node& n, PreparedOp& op) {
 Status Interpreter::resize_input(int i, const Shape& shape) {
   if (i < 0 || i >= num_inputs()) return error("input %d does not exist (model has %d inputs)", i, num_inputs());
   Tensor& t = model_->graph().tensors[static_cast<size_t>(graph().inputs[static_cast<size_t>(i)])];
+  if (options_.release_packed_weights)
+    return error("input %d cannot be resized: this engine gave its model's packed weights back after loading", i);
   const Shape old = t.shape;
   EB_RETURN_IF_ERROR(model_->set_input_shape(i, shape));
   Status s = prepare_and_plan();

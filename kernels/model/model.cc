@@ -264,7 +264,12 @@ Result<std::unique_ptr<Model>> Model::load_file(const std::string& path, const L
   // the engine or kill the process with SIGBUS; a private copy makes the loaded model what was read.
   std::unique_ptr<Model> m(new Model());
   m->path_ = path;
-  m->owned_.resize(size);
+  auto bytes = ModelBytes::allocate(size);
+  if (!bytes.ok()) {
+    close(fd);
+    return bytes.status().with_context("model '" + path + "': ");
+  }
+  m->owned_ = std::move(bytes.value());
   size_t got = 0;
   while (got < size) {
     const ssize_t n = pread(fd, m->owned_.data() + got, size - got, static_cast<off_t>(got));
@@ -292,7 +297,8 @@ Result<std::unique_ptr<Model>> Model::load_bytes(const uint8_t* data, size_t siz
     return error("model buffer is %zu bytes, above the limit of %zu", size, limits.max_file_bytes);
   std::unique_ptr<Model> m(new Model());
   m->path_ = "<memory>";
-  m->owned_.assign(data, data + size);
+  EB_ASSIGN_OR_RETURN(m->owned_, ModelBytes::allocate(size));
+  std::memcpy(m->owned_.data(), data, size);
   m->data_ = m->owned_.data();
   m->size_ = size;
   Status s = m->parse(limits);

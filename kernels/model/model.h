@@ -10,6 +10,7 @@
 
 #include "kernels/common/status.h"
 #include "kernels/graph/graph.h"
+#include "kernels/model/model_bytes.h"
 
 namespace eb {
 
@@ -55,6 +56,11 @@ class Model {
   // resizing later call it too.
   Status set_input_shape(int i, const Shape& shape);
 
+  // The model's bytes, whose pages an engine may give back once its kernels hold what they need
+  // (ModelBytes; Interpreter with EngineOptions::release_packed_weights).
+  ModelBytes& bytes() { return owned_; }
+  const ModelBytes& bytes() const { return owned_; }
+
  private:
   Model() = default;
   Status parse(const LoadLimits& limits);
@@ -62,7 +68,7 @@ class Model {
   std::string path_;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
-  std::vector<uint8_t> owned_;  // the model's bytes (read from the file or copied), aligned by the allocator
+  ModelBytes owned_;  // the model's bytes (read from the file or copied), page-aligned
   std::string description_;
   Graph graph_;
 };

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "kernels/common/status.h"
 #include "kernels/common/thread_pool.h"
@@ -99,6 +100,16 @@ class PrepareContext {
   Tensor& output(int i) { return graph_.tensors[static_cast<size_t>(output_index(i))]; }
   Graph& graph() { return graph_; }
 
+  // Says that the prepared op keeps its own copy of its filter (input 1) and bias (input 2, when
+  // present) -- packed into its kernel's layout -- and never reads them from the model again: an engine
+  // may then give the model's bytes of those constants back (Interpreter::release_unused_model_bytes).
+  // Only for ops whose run() reads no pointer into those inputs.
+  void weights_packed() {
+    packed_inputs_.push_back(1);
+    if (has_input(2)) packed_inputs_.push_back(2);
+  }
+  const std::vector<int>& packed_inputs() const { return packed_inputs_; }
+
   // Checks the number of inputs (required ones present) and outputs.
   Status expect_io(int min_inputs, int max_inputs, int outputs) const {
     if (num_inputs() < min_inputs || num_inputs() > max_inputs)
@@ -114,6 +125,7 @@ class PrepareContext {
   const Node& node_;
   Isa isa_;
   int threads_;
+  std::vector<int> packed_inputs_;  // input slots weights_packed() named
 };
 
 using PrepareFn = Result<std::unique_ptr<PreparedOp>> (*)(PrepareContext& ctx);

@@ -67,6 +67,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_conv2d_fast_f32(PrepareContext& ctx,
   const GemmF32Params params{p.act_min, p.act_max};
   const size_t m = static_cast<size_t>(g.batches) * static_cast<size_t>(g.out_h) * static_cast<size_t>(g.out_w);
   const int in = ctx.input_index(0), out = ctx.output_index(0);
+  ctx.weights_packed();  // both kernels below run on `packed`
 
   if (ks == 1 && g.stride_h == 1 && g.stride_w == 1) {
     return bind_kernel(k->conv_gemm_name, [=, w = std::move(packed)](const RunContext& c) {

@@ -9,7 +9,9 @@ Result<std::unique_ptr<PreparedOp>> prepare_conv2d_fast_quant(PrepareContext& ct
   if (p.groups != 1) return std::unique_ptr<PreparedOp>();  // grouped convs keep the reference
   const std::optional<Q8ConvSpec> s = make_q8_conv_spec(ctx, mode, p.geom, p.requant);
   if (!s) return std::unique_ptr<PreparedOp>();
-  return make_q8_igemm_op(ctx.isa(), ctx.threads(), *s, /*fc=*/false, ctx.input_index(0), ctx.output_index(0));
+  auto op = make_q8_igemm_op(ctx.isa(), ctx.threads(), *s, /*fc=*/false, ctx.input_index(0), ctx.output_index(0));
+  if (op.ok() && op.value()) ctx.weights_packed();
+  return op;
 }
 
 }  // namespace eb

@@ -24,6 +24,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d_fast_f32(PrepareCon
   AlignedFloats zero(static_cast<size_t>(g.in_c));  // the row padding taps read
   const DwconvF32Params params{p.act_min, p.act_max};
   const int in = ctx.input_index(0), out = ctx.output_index(0);
+  ctx.weights_packed();
   return bind_kernel(k->name, [=, w = std::move(packed), zero = std::move(zero)](const RunContext& c) {
     run_dwconv_f32(*k, w.data(), g, c.in<float>(in), zero.data(), c.out<float>(out), params, c.pool);
   });

@@ -19,6 +19,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_fully_connected_fast_f32(PrepareCont
                                                has_bias ? ctx.input(2).constant_as<float>() : nullptr, n, kc, k->nr);
   const GemmF32Params params{p.act_min, p.act_max};
   const int in = ctx.input_index(0), out = ctx.output_index(0);
+  ctx.weights_packed();
   return bind_kernel(k->fc_name, [=, w = std::move(packed)](const RunContext& c) {
     run_gemm_f32(*k, w.data(), m, n, kc, c.in<float>(in), kc, c.out<float>(out), n, params, c.pool);
   });

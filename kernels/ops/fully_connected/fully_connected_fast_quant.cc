@@ -28,7 +28,9 @@ Result<std::unique_ptr<PreparedOp>> prepare_fully_connected_fast_quant(PrepareCo
   s.filter = weights.constant_as<uint8_t>();
   s.bias = has_bias ? ctx.input(2).constant_as<uint8_t>() : nullptr;
   s.scale = scale.data();  // read during prepare only: packed into the op's weight blocks
-  return make_q8_igemm_op(ctx.isa(), ctx.threads(), s, /*fc=*/true, ctx.input_index(0), ctx.output_index(0));
+  auto op = make_q8_igemm_op(ctx.isa(), ctx.threads(), s, /*fc=*/true, ctx.input_index(0), ctx.output_index(0));
+  if (op.ok() && op.value()) ctx.weights_packed();
+  return op;
 }
 
 }  // namespace eb
