@@ -100,11 +100,18 @@ class WorkerSession {
   bool stopped() const { return worker_ && worker_->stopped(); }
   const Tensor& output() const { return output_; }
 
-  // One inference on `tensor`; its latency and output 0.
-  Status infer(const std::vector<uint8_t>& tensor, double* ms, std::vector<float>* out) {
+  // Hands the worker the next input; it runs as soon as the worker is free. The loop keeps one more
+  // input queued than it has collected, so the worker goes from one inference to the next without
+  // waiting for the parent to read and preprocess (run_variant).
+  Status submit(const std::vector<uint8_t>& tensor) {
+    ++submitted_;
+    return worker_->send(Msg::kInput, tensor);
+  }
+
+  // The latency and output 0 of the oldest submitted input.
+  Status collect(double* ms, std::vector<float>* out) {
     ++inferences_;
     worker_->set_phase(strfmt("during inference %lld", static_cast<long long>(inferences_)));
-    EB_RETURN_IF_ERROR(worker_->send(Msg::kInput, tensor));
     EB_ASSIGN_OR_RETURN(Message reply, worker_->receive(Msg::kOutput));
     Reader o = reply.reader();
     *ms = o.get<double>();
@@ -118,6 +125,8 @@ class WorkerSession {
                    static_cast<long long>(output_.elements()));
     return {};
   }
+  int64_t in_flight() const { return submitted_ - inferences_; }
+  int64_t submitted() const { return submitted_; }
 
   // Ends the worker: its peak memory, page faults and per-node times.
   Status finish() {
@@ -154,7 +163,8 @@ class WorkerSession {
   VariantResult& r_;
   std::unique_ptr<worker::WorkerProcess> worker_;
   Tensor input_, output_;
-  int64_t inferences_ = 0;
+  int64_t inferences_ = 0;  // collected
+  int64_t submitted_ = 0;
 };
 
 }  // namespace
@@ -233,64 +243,19 @@ VariantResult run_variant(const std::string& model_path,
 
   std::vector<uint8_t> tensor((*pre)->bytes());
   std::vector<float> out;
-  const ThrottleState throttle_start = read_throttle_state();
-  const auto t_start = Clock::now();
-  auto next_sample = t_start;
-  bool first = true;
-  for (;;) {
-    const auto now = Clock::now();
-    if (now >= next_sample) {
-      r.device_samples.push_back({ms_between(t_start, now), std::chrono::system_clock::now(),
-                                  read_device_sample(sample_cpu >= 0 ? sample_cpu : std::max(r.cpu, 0))});
-      next_sample = now + std::chrono::milliseconds(static_cast<int64_t>(options.device_sample_period_s * 1000));
-    }
-    if (options.stop_requested && options.stop_requested()) {
-      r.interrupted = true;
-      break;
-    }
-    if (options.max_timed > 0 && static_cast<int64_t>(r.samples_ms.size()) >= options.max_timed) break;
-    SourceItem item;
-    if (!pending.empty()) {
-      item = std::move(pending.front());
-      pending.pop_front();
-    } else {
-      item = source->next();
-    }
-    if (item.is_end()) break;
-    if (item.is_error()) {
-      if (item.fatal) {
-        // The source died before its limit (a camera unplugged, a stream dropped): what was measured
-        // covers fewer items than configured and would pass for a complete measurement, so the whole
-        // measurement fails with the source's own message (it names the source and the frames read).
-        r.error = item.error.message();
-        break;
-      }
-      ++r.item_errors;
-      if (r.item_errors <= 5) r.item_error_examples.push_back(item.error.message());
-      continue;
-    }
-    Status s = (*pre)->run(*item.frame.image, tensor.data(), tensor.size());
-    if (!s.ok()) {
-      ++r.item_errors;
-      if (r.item_errors <= 5) r.item_error_examples.push_back(item.frame.id + ": " + s.message());
-      continue;
-    }
-    double ms = 0;
-    if (Status run = m.infer(tensor, &ms, &out); !run.ok()) {
-      if (m.stopped()) r.interrupted = true;
-      else r.error = run.message();
-      return r;
-    }
-    if (first) {
-      r.first_ms = ms;
-      first = false;
-    } else {
-      r.samples_ms.push_back(ms);
-    }
+  // What one output is scored with: its item's label and index (the image itself is not kept).
+  struct InFlight {
+    std::optional<int64_t> label;
+    int64_t index = 0;
+  };
+  std::deque<InFlight> in_flight;
+  auto record = [&](const InFlight& item, double ms) {
+    if (r.items == 0) r.first_ms = ms;
+    else r.samples_ms.push_back(ms);
     ++r.items;
     const int64_t top = argmax(out);
-    if (item.frame.label) {
-      const int64_t label = *item.frame.label;
+    if (item.label) {
+      const int64_t label = *item.label;
       ++r.labelled;
       const bool ok1 = top == label;
       r.top1_correct += ok1;
@@ -301,7 +266,7 @@ VariantResult run_variant(const std::string& model_path,
       r.confusion[{label, top}] += 1;
     }
     if (options.reference) {
-      auto ref = options.reference->find(item.frame.index);
+      auto ref = options.reference->find(item.index);
       if (ref != options.reference->end() && ref->second.size() == out.size()) {
         ++r.compared;
         r.agree += argmax(ref->second) == top;
@@ -314,8 +279,78 @@ VariantResult run_variant(const std::string& model_path,
         r.compared_elements += static_cast<int64_t>(out.size());
       }
     }
-    if (options.keep_outputs) r.outputs[item.frame.index] = out;
+    if (options.keep_outputs) r.outputs[item.index] = out;
     if (options.progress) options.progress(r.items + r.item_errors, total);
+  };
+  // The worker's failure (or the stop that killed it) ends the measurement.
+  auto worker_failed = [&](const Status& s) {
+    if (m.stopped()) r.interrupted = true;
+    else r.error = s.message();
+  };
+
+  const ThrottleState throttle_start = read_throttle_state();
+  const auto t_start = Clock::now();
+  auto next_sample = t_start;
+  bool source_done = false;
+  for (;;) {
+    const auto now = Clock::now();
+    if (now >= next_sample) {
+      r.device_samples.push_back({ms_between(t_start, now), std::chrono::system_clock::now(),
+                                  read_device_sample(sample_cpu >= 0 ? sample_cpu : std::max(r.cpu, 0))});
+      next_sample = now + std::chrono::milliseconds(static_cast<int64_t>(options.device_sample_period_s * 1000));
+    }
+    if (options.stop_requested && options.stop_requested()) {
+      r.interrupted = true;
+      break;
+    }
+    // Read, preprocess and hand over the next item while the worker runs the one before it: one
+    // inference plus one queued input, at most (the first inference is not timed: max_timed + 1).
+    auto want_more = [&] { return options.max_timed <= 0 || m.submitted() <= options.max_timed; };
+    while (!source_done && want_more() && m.in_flight() < 2) {
+      SourceItem item;
+      if (!pending.empty()) {
+        item = std::move(pending.front());
+        pending.pop_front();
+      } else {
+        item = source->next();
+      }
+      if (item.is_end()) {
+        source_done = true;
+        break;
+      }
+      if (item.is_error()) {
+        if (item.fatal) {
+          // The source died before its limit (a camera unplugged, a stream dropped): what was measured
+          // covers fewer items than configured and would pass for a complete measurement, so the whole
+          // measurement fails with the source's own message (it names the source and the frames read).
+          r.error = item.error.message();
+          source_done = true;
+          break;
+        }
+        ++r.item_errors;
+        if (r.item_errors <= 5) r.item_error_examples.push_back(item.error.message());
+        continue;
+      }
+      Status s = (*pre)->run(*item.frame.image, tensor.data(), tensor.size());
+      if (!s.ok()) {
+        ++r.item_errors;
+        if (r.item_errors <= 5) r.item_error_examples.push_back(item.frame.id + ": " + s.message());
+        continue;
+      }
+      if (Status sent = m.submit(tensor); !sent.ok()) {
+        worker_failed(sent);
+        return r;
+      }
+      in_flight.push_back({item.frame.label, item.frame.index});
+    }
+    if (in_flight.empty()) break;  // (after a fatal source error, what was handed over is still scored)
+    double ms = 0;
+    if (Status got = m.collect(&ms, &out); !got.ok()) {
+      worker_failed(got);
+      return r;
+    }
+    record(in_flight.front(), ms);
+    in_flight.pop_front();
   }
   r.throttled = throttled_between(throttle_start, read_throttle_state());
   r.cpu_freq_mhz = median_frequency(r.device_samples);

@@ -207,7 +207,8 @@ class Session {
     return send(Msg::kDone, done);
   }
 
-  // Between inferences the worker waits for the parent to read and preprocess the next item. Asleep,
+  // The parent queues the next input while this one runs (variant_runner.cc), so the worker waits only
+  // when the parent's reading and preprocessing is slower than the inference. Asleep,
   // its core idles and the next inference starts cold: on models that run in tens of microseconds
   // that measured 5-30% slower than the in-process loop it replaced, where one thread went straight
   // from preprocessing to the inference (bench/RESULTS.md). So it waits busy, as that thread was, for

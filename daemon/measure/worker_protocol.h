@@ -9,7 +9,9 @@
 //   parent -> kShape      shape from the parent (from the configured resize or the first image), or none
 //   worker -> kLoaded     load time, engine, arena/scratch, RSS after load, input and output tensors
 //   parent -> kInput      one preprocessed input tensor           } per item; the worker times only
-//   worker -> kOutput     its latency and output 0 as floats      } the inference between the two
+//   worker -> kOutput     its latency and output 0 as floats      } the inference between the two;
+//                                                                   the parent sends the next input
+//                                                                   before it reads this output
 //   parent -> kFinish
 //   worker -> kDone       peak RSS, page faults, per-node times; then it exits
 //
