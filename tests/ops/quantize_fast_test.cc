@@ -117,6 +117,35 @@ TEST_P(QuantizeFast, PerChannelDequantizeKeepsTheReference) {
   EXPECT_EQ(h.output<float>(o), (std::vector<float>{2.0f, 1.0f}));
 }
 
+// 8-bit -> 8-bit QUANTIZE (requantization) runs as a table of the reference's 256 results on the
+// lookup microkernel: every type pair, scale ratios inside XNNPACK's range (its vcvt) and outside it
+// (TFLite's fixed-point path), random zero points, every byte value and every tail.
+TEST_P(QuantizeFast, RequantizeMatchesReferenceOnEveryByte) {
+  std::mt19937 rng(11);
+  const float ratios[] = {1.0f, 0.37f, 3.1f, 1e-3f, 200.0f};
+  for (DType in_dt : {DType::kInt8, DType::kUInt8}) {
+    for (DType out_dt : {DType::kInt8, DType::kUInt8}) {
+      for (float ratio : ratios) {
+        const int64_t in_zp = static_cast<int64_t>(rng() % 256) - (in_dt == DType::kInt8 ? 128 : 0);
+        const int64_t out_zp = static_cast<int64_t>(rng() % 256) - (out_dt == DType::kInt8 ? 128 : 0);
+        const eb::Quantization in_q = qparams(0.02f * ratio, in_zp), out_q = qparams(0.02f, out_zp);
+        for (int64_t n : kLengths) {
+          std::vector<uint8_t> x(static_cast<size_t>(n));
+          for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<uint8_t>(i < 256 ? i : rng());
+          const Out want = run(OpCode::kQuantize, in_dt, out_dt, x, in_q, out_q, Isa::kReference, 1);
+          for (int threads = 1; threads <= 3; threads += 2) {
+            const Out got = run(OpCode::kQuantize, in_dt, out_dt, x, in_q, out_q, GetParam(), threads);
+            const std::string name = std::string("requantize_") + (in_dt == DType::kInt8 ? "qs8_" : "qu8_") +
+                                     (out_dt == DType::kInt8 ? "qs8" : "qu8") + "_lut_";
+            EXPECT_EQ(got.kernel.rfind(name, 0), 0u) << got.kernel;
+            EXPECT_EQ(got.bytes, want.bytes) << "ratio " << ratio << " n " << n << " threads " << threads;
+          }
+        }
+      }
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Isas, QuantizeFast, ::testing::ValuesIn(eb::testing::fast_isas()), eb::testing::isa_test_name);
 
 }  // namespace
