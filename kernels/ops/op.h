@@ -105,9 +105,11 @@ class PrepareContext {
   // may then give the model's bytes of those constants back (Interpreter::release_unused_model_bytes).
   // Only for ops whose run() reads no pointer into those inputs.
   void weights_packed() {
-    packed_inputs_.push_back(1);
-    if (has_input(2)) packed_inputs_.push_back(2);
+    input_packed(1);
+    if (has_input(2)) input_packed(2);
   }
+  // The same for one input slot (an op that packs its filter but reads its bias as stored).
+  void input_packed(int slot) { packed_inputs_.push_back(slot); }
   const std::vector<int>& packed_inputs() const { return packed_inputs_; }
 
   // Checks the number of inputs (required ones present) and outputs.

@@ -1,6 +1,7 @@
 // The hybrid (dynamic-range) FULLY_CONNECTED fast path (kernels/ops/fully_connected/hybrid_dot_*):
 // float input, int8 weights (per-tensor and per-channel), symmetric and asymmetric row quantization,
-// with and without bias, activation clamps, under every fast ISA this CPU has and 1 to 3 threads,
+// with and without bias, activation clamps, batches of 1 to 5 (the GEMM kernels' single and 4-row
+// tiles and their tails), under every fast ISA this CPU has and 1 to 3 threads,
 // against the reference kernel through the same prepare: the same output bits. Input lengths hit the
 // 16-value step and its tails, output counts the 4-row blocks and their tails; rows of zeros and a row
 // with a NaN take the reference's special cases. Each case checks the fast kernel really ran.
@@ -70,28 +71,45 @@ TEST_P(HybridFcFast, MatchesReferenceBitForBit) {
   const int outs[] = {1, 3, 4, 5, 8, 13, 130};
   const Activation acts[] = {Activation::kNone, Activation::kRelu, Activation::kRelu6};
 #if defined(__aarch64__)
-  const std::string want = "fully_connected_hybrid_dot_neon";
+  const std::string dot = "fully_connected_hybrid_dot_neon";
 #else
-  const std::string want = GetParam() == Isa::kAvx512Vnni ? "fully_connected_hybrid_dot_avx512vnni" : "fully_connected_hybrid_dot_avx2";
+  const std::string dot = GetParam() == Isa::kAvx512Vnni ? "fully_connected_hybrid_dot_avx512vnni" : "fully_connected_hybrid_dot_avx2";
 #endif
+  // Input lengths that are a multiple of 4 take the GEMM kernels where the ISA has them (AVX-512 VNNI:
+  // the single-row one at batch 1, the 4-row one from batch 4; NEON: the 4-row ones from batch 4, on
+  // pair-safe weights for ARMv8.0); the others, and batches of 2-3, the dot kernels.
+  auto want_for = [&](const HybridCase& c, bool pair_safe) -> std::string {
+    if (c.in % 4 != 0 || c.batch == 2 || c.batch == 3) return dot;
+#if defined(__aarch64__)
+    if (c.batch == 1) return dot;
+    if (GetParam() == Isa::kNeonDot) return "fully_connected_hybrid_gemm_4x16c4_neondot";
+    return pair_safe ? "fully_connected_hybrid_gemm_4x8c4_neon" : dot;
+#else
+    (void)pair_safe;
+    if (GetParam() != Isa::kAvx512Vnni) return dot;
+    return c.batch == 1 ? "fully_connected_hybrid_gemv_1x64c4_avx512vnni" : "fully_connected_hybrid_gemm_4x16c4_avx512vnni";
+#endif
+  };
   int trial = 0;
   for (int in : ins)
     for (int out : outs) {
       ++trial;
-      HybridCase c{1 + trial % 3, in, out, trial % 2 == 0, trial % 3 == 0, trial % 4 != 0, acts[trial % 3]};
+      HybridCase c{1 + trial % 5, in, out, trial % 2 == 0, trial % 3 == 0, trial % 4 != 0, acts[trial % 3]};
       std::vector<float> x(static_cast<size_t>(c.batch * in));
       for (float& v : x) v = d(rng);
       if (c.batch > 1) std::fill(x.begin(), x.begin() + in, 0.0f);  // an all-zero row
       if (c.batch > 2) x[static_cast<size_t>(2 * in)] = std::numeric_limits<float>::quiet_NaN();
       std::vector<int8_t> w(static_cast<size_t>(out * in));
-      for (int8_t& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % 256) - 128);  // -128 too (hostile files)
+      // -128 too in half the cases (hostile files; ARMv8.0's pair-sum kernel refuses those weights).
+      const bool pair_safe = trial % 2 == 1;
+      for (int8_t& v : w) v = static_cast<int8_t>(static_cast<int>(rng() % (pair_safe ? 255 : 256)) - (pair_safe ? 127 : 128));
       std::vector<float> b(static_cast<size_t>(out));
       for (float& v : b) v = d(rng);
       const Result ref = run_case(c, x, w, b, Isa::kReference, 1);
       ASSERT_EQ(ref.kernel, "fully_connected_hybrid_ref");
       for (int threads = 1; threads <= 3; ++threads) {
         const Result got = run_case(c, x, w, b, GetParam(), threads);
-        EXPECT_EQ(got.kernel, want);
+        EXPECT_EQ(got.kernel, want_for(c, pair_safe)) << "batch " << c.batch << " in " << in;
         ASSERT_EQ(got.y.size(), ref.y.size());
         EXPECT_EQ(0, std::memcmp(got.y.data(), ref.y.data(), got.y.size() * sizeof(float)))
             << "batch " << c.batch << " in " << in << " out " << out << " per_channel " << c.per_channel

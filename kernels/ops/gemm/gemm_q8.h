@@ -66,7 +66,7 @@ struct Qs8C4KernelInfo {
   const char* conv;
   const char* fc;
   // The hybrid (dynamic-range) CONV_2D op on this kernel's int32 sums (Qs8GemmC4Args::rq == nullptr), or
-  // nullptr for a kernel that only requantizes (the single-row ones).
+  // nullptr (the single-row kernels serve FULLY_CONNECTED only).
   const char* hybrid_conv;
   const char* hybrid_conv_im2col;  // the same over the im2col matrix (in_c % 4 != 0)
   // What the kernel adds to every input byte before multiplying, folded into the packed bias:
@@ -75,6 +75,8 @@ struct Qs8C4KernelInfo {
   // The kernel sums two int8 x int8 products in int16 (ARMv8.0 SMULL/SMLAL .8b): it takes only filters
   // whose weights are pair-safe (q8_weights_pair_safe); a filter holding -128 takes the 16-bit kernel.
   bool needs_pair_safe_weights = false;
+  // The hybrid FULLY_CONNECTED op on this kernel's int32 sums (fully_connected_fast_hybrid.cc), or nullptr.
+  const char* hybrid_fc = nullptr;
 };
 const Qs8C4KernelInfo* qs8_c4_kernel_for(Isa isa);
 // The same family's single-row kernel (MR = 1) for GEMMs with one output row, or nullptr.

@@ -74,7 +74,8 @@ const Qs8C4KernelInfo* qs8_c4_kernel_for(Isa isa) {
                                                   "conv2d_qs8_igemm_4x16c4_avx512vnni",
                                                   "fully_connected_qs8_gemm_4x16c4_avx512vnni",
                                                   "conv2d_hybrid_igemm_4x16c4_avx512vnni",
-                                                  "conv2d_hybrid_im2col_gemm_4x16c4_avx512vnni", 128};
+                                                  "conv2d_hybrid_im2col_gemm_4x16c4_avx512vnni", 128, false,
+                                                  "fully_connected_hybrid_gemm_4x16c4_avx512vnni"};
   if (isa == Isa::kAvx512Vnni) return &kAvx512Vnni;
 #elif defined(__aarch64__)
   // SDOT (ARMv8.2 dot product, Cortex-A76 / Pi 5). uint8 stays on the SMLAL kernel: SDOT is signed x
@@ -82,12 +83,14 @@ const Qs8C4KernelInfo* qs8_c4_kernel_for(Isa isa) {
   static constexpr Qs8C4KernelInfo kNeonDot = {gemm_qs8_4x16c4_neondot, 4, 16, "conv2d_qs8_igemm_4x16c4_neondot",
                                                "fully_connected_qs8_gemm_4x16c4_neondot",
                                                "conv2d_hybrid_igemm_4x16c4_neondot",
-                                               "conv2d_hybrid_im2col_gemm_4x16c4_neondot", 0};
+                                               "conv2d_hybrid_im2col_gemm_4x16c4_neondot", 0, false,
+                                               "fully_connected_hybrid_gemm_4x16c4_neondot"};
   // ARMv8.0 (Cortex-A72 / Pi 4): 8-bit multiplies with int16 pair sums, twice the 16-bit SMLAL
   // kernel's multiply rate (gemm_qs8_c4_neon.cc).
   static constexpr Qs8C4KernelInfo kNeon = {gemm_qs8_4x8c4_neon, 4, 8, "conv2d_qs8_igemm_4x8c4_neon",
                                             "fully_connected_qs8_gemm_4x8c4_neon", "conv2d_hybrid_igemm_4x8c4_neon",
-                                            "conv2d_hybrid_im2col_gemm_4x8c4_neon", 0, true};
+                                            "conv2d_hybrid_im2col_gemm_4x8c4_neon", 0, true,
+                                            "fully_connected_hybrid_gemm_4x8c4_neon"};
   if (isa == Isa::kNeonDot) return &kNeonDot;
   if (isa == Isa::kNeon) return &kNeon;
 #endif
@@ -99,7 +102,8 @@ const Qs8C4KernelInfo* qs8_c4_gemv_kernel_for(Isa isa) {
 #if defined(__x86_64__)
   static constexpr Qs8C4KernelInfo kAvx512Vnni = {gemv_qs8_1x64c4_avx512vnni, 1, 64,
                                                   "conv2d_qs8_gemv_1x64c4_avx512vnni",
-                                                  "fully_connected_qs8_gemv_1x64c4_avx512vnni", nullptr, nullptr, 128};
+                                                  "fully_connected_qs8_gemv_1x64c4_avx512vnni", nullptr, nullptr, 128,
+                                                  false, "fully_connected_hybrid_gemv_1x64c4_avx512vnni"};
   if (isa == Isa::kAvx512Vnni) return &kAvx512Vnni;
 #endif
   (void)isa;

@@ -74,7 +74,8 @@ struct Qs8GemmC4Args {
   uint8_t* c;
   size_t c_stride;  // bytes between output rows
   // The requantization to int8 output; nullptr: the int32 sums themselves (bias included) are stored,
-  // int32_t at c, for the hybrid (dynamic-range) conv, whose float epilogue is its own.
+  // int32_t at c, for the hybrid (dynamic-range) CONV_2D and FULLY_CONNECTED, whose float epilogues are
+  // their own.
   const Q8Requant* rq;
 };
 

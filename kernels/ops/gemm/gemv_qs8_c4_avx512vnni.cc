@@ -62,6 +62,14 @@ void gemv_qs8_1x64c4_avx512vnni(const Qs8GemmC4Args* p) {
       acc3 = _mm512_dpbusd_epi32(acc3, x, _mm512_loadu_si512(w + 192));
     }
   }
+  if (p->rq == nullptr) {  // the int32 sums themselves (the hybrid FULLY_CONNECTED's float epilogue follows)
+    int32_t* c = reinterpret_cast<int32_t*>(p->c);
+    _mm512_mask_storeu_epi32(c, mask_of(p->nc, 0), acc0);
+    if (p->nc > 16) _mm512_mask_storeu_epi32(c + 16, mask_of(p->nc, 16), acc1);
+    if (p->nc > 32) _mm512_mask_storeu_epi32(c + 32, mask_of(p->nc, 32), acc2);
+    if (p->nc > 48) _mm512_mask_storeu_epi32(c + 48, mask_of(p->nc, 48), acc3);
+    return;
+  }
   const __m512 vmin = _mm512_set1_ps(p->rq->min_less_zp);
   const __m512 vmax = _mm512_set1_ps(p->rq->max_less_zp);
   const __m512i vzp = _mm512_set1_epi32(p->rq->zero_point);
