@@ -92,7 +92,8 @@ TEST_P(HybridConvFast, MatchesReferenceBitForBit) {
       for (int shape = 0; shape < 3; ++shape) {
         ++trial;
         HybridConv c{1 + trial % 2, 5 + shape, 4 + trial % 3, cin, cout, shape == 0 ? 1 : 3, shape == 2 ? 2 : (shape == 0 ? 1 : 3),
-                     1 + (trial % 2), 1 + (shape == 2 ? trial % 2 : 0), shape == 1 && trial % 3 == 0 ? 2 : 1, 1,
+                     1 + (trial % 2), 1 + (shape == 2 ? trial % 2 : 0), shape == 1 && trial % 3 == 0 ? 2 : 1,
+                     shape == 1 && trial % 3 == 1 ? 2 : 1,
                      trial % 3 == 0 ? Padding::kValid : Padding::kSame, trial % 2 == 0, trial % 4 != 0, acts[trial % 3]};
         std::vector<float> x(static_cast<size_t>(c.n * c.h * c.w * c.cin));
         for (float& v : x) v = d(rng);
