@@ -48,6 +48,10 @@ void hybrid_output_f32_scalar(const int32_t* acc, size_t n, const int32_t* shift
 
 void hybrid_scan_f32_avx2(const float* x, size_t n, float* lo, float* hi, int32_t* has_nan);
 void hybrid_quantize_f32_avx2(const float* x, size_t n, float inv, float offset, int32_t qmin, int8_t* q);
+void hybrid_scan_f32_avx512(const float* x, size_t n, float* lo, float* hi, int32_t* has_nan);
+void hybrid_quantize_f32_avx512(const float* x, size_t n, float inv, float offset, int32_t qmin, int8_t* q);
+void hybrid_output_f32_avx512(const int32_t* acc, size_t n, const int32_t* shift, const float* scale,
+                              const float* bias, float lo, float hi, float* out);
 void hybrid_scan_f32_neon(const float* x, size_t n, float* lo, float* hi, int32_t* has_nan);
 void hybrid_quantize_f32_neon(const float* x, size_t n, float inv, float offset, int32_t qmin, int8_t* q);
 
