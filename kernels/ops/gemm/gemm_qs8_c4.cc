@@ -45,16 +45,17 @@ Status Qs8C4Igemm::init(const Q8ConvSpec& s) {
       if (n >= n_) break;  // padding columns: bias, scale and weights stay 0
       int32_t b0 = 0;
       if (s.bias) std::memcpy(&b0, s.bias + n * 4, 4);
-      uint32_t folded = static_cast<uint32_t>(b0);  // wrapping, like the reference's adds
       scale[j] = s.scale ? s.scale[n] : 0.0f;
-      for (size_t t = 0; t < ks_; ++t) {
-        for (size_t k = 0; k < kc_; ++k) {
-          const int8_t v = static_cast<int8_t>(s.filter[(n * ks_ + t) * kc_ + k]);
-          w[((t * (kc_ / 4) + k / 4) * nr + j) * 4 + (k & 3)] = v;
-          folded -= flip_and_zp * static_cast<uint32_t>(static_cast<int32_t>(v));
-        }
-      }
-      bias[j] = static_cast<int32_t>(folded);
+      // Column n's weights are contiguous in the filter ([out_c][taps][in_c]): their sum in one pass (the
+      // compiler vectorizes it), then each group of 4 input channels copied as one 32-bit word to its
+      // place in the 4-channel layout. The bias less flip_and_zp * sum, wrapping like the reference's adds:
+      // a * (x1 + x2) = a * x1 + a * x2 modulo 2^32.
+      const int8_t* column = reinterpret_cast<const int8_t*>(s.filter) + n * ks_ * kc_;
+      uint32_t sum = 0;
+      for (size_t i = 0; i < ks_ * kc_; ++i) sum += static_cast<uint32_t>(static_cast<int32_t>(column[i]));
+      bias[j] = static_cast<int32_t>(static_cast<uint32_t>(b0) - flip_and_zp * sum);
+      for (size_t q = 0; q < ks_ * kc_ / 4; ++q)  // quad q = (tap t, channels 4k..4k+3), in that order
+        std::memcpy(w + (q * nr + j) * 4, column + q * 4, 4);
     }
   }
   return Status();
