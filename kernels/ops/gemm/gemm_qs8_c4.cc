@@ -35,6 +35,7 @@ Status Qs8C4Igemm::init(const Q8ConvSpec& s) {
   EB_RETURN_IF_ERROR(packed_.allocate(n_tiles_ * block_bytes_));
   const size_t nr = k_.nr;
   const uint32_t flip_and_zp = static_cast<uint32_t>(k_.input_bias + s.input_zp);
+  const size_t count = ks_ * kc_;  // weights per column
   for (size_t nt = 0; nt < n_tiles_; ++nt) {
     uint8_t* block = packed_.data() + nt * block_bytes_;
     int32_t* bias = reinterpret_cast<int32_t*>(block);
@@ -50,12 +51,18 @@ Status Qs8C4Igemm::init(const Q8ConvSpec& s) {
       // compiler vectorizes it), then each group of 4 input channels copied as one 32-bit word to its
       // place in the 4-channel layout. The bias less flip_and_zp * sum, wrapping like the reference's adds:
       // a * (x1 + x2) = a * x1 + a * x2 modulo 2^32.
-      const int8_t* column = reinterpret_cast<const int8_t*>(s.filter) + n * ks_ * kc_;
-      uint32_t sum = 0;
-      for (size_t i = 0; i < ks_ * kc_; ++i) sum += static_cast<uint32_t>(static_cast<int32_t>(column[i]));
-      bias[j] = static_cast<int32_t>(static_cast<uint32_t>(b0) - flip_and_zp * sum);
-      for (size_t q = 0; q < ks_ * kc_ / 4; ++q)  // quad q = (tap t, channels 4k..4k+3), in that order
-        std::memcpy(w + (q * nr + j) * 4, column + q * 4, 4);
+      const int8_t* column = reinterpret_cast<const int8_t*>(s.filter) + n * count;
+      uint32_t sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;  // count is a multiple of 4 (fits())
+      for (size_t i = 0; i < count; i += 4) {
+        sum0 += static_cast<uint32_t>(static_cast<int32_t>(column[i]));
+        sum1 += static_cast<uint32_t>(static_cast<int32_t>(column[i + 1]));
+        sum2 += static_cast<uint32_t>(static_cast<int32_t>(column[i + 2]));
+        sum3 += static_cast<uint32_t>(static_cast<int32_t>(column[i + 3]));
+      }
+      bias[j] = static_cast<int32_t>(static_cast<uint32_t>(b0) - flip_and_zp * (sum0 + sum1 + sum2 + sum3));
+      int8_t* dst = w + j * 4;
+      for (size_t q = 0; q < count / 4; ++q, dst += nr * 4)  // quad q = (tap t, channels 4k..4k+3), in order
+        std::memcpy(dst, column + q * 4, 4);
     }
   }
   return Status();
