@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "kernels/common/float16.h"
 #include "kernels/common/padding.h"
 
@@ -55,6 +57,27 @@ TEST(Float16, ExactConversions) {
   EXPECT_EQ(half_to_float(0x0001), std::ldexp(1.0f, -24));  // smallest subnormal
   EXPECT_TRUE(std::isinf(half_to_float(0x7c00)));
   EXPECT_TRUE(std::isnan(half_to_float(0x7e00)));
+}
+
+// Every one of the 65536 halves against the format's definition: (-1)^s * 2^(e - 15) * (1 + m / 1024)
+// for normal exponents, 2^-14 * m / 1024 for subnormals, infinities and NaN (payload kept) at e = 31.
+TEST(Float16, EveryValueMatchesTheDefinition) {
+  for (uint32_t h = 0; h < 0x10000u; ++h) {
+    const uint32_t e = (h >> 10) & 0x1fu, m = h & 0x3ffu;
+    const float sign = (h & 0x8000u) ? -1.0f : 1.0f;
+    const float got = half_to_float(static_cast<uint16_t>(h));
+    uint32_t bits;
+    std::memcpy(&bits, &got, sizeof bits);
+    EXPECT_EQ(bits >> 31, h >> 15) << std::hex << h;
+    if (e == 0x1f) {
+      EXPECT_EQ(bits & 0x7fffffffu, 0x7f800000u | (m << 13)) << std::hex << h;
+      continue;
+    }
+    const float want = e == 0 ? sign * std::ldexp(static_cast<float>(m), -24)
+                              : sign * std::ldexp(static_cast<float>(1024 + m), static_cast<int>(e) - 25);
+    EXPECT_EQ(got, want) << std::hex << h;
+    if (got != want) break;
+  }
 }
 
 TEST(Padding, SameAndValid) {
