@@ -218,7 +218,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantized(BinaryKind kind, PrepareCo
   if (p.out_multiplier.shift > 0)
     return error("output scale %g is too small for input scales %g and %g (rescale factor above 1)",
                  static_cast<double>(os), static_cast<double>(as), static_cast<double>(bs));
-  if (ctx.isa() != Isa::kReference) {
+  if (ctx.isa() != Isa::kReference && ctx.output(0).elements() >= static_cast<int64_t>(kAddQ8LutMinElements)) {
     // Shared: the prepared op is copied into the bound callable; the table is built once, here.
     auto table = std::make_shared<std::vector<uint8_t>>(kAddQ8LutEntries);
     (is_int8 ? add_int8_tflite_lut_fill : add_uint8_tflite_lut_fill)(p, table->data());

@@ -115,6 +115,10 @@ void add_uint8_tflite_ref(const BroadcastGeometry& g, const AddQuantTfliteParams
 // reference kernel above for the inputs whose bytes are ua and ub; add_q8_lut_rows looks up one row of the
 // broadcast walk (broadcast_rows.h; int8 and uint8 alike, as bytes; a_inc, b_inc 1 or 0).
 constexpr size_t kAddQ8LutEntries = 65536;
+// The table costs 65536 evaluations of the reference at load: worth it from a quarter of that per
+// inference (MoveNet's input SUB: 110592 outputs). Smaller ADD/SUBs (an SSD head's) stay on the reference,
+// which on them costs less than the table would at every load (traffic detector: 12% of its load time).
+constexpr size_t kAddQ8LutMinElements = kAddQ8LutEntries / 4;
 void add_int8_tflite_lut_fill(const AddQuantTfliteParams& p, uint8_t* table);
 void add_uint8_tflite_lut_fill(const AddQuantTfliteParams& p, uint8_t* table);
 void add_q8_lut_rows(size_t n, const uint8_t* a, size_t a_inc, const uint8_t* b, size_t b_inc, uint8_t* out,
