@@ -216,17 +216,33 @@ class Q8IgemmOp final : public PreparedOp {
         if (n >= n_) break;  // padding columns: bias, scale and weights stay 0
         if (s.bias) std::memcpy(&bias[j], s.bias + n * 4, 4);
         scale[j] = s.scale[n];
-        for (size_t t = 0; t < ks_; ++t) {
-          for (size_t k = 0; k < in_c_; ++k) {
-            const size_t src = (n * ks_ + t) * in_c_ + k;
-            const int32_t raw = s.is_unsigned ? static_cast<int32_t>(s.filter[src])
-                                              : static_cast<int32_t>(static_cast<int8_t>(s.filter[src]));
-            const size_t dst = k_.k_major ? (t * kc_ + k) * nr + j : ((t * (kc_ / 2) + k / 2) * nr + j) * 2 + (k & 1);
-            w[dst] = static_cast<int16_t>(raw - s.filter_zp);
-          }
-        }
+        const uint8_t* column = s.filter + n * ks_ * in_c_;  // [taps][in_c], contiguous
+        if (s.is_unsigned)
+          k_.k_major ? pack_column<true, true>(column, s.filter_zp, j, w) : pack_column<true, false>(column, s.filter_zp, j, w);
+        else
+          k_.k_major ? pack_column<false, true>(column, s.filter_zp, j, w) : pack_column<false, false>(column, s.filter_zp, j, w);
       }
     }
+  }
+
+  // Column j's weights less the zero point, as int16, to their places: k-major ([tap][k][nr]) or in pairs
+  // of channels ([tap][k / 2][nr][2]). The element loop knows the layout and the type at compile time.
+  template <bool Unsigned, bool KMajor>
+  void pack_column(const uint8_t* column, int32_t zp, size_t j, int16_t* w) const {
+    const size_t nr = k_.nr, in_c = in_c_, kc = kc_;
+    for (size_t t = 0; t < ks_; ++t, column += in_c) {
+      if (KMajor) {
+        int16_t* dst = w + t * kc * nr + j;
+        for (size_t k = 0; k < in_c; ++k, dst += nr) *dst = static_cast<int16_t>(weight<Unsigned>(column[k]) - zp);
+      } else {
+        int16_t* dst = w + t * (kc / 2) * nr * 2 + j * 2;
+        for (size_t k = 0; k < in_c; ++k) dst[(k / 2) * nr * 2 + (k & 1)] = static_cast<int16_t>(weight<Unsigned>(column[k]) - zp);
+      }
+    }
+  }
+  template <bool Unsigned>
+  static int32_t weight(uint8_t b) {
+    return Unsigned ? static_cast<int32_t>(b) : static_cast<int32_t>(static_cast<int8_t>(b));
   }
 
   Q8GemmKernelInfo k_;
