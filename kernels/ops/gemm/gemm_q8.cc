@@ -236,7 +236,12 @@ class Q8IgemmOp final : public PreparedOp {
         for (size_t k = 0; k < in_c; ++k, dst += nr) *dst = static_cast<int16_t>(weight<Unsigned>(column[k]) - zp);
       } else {
         int16_t* dst = w + t * (kc / 2) * nr * 2 + j * 2;
-        for (size_t k = 0; k < in_c; ++k) dst[(k / 2) * nr * 2 + (k & 1)] = static_cast<int16_t>(weight<Unsigned>(column[k]) - zp);
+        size_t k = 0;
+        for (; k + 2 <= in_c; k += 2, dst += nr * 2) {
+          dst[0] = static_cast<int16_t>(weight<Unsigned>(column[k]) - zp);
+          dst[1] = static_cast<int16_t>(weight<Unsigned>(column[k + 1]) - zp);
+        }
+        if (k < in_c) dst[0] = static_cast<int16_t>(weight<Unsigned>(column[k]) - zp);  // odd in_c: pad lane stays 0
       }
     }
   }
