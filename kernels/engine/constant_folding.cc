@@ -48,7 +48,7 @@ Result<std::vector<int>> fold_constant_dequantize(Graph& g, size_t max_bytes) {
         if (in.dtype != DType::kFloat16 && !in.quant.present())
           return error("node %d (DEQUANTIZE): constant input '%s' has no quantization parameters", n.index,
                        in.name.c_str());
-        auto buf = std::make_unique<float[]>(count ? count : 1);
+        auto buf = std::make_unique_for_overwrite<float[]>(count ? count : 1);  // every value written below
         dequantize_constant(in, buf.get(), count);
         out.shape = in.shape;
         out.constant = reinterpret_cast<const uint8_t*>(buf.get());

@@ -6,25 +6,34 @@
 
 namespace eb {
 
-AlignedFloats::AlignedFloats(size_t n) : n_(n) {
-  if (n == 0) return;
-  p_.reset(static_cast<float*>(::operator new[](n * sizeof(float), std::align_val_t{64})));
-  std::memset(p_.get(), 0, n * sizeof(float));
+AlignedFloats::AlignedFloats(size_t n) : AlignedFloats(for_overwrite(n)) {
+  if (n > 0) std::memset(p_.get(), 0, n * sizeof(float));
+}
+
+AlignedFloats AlignedFloats::for_overwrite(size_t n) {
+  AlignedFloats a;
+  a.n_ = n;
+  if (n > 0) a.p_.reset(static_cast<float*>(::operator new[](n * sizeof(float), std::align_val_t{64})));
+  return a;
 }
 
 void AlignedFloats::Free::operator()(float* p) const { ::operator delete[](p, std::align_val_t{64}); }
 
 AlignedFloats pack_gemm_f32_weights(const float* w, const float* bias, size_t n, size_t k, size_t nr) {
   const size_t blocks = (n + nr - 1) / nr;
-  AlignedFloats packed(blocks * nr * (1 + k));  // zero-filled: padding channels compute 0
+  AlignedFloats packed = AlignedFloats::for_overwrite(blocks * nr * (1 + k));
   float* out = packed.data();
-  for (size_t b = 0; b < blocks; ++b) {
+  for (size_t b = 0; b < blocks; ++b, out += nr * (1 + k)) {
     const size_t n0 = b * nr, cols = std::min(nr, n - n0);
-    for (size_t j = 0; j < cols; ++j) out[j] = bias ? bias[n0 + j] : 0.0f;
-    out += nr;
-    for (size_t kk = 0; kk < k; ++kk) {
-      for (size_t j = 0; j < cols; ++j) out[j] = w[(n0 + j) * k + kk];
-      out += nr;
+    // Block b: [bias][k rows of weights], nr columns each; padding columns are 0 (they compute 0).
+    for (size_t j = 0; j < nr; ++j) out[j] = j < cols && bias ? bias[n0 + j] : 0.0f;
+    if (cols < nr)
+      for (size_t kk = 0; kk < k; ++kk) std::memset(out + nr + kk * nr + cols, 0, (nr - cols) * sizeof(float));
+    // Column by column: each weights row of the model is read in order.
+    for (size_t j = 0; j < cols; ++j) {
+      const float* src = w + (n0 + j) * k;
+      float* dst = out + nr + j;
+      for (size_t kk = 0; kk < k; ++kk, dst += nr) *dst = src[kk];
     }
   }
   return packed;

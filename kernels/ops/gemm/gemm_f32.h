@@ -37,7 +37,10 @@ constexpr size_t kMaxIgemmPointers = 2048;
 class AlignedFloats {
  public:
   AlignedFloats() = default;
-  explicit AlignedFloats(size_t n);
+  explicit AlignedFloats(size_t n);  // zero-filled
+  // Not filled: for a caller that writes every element (weight packing of large models: the fill was a
+  // pass over megabytes at every load).
+  static AlignedFloats for_overwrite(size_t n);
   float* data() { return p_.get(); }
   const float* data() const { return p_.get(); }
   size_t size() const { return n_; }
