@@ -65,10 +65,15 @@ void run_dwconv_f32(const DwconvF32Kernel& k, const float* packed, const ConvGeo
   const size_t chunk = std::max<size_t>(1, kMaxDwconvPointers / ks);  // output pixels per microkernel call
   const int64_t rows = static_cast<int64_t>(g.batches) * g.out_h;
   const int threads = pool ? pool->size() : 1;
-  const int64_t tasks = tasks_for_work(threads, rows, static_cast<int64_t>(g.out_w) * g.in_c * static_cast<int64_t>(ks));
+  // Work items are parts of output rows: a layer with fewer rows than 4 tasks per thread (a 7x7 map on
+  // two threads: 4 rows against 3) has its rows cut into up to `parts` runs of pixels, so the tasks even out.
+  const int64_t parts = threads > 1 ? std::clamp<int64_t>((int64_t{threads} * 4 + rows - 1) / rows, 1, g.out_w) : 1;
+  const int64_t items = rows * parts;
+  const int64_t tasks =
+      tasks_for_work(threads, items, (g.out_w + parts - 1) / parts * g.in_c * static_cast<int64_t>(ks));
   const size_t channels = static_cast<size_t>(g.in_c);
   parallel_for(pool, tasks, [&](int64_t task) {
-    const SplitRange r = split_range(rows, tasks, 1, task);
+    const SplitRange r = split_range(items, tasks, 1, task);
     const float* ptrs[kMaxDwconvPointers];
     // Offsets of the taps from the window's top-left input pixel: pixels whose window lies inside the
     // input (most of them) need no bounds checks.
@@ -78,12 +83,15 @@ void run_dwconv_f32(const DwconvF32Kernel& k, const float* packed, const ConvGeo
         tap_offset[t] = (static_cast<int64_t>(ky) * g.dilation_h * g.in_w + static_cast<int64_t>(kx) * g.dilation_w) *
                         g.in_c;
     const int32_t span_h = (g.filter_h - 1) * g.dilation_h, span_w = (g.filter_w - 1) * g.dilation_w;
-    for (int64_t row = r.begin; row < r.end; ++row) {
+    for (int64_t item = r.begin; item < r.end; ++item) {
+      const int64_t row = item / parts, part = item % parts;
       const int32_t b = static_cast<int32_t>(row / g.out_h), oy = static_cast<int32_t>(row % g.out_h);
       const int32_t iy0 = oy * g.stride_h - g.pad_top;
       const bool rows_inside = iy0 >= 0 && iy0 + span_h < g.in_h;
-      for (int32_t ox0 = 0; ox0 < g.out_w; ox0 += static_cast<int32_t>(chunk)) {
-        const int32_t n = std::min<int32_t>(g.out_w - ox0, static_cast<int32_t>(chunk));
+      const int32_t x_begin = static_cast<int32_t>(g.out_w * part / parts);
+      const int32_t x_end = static_cast<int32_t>(g.out_w * (part + 1) / parts);
+      for (int32_t ox0 = x_begin; ox0 < x_end; ox0 += static_cast<int32_t>(chunk)) {
+        const int32_t n = std::min<int32_t>(x_end - ox0, static_cast<int32_t>(chunk));
         const float** p = ptrs;
         for (int32_t ox = ox0; ox < ox0 + n; ++ox) {
           const int32_t ix0 = ox * g.stride_w - g.pad_left;
