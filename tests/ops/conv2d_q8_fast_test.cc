@@ -352,7 +352,7 @@ TEST(Q8GemmFastKernels, DotProductKernelsPerIsa) {
   EXPECT_EQ(eb::qs8_c4_kernel_for(Isa::kAvx2), nullptr);
   const eb::Qs8C4KernelInfo* k = eb::qs8_c4_kernel_for(Isa::kAvx512Vnni);
   ASSERT_NE(k, nullptr);
-  EXPECT_STREQ(k->conv, "conv2d_qs8_igemm_4x16c4_avx512vnni");
+  EXPECT_STREQ(k->conv, "conv2d_qs8_igemm_8x32c4_avx512vnni");
 #endif
 }
 

@@ -87,7 +87,7 @@ TEST_P(HybridFcFast, MatchesReferenceBitForBit) {
 #else
     (void)pair_safe;
     if (GetParam() != Isa::kAvx512Vnni) return dot;
-    return c.batch == 1 ? "fully_connected_hybrid_gemv_1x64c4_avx512vnni" : "fully_connected_hybrid_gemm_4x16c4_avx512vnni";
+    return c.batch == 1 ? "fully_connected_hybrid_gemv_1x64c4_avx512vnni" : "fully_connected_hybrid_gemm_8x32c4_avx512vnni";
 #endif
   };
   int trial = 0;

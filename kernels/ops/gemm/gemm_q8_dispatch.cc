@@ -70,12 +70,12 @@ const Q8GemmKernelInfo* q8_gemm_kernel_for(Isa isa) {
 
 const Qs8C4KernelInfo* qs8_c4_kernel_for(Isa isa) {
 #if defined(__x86_64__)
-  static constexpr Qs8C4KernelInfo kAvx512Vnni = {gemm_qs8_4x16c4_avx512vnni, 4, 16,
-                                                  "conv2d_qs8_igemm_4x16c4_avx512vnni",
-                                                  "fully_connected_qs8_gemm_4x16c4_avx512vnni",
-                                                  "conv2d_hybrid_igemm_4x16c4_avx512vnni",
-                                                  "conv2d_hybrid_im2col_gemm_4x16c4_avx512vnni", 128, false,
-                                                  "fully_connected_hybrid_gemm_4x16c4_avx512vnni"};
+  static constexpr Qs8C4KernelInfo kAvx512Vnni = {gemm_qs8_8x32c4_avx512vnni, 8, 32,
+                                                  "conv2d_qs8_igemm_8x32c4_avx512vnni",
+                                                  "fully_connected_qs8_gemm_8x32c4_avx512vnni",
+                                                  "conv2d_hybrid_igemm_8x32c4_avx512vnni",
+                                                  "conv2d_hybrid_im2col_gemm_8x32c4_avx512vnni", 128, false,
+                                                  "fully_connected_hybrid_gemm_8x32c4_avx512vnni"};
   if (isa == Isa::kAvx512Vnni) return &kAvx512Vnni;
 #elif defined(__aarch64__)
   // SDOT (ARMv8.2 dot product, Cortex-A76 / Pi 5). uint8 stays on the SMLAL kernel: SDOT is signed x

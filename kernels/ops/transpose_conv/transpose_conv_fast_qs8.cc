@@ -24,7 +24,7 @@ size_t round64(size_t v) { return (v + 63) / 64 * 64; }
 
 const char* fast_qs8_name(Isa isa) {
   switch (isa) {
-    case Isa::kAvx512Vnni: return "transpose_conv_qs8_gemm_4x16c4_avx512vnni";
+    case Isa::kAvx512Vnni: return "transpose_conv_qs8_gemm_8x32c4_avx512vnni";
     case Isa::kNeonDot: return "transpose_conv_qs8_gemm_4x16c4_neondot";
     default: return "transpose_conv_qs8_gemm_4x8c4_neon";
   }
