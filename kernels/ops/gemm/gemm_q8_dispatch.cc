@@ -23,15 +23,15 @@ const Q8GemmKernelInfo* q8_gemm_kernel_for(Isa isa) {
                                                "conv2d_qu8_igemm_4x16c2_avx512",
                                                "fully_connected_qs8_gemm_4x16c2_avx512",
                                                "fully_connected_qu8_gemm_4x16c2_avx512"};
-  static constexpr Q8GemmKernelInfo kAvx512Vnni = {gemm_q8_4x16c2_avx512vnni,
+  static constexpr Q8GemmKernelInfo kAvx512Vnni = {gemm_q8_8x32c2_avx512vnni,
                                                    q8_center_avx512,
-                                                   4,
-                                                   16,
+                                                   8,
+                                                   32,
                                                    false,
-                                                   "conv2d_qs8_igemm_4x16c2_avx512vnni",
-                                                   "conv2d_qu8_igemm_4x16c2_avx512vnni",
-                                                   "fully_connected_qs8_gemm_4x16c2_avx512vnni",
-                                                   "fully_connected_qu8_gemm_4x16c2_avx512vnni"};
+                                                   "conv2d_qs8_igemm_8x32c2_avx512vnni",
+                                                   "conv2d_qu8_igemm_8x32c2_avx512vnni",
+                                                   "fully_connected_qs8_gemm_8x32c2_avx512vnni",
+                                                   "fully_connected_qu8_gemm_8x32c2_avx512vnni"};
   switch (isa) {
     case Isa::kAvx2:
       return &kAvx2;

@@ -86,7 +86,7 @@ void gemm_qs8_8x32c4_avx512vnni(const Qs8GemmC4Args* args);  // MR = 8, NR = 32
 void gemv_qs8_1x64c4_avx512vnni(const Qs8GemmC4Args* args);  // MR = 1, NR = 64
 void gemm_q8_4x8c2_avx2(const Q8GemmArgs* args);
 void gemm_q8_4x16c2_avx512(const Q8GemmArgs* args);
-void gemm_q8_4x16c2_avx512vnni(const Q8GemmArgs* args);
+void gemm_q8_8x32c2_avx512vnni(const Q8GemmArgs* args);  // MR = 8, NR = 32
 // aarch64
 void gemm_q8_4x8_neon(const Q8GemmArgs* args);
 void gemm_qs8_4x16c4_neondot(const Qs8GemmC4Args* args);
