@@ -3,7 +3,7 @@
 # for SECONDS. Any finding (crash, sanitizer report, FUZZ_CHECK, timeout, out-of-memory) is copied into
 # tests/fuzz/regressions/<target>/ -- from there the CTest test fuzz_<target>_replay replays it on every
 # build -- and the script fails.
-#   scripts/fuzz.sh TARGET|all SECONDS      TARGET: model | npy | image | config (or fuzz_model, ...),
+#   scripts/fuzz.sh TARGET|all SECONDS      TARGET: model | npy | image | config | labels (or fuzz_model, ...),
 #                                           or a comma-separated list of them (model,npy)
 # Environment: PARALLEL=2 runs two targets at a time (default 1); NICE (default 10) is the nice level;
 # JOBS (default 2) the build parallelism; FUZZ_ARGS extra libFuzzer flags (e.g. -jobs, -dict).
@@ -23,7 +23,7 @@ SHARED=${EDGEBENCH_SHARED_DIR:-$ROOT/../shared}
 
 command -v clang++-14 >/dev/null || { echo "fuzz.sh: clang++-14 is not installed (apt-get install clang-14 libclang-rt-14-dev)" >&2; exit 2; }
 
-ALL="model npy image config"
+ALL="model npy image config labels"
 if [ "$WHAT" = all ]; then TARGETS=$ALL; else TARGETS=$(echo "$WHAT" | tr ',' ' ' | sed 's/fuzz_//g'); fi
 
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \

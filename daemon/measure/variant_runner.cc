@@ -239,6 +239,13 @@ VariantResult run_variant(const std::string& model_path,
     source = std::move(opened.value());
   }
   r.num_classes = m.output().elements();
+  // A label past the model's classes would be scored as a miss, silently: refused before measuring.
+  if (const auto top = source->largest_label(); top && top->label >= r.num_classes) {
+    r.error = strfmt("%s: image %s has class index %d, but model '%s' has %lld classes (output 0)",
+                     source->describe().c_str(), top->item.c_str(), top->label, model_path.c_str(),
+                     static_cast<long long>(r.num_classes));
+    return r;
+  }
   const std::optional<int64_t> total = source->size();
 
   std::vector<uint8_t> tensor((*pre)->bytes());

@@ -87,72 +87,6 @@ bool png_has_iend(const std::vector<uchar>& buf) {
   return it != buf.end();
 }
 
-// ---- CSV -------------------------------------------------------------------------------------------------
-
-struct CsvRow {
-  int line = 0;
-  std::vector<std::string> fields;
-};
-
-// RFC 4180-style: comma separated, fields optionally "quoted" with "" for a quote, LF or CRLF rows.
-// Unquoted fields are trimmed; blank rows are skipped.
-Result<std::vector<CsvRow>> parse_csv(std::string_view text, const std::string& name) {
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::vector<CsvRow> rows;
-  CsvRow row;
-  std::string field;
-  bool quoted_field = false, in_quotes = false, any = false;
-  int line = 1;
-  row.line = 1;
-  auto end_field = [&] {
-    row.fields.push_back(quoted_field ? field : std::string(trim_ascii(field)));
-    field.clear();
-    quoted_field = false;
-  };
-  auto end_row = [&] {
-    end_field();
-    const bool blank = row.fields.size() == 1 && row.fields[0].empty();
-    if (!blank) rows.push_back(std::move(row));
-    row = CsvRow{};
-    row.line = line + 1;
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    any = true;
-    if (in_quotes) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else {
-          in_quotes = false;
-        }
-      } else {
-        if (c == '\n') ++line;
-        field += c;
-      }
-      continue;
-    }
-    if (c == '"' && !quoted_field && trim_ascii(field).empty()) {
-      field.clear();
-      in_quotes = true;
-      quoted_field = true;
-    } else if (quoted_field && c != ',' && c != '\n' && trim_ascii(std::string_view(&c, 1)).empty()) {
-      // whitespace between a closing quote and the separator
-    } else if (c == ',') {
-      end_field();
-    } else if (c == '\n') {
-      end_row();
-      ++line;
-    } else if (c != '\r' || (i + 1 < text.size() && text[i + 1] != '\n')) {
-      field += c;
-    }
-  }
-  if (in_quotes) return error("%s: line %d: unterminated quoted field", name.c_str(), row.line);
-  if (any && (!field.empty() || !row.fields.empty() || quoted_field)) end_row();
-  return rows;
-}
-
 // ---- image sources ---------------------------------------------------------------------------------------
 
 struct ImageItem {
@@ -169,6 +103,13 @@ class ImageFileSource : public ImageSource {
   void set_labels(bool labelled, std::vector<std::string> class_names) {
     labelled_ = labelled;
     class_names_ = std::move(class_names);
+  }
+
+  std::optional<LabelExtreme> largest_label() const override {
+    std::optional<LabelExtreme> top;
+    for (const ImageItem& i : items_)
+      if (i.label && (!top || *i.label > top->label)) top = LabelExtreme{*i.label, i.path};
+    return top;
   }
 
   SourceItem next() override {
@@ -255,31 +196,12 @@ Result<std::unique_ptr<ImageSource>> open_csv(const fs::path& csv_path, const fs
   if (!in) return error("labels CSV %s: cannot open: %s", csv_name.c_str(), std::strerror(errno));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return error("labels CSV %s: read failed", csv_name.c_str());
-  auto rows = parse_csv(text, "labels CSV " + csv_name);
-  if (!rows.ok()) return rows.status();
-  std::vector<CsvRow>& r = *rows;
-  if (!r.empty() && r[0].fields.size() >= 2) {
-    const std::string h = lower(r[0].fields[1]);
-    if (h == "label" || h == "class") r.erase(r.begin());
-  }
-  if (r.empty()) return error("labels CSV %s: no rows", csv_name.c_str());
-  std::vector<std::string> labels;
-  for (const CsvRow& row : r) {
-    if (row.fields.size() < 2 || row.fields[0].empty() || row.fields[1].empty()) {
-      return error("labels CSV %s: line %d: expected file,label", csv_name.c_str(), row.line);
-    }
-    labels.push_back(row.fields[1]);
-  }
   std::vector<std::string> class_names;
-  auto indices = assign_class_indices(labels, names, &class_names);
-  if (!indices.ok()) return indices.status().with_context("labels CSV " + csv_name + ": ");
+  EB_ASSIGN_OR_RETURN(const std::vector<LabelledFile> files,
+                      parse_labels_csv(text, "labels CSV " + csv_name, base.string(), names, &class_names));
   std::vector<ImageItem> items;
-  items.reserve(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    fs::path p(r[i].fields[0]);
-    if (p.is_relative()) p = base / p;
-    items.push_back({p.lexically_normal().string(), (*indices)[i], ""});
-  }
+  items.reserve(files.size());
+  for (const LabelledFile& f : files) items.push_back({f.path, f.label, ""});
   sort_items(items);
   apply_limit(items, options.limit);
   const std::string description = strfmt("image list %s: %zu files, labels from the CSV", csv_name.c_str(), items.size());
@@ -393,8 +315,9 @@ Result<std::unique_ptr<ImageSource>> open_image_dir(const std::string& path, con
     std::sort(class_dirs.begin(), class_dirs.end());
     std::vector<std::string> folder_names;
     for (const fs::path& d : class_dirs) folder_names.push_back(d.filename().string());
-    std::vector<std::string> class_names;
-    auto indices = assign_class_indices(folder_names, names.get(), &class_names);
+    std::vector<std::string> class_names, where;
+    for (const std::string& f : folder_names) where.push_back("class folder '" + f + "'");
+    auto indices = assign_class_indices(folder_names, where, names.get(), &class_names);
     if (!indices.ok()) return indices.status().with_context("image directory " + path + ": class folders: ");
     for (size_t i = 0; i < class_dirs.size(); ++i) {
       std::vector<fs::path> files;

@@ -58,6 +58,13 @@ class ImageSource {
   virtual std::string describe() const = 0;
   // Number of items when known up front (image sources, after any limit); nullopt for captures.
   virtual std::optional<int64_t> size() const { return std::nullopt; }
+  // The largest class index among the items and the first item that has it, when known up front (image
+  // lists and folders): a run checks it against the model's classes before measuring anything.
+  struct LabelExtreme {
+    int label = 0;
+    std::string item;
+  };
+  virtual std::optional<LabelExtreme> largest_label() const { return std::nullopt; }
   // Class names by index when the labels came from names (folders, CSV names or a label-names file);
   // empty otherwise.
   const std::vector<std::string>& class_names() const { return class_names_; }

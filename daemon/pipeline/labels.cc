@@ -84,23 +84,72 @@ std::optional<int> parse_class_index(std::string_view s) {
   return static_cast<int>(v);
 }
 
-Result<std::vector<int>> assign_class_indices(const std::vector<std::string>& labels, const LabelNames* names_file,
+namespace {
+
+// Looks like a number (what a user may have meant as a class index): an optional sign, digits, an
+// optional fraction and exponent ("-1", "+3", "2.5", "1e3", ".5").
+bool looks_numeric(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  size_t digits = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++digits;
+  }
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t exp_digits = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i, ++exp_digits;
+    if (exp_digits == 0) return false;
+  }
+  return i == s.size();
+}
+
+std::string place(const std::vector<std::string>& where, size_t i) { return i < where.size() ? where[i] : "label " + std::to_string(i + 1); }
+
+}  // namespace
+
+Result<std::vector<int>> assign_class_indices(const std::vector<std::string>& labels,
+                                              const std::vector<std::string>& where, const LabelNames* names_file,
                                               std::vector<std::string>* class_names_out) {
   std::vector<int> out(labels.size(), -1);
   std::vector<std::string> class_names;
-  const bool all_integers =
-      std::all_of(labels.begin(), labels.end(), [](const std::string& l) { return parse_class_index(l).has_value(); });
-  if (all_integers || names_file != nullptr) {
+  // The first label of each kind, for the errors.
+  std::optional<size_t> first_index, first_bad_number, first_name;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (parse_class_index(labels[i])) {
+      if (!first_index) first_index = i;
+    } else if (looks_numeric(labels[i])) {
+      if (!first_bad_number) first_bad_number = i;
+    } else if (!first_name) {
+      first_name = i;
+    }
+  }
+  if (first_bad_number) {
+    const size_t i = *first_bad_number;
+    return error("%s: label '%s' is a number but not a class index (a non-negative integer)", place(where, i).c_str(),
+                 labels[i].c_str());
+  }
+  if (names_file == nullptr && first_index && first_name) {
+    return error("%s: label '%s' is a name while %s holds the class index '%s': use class indices everywhere, or "
+                 "names (with --label-names for the model's order)",
+                 place(where, *first_name).c_str(), labels[*first_name].c_str(), place(where, *first_index).c_str(),
+                 labels[*first_index].c_str());
+  }
+  if (!first_name || names_file != nullptr) {
     for (size_t i = 0; i < labels.size(); ++i) {
       if (auto idx = parse_class_index(labels[i])) {
-        if (names_file != nullptr && *idx >= names_file->size()) {
-          return error("class index %d is out of range: the label names have %d classes", *idx, names_file->size());
-        }
+        if (names_file != nullptr && *idx >= names_file->size())
+          return error("%s: class index %d is out of range: the label names have %d classes", place(where, i).c_str(),
+                       *idx, names_file->size());
         out[i] = *idx;
         continue;
       }
       auto idx = names_file->index_of(labels[i]);
-      if (!idx.ok()) return idx.status();
+      if (!idx.ok()) return idx.status().with_context(place(where, i) + ": ");
       out[i] = *idx;
     }
     if (names_file != nullptr) class_names = names_file->names();

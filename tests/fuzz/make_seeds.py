@@ -9,6 +9,8 @@
   image:  a 4-byte preprocessing header (see fuzz_image.cc) + image files: the shared images and
           tiny PNG / BMP / PGM / PPM files generated here; JPEG comes from ../shared/models/images.
   config: the project's YAML files (config/*.yaml and tests/**/*.yaml), when present.
+  labels: labels CSVs of every rule (indices, names, a names file, negative and fractional numbers, mixed,
+          duplicates, quoting, CRLF, a BOM); the first byte picks whether fuzz_labels gives a names file.
 
 Python 3 stdlib only.  Usage: make_seeds.py --out DIR --flatc FLATC --schema SCHEMA [--shared DIR] [--repo DIR]
 """
@@ -354,6 +356,27 @@ def build_config(out, repo):
     return n
 
 
+def build_labels(out):
+    os.makedirs(out, exist_ok=True)
+    cases = {
+        "ints": (0, "file,label\nb.png,10\n\"c,d.png\",007\n"),
+        "names": (0, "a.png,zebra\r\nb.png,ant\r\n\r\nc.png,zebra\r\n"),
+        "names_file": (1, "a.png,dog\nb.png,1\nc.png,felis\n"),
+        "names_file_range": (1, "a.png,5\n"),
+        "negative": (0, "a.png,0\nb.png,-1\n"),
+        "fraction": (0, "a.png,2.5\nb.png,1e3\n"),
+        "mixed": (0, "a.png,0\nb.png,cat\n"),
+        "duplicate": (0, "a.png,0\nsub/../a.png,1\n/base/a.png,1\n"),
+        "bom_header": (0, "\ufeffFILE,Class\n x.png , 3 \n"),
+        "unterminated": (0, "\"a.png,1\n"),
+        "short": (0, "a.png\n"),
+    }
+    for name, (flag, text) in cases.items():
+        with open(os.path.join(out, name + ".csv"), "wb") as f:
+            f.write(bytes([flag]) + text.encode("utf-8"))
+    return len(cases)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
@@ -368,6 +391,7 @@ def main():
         "npy": build_npy(os.path.join(args.out, "npy"), args.shared),
         "image": build_images(os.path.join(args.out, "image"), args.shared),
         "config": build_config(os.path.join(args.out, "config"), args.repo),
+        "labels": build_labels(os.path.join(args.out, "labels")),
     }
     print("make_seeds: " + ", ".join(f"{k}: {v} files" for k, v in counts.items()))
 

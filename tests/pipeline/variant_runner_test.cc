@@ -49,6 +49,8 @@ class ScriptedSource : public ImageSource {
     return item;
   }
   std::string describe() const override { return "scripted source " + script_; }
+  std::optional<LabelExtreme> largest_label() const override { return largest_; }
+  std::optional<LabelExtreme> largest_;  // what a labelled list would report
 
  private:
   std::string script_;
@@ -62,15 +64,18 @@ class VariantRunnerTest : public ::testing::Test {
     if (!std::filesystem::exists(model_path())) GTEST_SKIP() << "shared model missing: " << model_path();
   }
 
-  VariantResult run(const std::string& script, int* opens = nullptr) {
+  VariantResult run(const std::string& script, int* opens = nullptr,
+                    std::optional<ImageSource::LabelExtreme> largest = std::nullopt) {
     VariantRunOptions o;
     o.engine.engine = "ref";
     o.device_sample_period_s = 60;
     return run_variant(
         model_path(),
-        [script, opens]() -> Result<std::unique_ptr<ImageSource>> {
+        [script, opens, largest]() -> Result<std::unique_ptr<ImageSource>> {
           if (opens) ++*opens;
-          return std::unique_ptr<ImageSource>(std::make_unique<ScriptedSource>(script));
+          auto src = std::make_unique<ScriptedSource>(script);
+          src->largest_ = largest;
+          return std::unique_ptr<ImageSource>(std::move(src));
         },
         o);
   }
@@ -124,6 +129,19 @@ TEST_F(VariantRunnerTest, OnlyErrorItemsFailWithTheFirstError) {
   const VariantResult r = run("ee");
   EXPECT_NE(r.error.find("no usable item"), std::string::npos) << r.error;
   EXPECT_NE(r.error.find("image bad0.png: truncated"), std::string::npos) << r.error;
+}
+
+// A label past the model's 10 classes would be scored as a miss: the measurement fails before any
+// inference, naming the image, its label, the model and its class count. Label 9 is the last valid one.
+TEST_F(VariantRunnerTest, LabelPastTheModelsClassesFailsBeforeMeasuring) {
+  const VariantResult bad = run("fff", nullptr, ImageSource::LabelExtreme{10, "/imgs/10/a.png"});
+  EXPECT_EQ(bad.items, 0);
+  EXPECT_NE(bad.error.find("/imgs/10/a.png has class index 10"), std::string::npos) << bad.error;
+  EXPECT_NE(bad.error.find("10 classes"), std::string::npos) << bad.error;
+  EXPECT_NE(bad.error.find("fmnist-cnn-float32.tflite"), std::string::npos) << bad.error;
+  const VariantResult ok = run("fff", nullptr, ImageSource::LabelExtreme{9, "/imgs/9/a.png"});
+  EXPECT_EQ(ok.error, "");
+  EXPECT_EQ(ok.items, 3);
 }
 
 }  // namespace
