@@ -4,6 +4,8 @@
 // (query_filters.h), plus the measurements of failed variants so the page says what failed; reads their
 // raw series and writes one self-contained HTML page (daemon/report/). The file is replaced atomically:
 // a reader (a browser reloading, a web server) never sees half a page, and a failure leaves no file.
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "daemon/cli/args.h"
@@ -122,6 +126,42 @@ Status write_atomically(const std::string& path, const std::string& text) {
   return Status();
 }
 
+// The page may only replace an HTML page: refuses a path that is one of the databases read (`--html X
+// --db X` once overwrote the results with HTML), an SQLite database, a symbolic link, anything not a
+// regular file (a FIFO would block, a directory cannot be replaced), or an existing file that does not
+// start as an HTML page. Checked before any database is opened: a bad command line (exit 2).
+Status check_report_path(const std::string& path, const std::vector<std::string>& dbs) {
+  struct stat out {};
+  if (::lstat(path.c_str(), &out) != 0) {
+    if (errno == ENOENT) return Status();  // a new page
+    return error("--html %s: %s", path.c_str(), std::strerror(errno));
+  }
+  for (const std::string& db : dbs) {
+    struct stat d {};
+    if (::stat(db.c_str(), &d) == 0 && d.st_dev == out.st_dev && d.st_ino == out.st_ino)
+      return error("--html %s is the results database given as --db %s: choose another file for the page",
+                   path.c_str(), db.c_str());
+  }
+  if (S_ISLNK(out.st_mode)) return error("--html %s is a symbolic link: give the page's real path", path.c_str());
+  if (!S_ISREG(out.st_mode)) return error("--html %s exists and is not a regular file", path.c_str());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return error("--html %s: %s", path.c_str(), std::strerror(errno));
+  char head[512];
+  const ssize_t n = ::read(fd, head, sizeof head);
+  ::close(fd);
+  std::string start(head, n > 0 ? static_cast<size_t>(n) : 0);
+  if (start.compare(0, 16, std::string("SQLite format 3\0", 16)) == 0)
+    return error("--html %s is an SQLite database: refusing to replace it with a page", path.c_str());
+  if (start.compare(0, 3, "\xEF\xBB\xBF") == 0) start.erase(0, 3);
+  const size_t first = start.find_first_not_of(" \t\r\n");
+  std::string lead = first == std::string::npos ? "" : start.substr(first, 14);
+  std::transform(lead.begin(), lead.end(), lead.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const bool html = lead.rfind("<!doctype html", 0) == 0 || lead.rfind("<html", 0) == 0;
+  if (n > 0 && !html)
+    return error("--html %s exists and is not an HTML page: refusing to replace it", path.c_str());
+  return Status();
+}
+
 }  // namespace
 
 int run_report(const std::vector<std::string>& argv) {
@@ -166,6 +206,7 @@ int run_report(const std::vector<std::string>& argv) {
     }
     dbs->push_back(*location);
   }
+  if (Status s = check_report_path(out_path, *dbs); !s.ok()) return usage(s.message());
 
   Result<std::vector<report::RowSource>> rows = select_rows(*dbs, filter, run_specs);
   if (!rows.ok()) {

@@ -351,6 +351,40 @@ def test_errors(main):
     check('bad --run: usage error', p.returncode == 2 and "'x1'" in p.stderr, p.stderr)
     p = edgebench('query', 'runs', '--db', main, '--html', existing)
     check('--html only with query compare', p.returncode == 2 and 'compare' in p.stderr, p.stderr)
+    # Outputs never clobber inputs: each kind of path the page may not replace is refused (exit 2, one
+    # line naming it) and left as it was.
+    db_copy = os.path.join(d, 'copy.db')
+    shutil.copyfile(main, db_copy)
+    text_file = os.path.join(d, 'notes.txt')
+    with open(text_file, 'w') as f:
+        f.write('my notes\n')
+    link = os.path.join(d, 'link.html')
+    if os.path.lexists(link):
+        os.remove(link)
+    os.symlink(existing, link)
+    fifo = os.path.join(d, 'pipe.html')
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo)
+    folder = os.path.join(d, 'folder.html')
+    os.makedirs(folder, exist_ok=True)
+    cases = [('the --db itself', db_copy, ['--db', db_copy], 'results database'),
+             ('the --db by another name', os.path.join(d, '.', 'copy.db'), ['--db', db_copy], 'results database'),
+             ('another SQLite database', db_copy, ['--db', main], 'SQLite database'),
+             ('a text file', text_file, ['--db', main], 'not an HTML page'),
+             ('a symbolic link', link, ['--db', main], 'symbolic link'),
+             ('a FIFO (no hang)', fifo, ['--db', main], 'not a regular file'),
+             ('a directory', folder, ['--db', main], 'not a regular file')]
+    for what, path, dbs, words in cases:
+        before = open(path, 'rb').read() if os.path.isfile(path) and not os.path.islink(path) else None
+        for cmd in (['report', '--html', path], ['query', 'compare', '--html', path]):
+            p = edgebench(*(cmd + dbs), timeout=30)
+            lines = [l for l in p.stderr.splitlines() if l.strip()]
+            check('refuses %s (%s): exit 2, one line' % (what, cmd[0]),
+                  p.returncode == 2 and len(lines) == 1 and words in p.stderr and path in p.stderr, p.stderr)
+        check('%s left as it was' % what, before is None or open(path, 'rb').read() == before)
+    check('the link still points at the page', os.path.islink(link) and os.readlink(link) == existing)
+    p = edgebench('report', '--html', existing, '--db', main)
+    check('an existing page is replaced', p.returncode == 0, p.stderr)
 
 
 def main():
