@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <cstdio>
 
 #include "daemon/cli/json_writer.h"
@@ -123,8 +125,14 @@ std::string render_markdown_table(const Table& table) {
     line = first == std::string::npos ? "" : line.substr(first, last - first + 1);  // "\nx" is titled "x"
     std::string r;
     for (char c : line) {
-      if (c == '|' || c == '\\') r += '\\';
-      r += c;
+      // HTML in a table cell is rendered by Markdown viewers: a model named "<script>..." stays text.
+      if (c == '<') r += "&lt;";
+      else if (c == '>') r += "&gt;";
+      else if (c == '&') r += "&amp;";
+      else {
+        if (c == '|' || c == '\\') r += '\\';
+        r += c;
+      }
     }
     return r;
   };
@@ -142,7 +150,16 @@ std::string render_markdown_table(const Table& table) {
   return out;
 }
 
-std::string csv_field(const std::string& text) {
+std::string csv_field(const std::string& raw) {
+  // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first: OWASP's CSV injection) is
+  // prefixed with a quote mark, unless it is a number ("-0.33" stays a number).
+  std::string text = raw;
+  if (!text.empty() && std::strchr("=+-@\t\r", text[0]) != nullptr) {
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    (void)v;
+    if (end != text.c_str() + text.size()) text.insert(0, 1, '\'');
+  }
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string r = "\"";
   for (char c : text) {

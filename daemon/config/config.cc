@@ -9,6 +9,7 @@
 
 #include "daemon/config/yaml_fields.h"
 #include "daemon/measure/cpu_list.h"
+#include "daemon/store/stored_text.h"
 #include "daemon/pipeline/image_source.h"
 
 namespace eb::config {
@@ -176,7 +177,7 @@ Status read_variants(const YamlReader& group, const std::string& base_dir, std::
     if (!path) return yaml_error(group.file(), items[i], where + ".path", "missing: the model file of this variant");
     vc.path = *path;
     EB_ASSIGN_OR_RETURN(auto label, v.string("label"));
-    if (label) vc.label = *label;
+    if (label) vc.label = store::stored_text(*label);  // names are shown and stored: store/stored_text.h
     labelled.push_back(label.has_value());
     EB_ASSIGN_OR_RETURN(auto ref, v.boolean("reference"));
     vc.reference = ref.value_or(false);
@@ -206,7 +207,7 @@ Status read_group(const YAML::Node& node, size_t index, const YamlReader& root, 
   g = defaults;
   EB_ASSIGN_OR_RETURN(auto name, r.string("name"));
   if (!name || name->empty()) return r.error_at("name", "missing: every group needs a name (stored as the model group)");
-  g.name = *name;
+  g.name = store::stored_text(*name);
   EB_RETURN_IF_ERROR(read_source(r, base_dir, g.source));
   EB_RETURN_IF_ERROR(read_preprocess(r, g.preprocess));
   EB_RETURN_IF_ERROR(read_variants(r, base_dir, g.variants));
@@ -284,8 +285,10 @@ PreprocessOptions to_preprocess_options(const PreprocessConfig& c) {
 
 std::string label_variants_from_paths(std::vector<VariantConfig>& vs) {
   if (vs.empty()) return "";
+  // Names made from file names are text from now on (logs, terminal, database): made valid UTF-8 with
+  // control characters escaped, by the one rule of daemon/store/stored_text.h. The paths stay as they are.
   std::vector<std::string> stems;
-  for (auto& v : vs) stems.push_back(fs::path(v.path).stem().string());
+  for (auto& v : vs) stems.push_back(store::stored_text(fs::path(v.path).stem().string()));
   size_t common = stems[0].size();
   for (const auto& s : stems) {
     size_t k = 0;

@@ -362,7 +362,7 @@ Result<int64_t> ResultsStore::begin_run(const RunInfo& info) {
       .bind_text(":model_group", info.model_group)
       .bind_text(":version", info.edgebench_version)
       .bind_text(":git_hash", info.git_hash)
-      .bind_text(":config_text", info.config_text)
+      .bind_multiline_text(":config_text", info.config_text)
       .bind_text(":device_name", d.device_name)
       .bind_text(":hostname", d.hostname)
       .bind_text(":cpu_model", d.cpu_model)

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "daemon/store/stored_text.h"
+
 namespace eb::store {
 namespace {
 
@@ -193,8 +195,18 @@ Statement& Statement::bind_double(const char* name, double value) {
 }
 
 Statement& Statement::bind_text(const char* name, std::string_view value) {
-  if (int i = param(name))
-    note_bind(sqlite3_bind_text64(stmt_, i, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8), name);
+  if (int i = param(name)) {
+    const std::string text = stored_text(value, TextLines::kSingle);
+    note_bind(sqlite3_bind_text64(stmt_, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8), name);
+  }
+  return *this;
+}
+
+Statement& Statement::bind_multiline_text(const char* name, std::string_view value) {
+  if (int i = param(name)) {
+    const std::string text = stored_text(value, TextLines::kMulti);
+    note_bind(sqlite3_bind_text64(stmt_, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8), name);
+  }
   return *this;
 }
 
@@ -256,7 +268,10 @@ std::string Statement::col_text(const char* name) const { return col_text(column
 std::string Statement::col_text(int i) const {
   const unsigned char* text = sqlite3_column_text(stmt_, i);
   if (text == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, i)));
+  // A database is an input too (one written by an older edgebench, or by hand): what is read is made
+  // valid UTF-8 the same way as what is written, line breaks kept (a configuration's text has them).
+  return stored_text(std::string_view(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, i))),
+                     TextLines::kMulti);
 }
 
 std::optional<int64_t> Statement::col_opt_int(const char* name) const {

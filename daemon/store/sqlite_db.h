@@ -71,7 +71,11 @@ class Statement {
 
   Statement& bind_int(const char* name, int64_t value);
   Statement& bind_double(const char* name, double value);
+  // Text is bound as stored_text() makes it (daemon/store/stored_text.h): valid UTF-8, control
+  // characters escaped; bind_text for names and messages (one line), bind_multiline_text for a
+  // configuration's text.
   Statement& bind_text(const char* name, std::string_view value);
+  Statement& bind_multiline_text(const char* name, std::string_view value);
   Statement& bind_null(const char* name);
   Statement& bind_bool(const char* name, bool value) { return bind_int(name, value ? 1 : 0); }
   Statement& bind_opt_int(const char* name, const std::optional<int64_t>& value);

@@ -8,6 +8,10 @@ camera is a quick clear error. Prints 'N passed, M failed'.
   test_run.py --edgebench PATH --images-cache DIR [--shared ../shared] [--fault-worker PATH]
 """
 import argparse
+import re
+import json
+import io
+import csv
 import os
 import signal
 import sqlite3
@@ -226,6 +230,68 @@ def test_query_by_another_user(d):
         os.rmdir(ro)
 
 
+def test_hostile_names(images, d):
+    """Model file names with control characters, an escape sequence, invalid UTF-8, HTML, a newline and
+    a spreadsheet formula: the run measures them and every output format made from the database stays
+    valid -- strict UTF-8, no control character but line ends, JSON that parses, CSV whose cells start no
+    formula, Markdown and HTML without live tags."""
+    folder = os.path.join(d, 'hostile')
+    os.makedirs(folder, exist_ok=True)
+    names = [b'=HYPERLINK(\x01x)\xff<b>bold<i>\x1b[31m-int8\n.tflite', b'@sum\ttab \xc3\xa9t\xc3\xa9-float32.tflite']
+    src = [model('fmnist-cnn-int8.tflite'), model('fmnist-cnn-float32.tflite')]
+    paths = []
+    for name, s in zip(names, src):
+        path = os.path.join(os.fsencode(folder), name)
+        with open(s, 'rb') as f, open(path, 'wb') as g:
+            g.write(f.read())
+        paths.append(path)
+    db = os.path.join(folder, 'hostile.db')
+    p = subprocess.run([os.fsencode(ARGS.edgebench), b'run'] + paths +
+                       [b'--images', os.fsencode(images), b'--limit', b'20', b'--db', os.fsencode(db)],
+                       capture_output=True, timeout=300)
+    check('hostile names: run exit 0', p.returncode == 0, p.stderr[-400:])
+    outputs = {}
+    for fmt in ('table', 'json', 'csv', 'markdown'):
+        outputs['compare ' + fmt] = subprocess.run([ARGS.edgebench, 'query', 'compare', '--db', db, '--format', fmt],
+                                                   capture_output=True, timeout=60)
+    for fmt in ('json', 'csv'):
+        outputs['export ' + fmt] = subprocess.run([ARGS.edgebench, 'query', 'export', '--db', db, '--format', fmt],
+                                                  capture_output=True, timeout=60)
+    outputs['show json'] = subprocess.run([ARGS.edgebench, 'query', 'show', 'last', '--db', db, '--format', 'json'],
+                                          capture_output=True, timeout=60)
+    page = os.path.join(folder, 'page.html')
+    outputs['report'] = subprocess.run([ARGS.edgebench, 'report', '--html', page, '--db', db], capture_output=True,
+                                       timeout=60)
+    outputs['run stdout'] = p
+    for what, r in outputs.items():
+        data = r.stdout if what != 'report' else open(page, 'rb').read()
+        check('hostile names: %s exit 0' % what, r.returncode == 0, r.stderr[-300:])
+        try:
+            text = data.decode('utf-8', errors='strict')
+        except UnicodeDecodeError as e:
+            check('hostile names: %s is valid UTF-8' % what, False, str(e))
+            continue
+        bad = [c for c in text if (ord(c) < 0x20 and c not in '\n\r\t' if what == 'report' else ord(c) < 0x20 and c not in '\n\r')
+               or ord(c) == 0x7f]
+        check('hostile names: %s has no control characters' % what, not bad, repr(bad[:5]))
+        if what in ('compare json', 'export json', 'show json'):
+            try:
+                json.loads(text)
+                ok = True
+            except ValueError as e:
+                ok = False
+            check('hostile names: %s parses' % what, ok, text[:300])
+        if what in ('compare csv', 'export csv'):
+            cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+            formulas = [c for c in cells if c[:1] in ('=', '+', '@', '\t', '\r') or (c[:1] == '-' and not re.match(r'^-[0-9.eE+-]+$', c))]
+            check('hostile names: %s starts no formula' % what, not formulas, repr(formulas[:3]))
+            check('hostile names: %s keeps the escaped name' % what, any('\\x01' in c for c in cells), repr(cells[:20]))
+        if what in ('compare markdown', 'report'):
+            check('hostile names: %s has no live <b>' % what, '<b>bold' not in text, text[:300])
+        check('hostile names: %s keeps valid UTF-8 names' % what, what == 'run stdout' or '\u00e9t\u00e9' in text or
+              '\\u00e9' in text, text[:200])
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -245,6 +311,7 @@ def main():
         return 77
     with tempfile.TemporaryDirectory(prefix='ebrun_') as d:
         test_missing_camera(d)
+        test_hostile_names(ARGS.images_cache, d)
         test_dynamic_input_shape(d)
         test_camera_video_file(d)
         test_failed_variant_recorded(ARGS.images_cache, d)
