@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -123,7 +124,8 @@ Status check_engines(const std::vector<std::string>& engines) {
 Result<std::pair<float, float>> parse_range(const std::string& text) {
   float lo = 0, hi = 0;
   char extra = 0;
-  if (std::sscanf(text.c_str(), "%f,%f%c", &lo, &hi, &extra) != 2 || !(lo < hi))
+  if (std::sscanf(text.c_str(), "%f,%f%c", &lo, &hi, &extra) != 2 || !std::isfinite(lo) || !std::isfinite(hi) ||
+      !(lo < hi))
     return error("--input-range '%s': expected LO,HI with LO < HI (e.g. 0,1 or -1,1)", text.c_str());
   return std::make_pair(lo, hi);
 }
@@ -143,6 +145,10 @@ Status apply_matrix_flags(const Args& args, config::GroupConfig& g) {
     auto engines = split_list("--engine", args.get("--engine"));
     if (!engines.ok()) return engines.status();
     EB_RETURN_IF_ERROR(check_engines(*engines));
+    for (size_t i = 0; i < engines->size(); ++i)
+      if (std::find(engines->begin(), engines->begin() + static_cast<std::ptrdiff_t>(i), (*engines)[i]) !=
+          engines->begin() + static_cast<std::ptrdiff_t>(i))
+        return error("--engine lists '%s' twice (each engine is measured once)", (*engines)[i].c_str());
     g.engines = *engines;
   }
   if (args.has("--threads")) {
@@ -152,6 +158,8 @@ Status apply_matrix_flags(const Args& args, config::GroupConfig& g) {
     for (const auto& t : *list) {
       auto n = parse_int("--threads", t, 1, 256);
       if (!n.ok()) return n.status();
+      if (std::find(g.threads.begin(), g.threads.end(), *n) != g.threads.end())
+        return error("--threads lists %d twice (each count is measured once)", *n);
       g.threads.push_back(*n);
     }
   }
@@ -277,10 +285,32 @@ Result<std::string> database_path(const Args& args, const config::Config& c) {
   return db_path;
 }
 
+// Every flag's value, checked before any work: a bad one is a bad command line (exit 2), not a failed run.
+Status check_flag_values(const Args& args) {
+  if (args.has("--group") && !args.has("--config")) return error("--group needs --config FILE");
+  if (args.has("--config")) {
+    for (const char* f : {"--images", "--labels", "--label-names", "--limit", "--camera", "--frames", "--duration",
+                          "--reference", "--input-range", "--name", "--engine", "--threads", "--warmup", "--iterations",
+                          "--cooldown", "--max-memory", "--cpu", "--worker-timeout"})
+      if (args.has(f)) return error("%s cannot be combined with --config (set it in the configuration file)", f);
+    if (!args.positional.empty()) return error("run --config takes no MODEL arguments (list variants in the file)");
+    return Status();
+  }
+  if (args.positional.empty()) return error("run needs at least one MODEL (or --config FILE)");
+  if (args.has("--camera") == args.has("--images")) return error("run needs exactly one of --images DIR or --camera SPEC");
+  if (auto r = parse_range(args.get("--input-range", "0,1")); !r.ok()) return r.status();
+  if (auto n = parse_int("--limit", args.get("--limit", "0"), 0, 1 << 30); !n.ok()) return n.status();
+  if (auto n = parse_int("--frames", args.get("--frames", "100"), 0, 1 << 30); !n.ok()) return n.status();
+  if (args.has("--duration"))
+    if (auto d = parse_seconds("--duration", args.get("--duration"), false); !d.ok()) return d.status();
+  config::GroupConfig scratch;
+  return apply_matrix_flags(args, scratch);
+}
+
 // Returns the exit code; errors are printed here.
 int run(const Args& args, const std::vector<std::string>& argv) {
-  if (args.has("--group") && !args.has("--config")) {
-    print_error("--group needs --config FILE");
+  if (Status s = check_flag_values(args); !s.ok()) {
+    print_error(s.message());
     return kExitUsage;
   }
   auto config = args.has("--config") ? file_config(args) : quick_form_config(args, argv);
@@ -331,6 +361,13 @@ int run(const Args& args, const std::vector<std::string>& argv) {
                 query_detail::compare_output(*rows, OutputFormat::kTable, false).c_str());
     std::fflush(stdout);
     if (interrupted) return 130;  // as a shell reports a command ended by SIGINT
+    if (result->measured == 0) {  // stored, but nothing in it answers anything
+      print_error(strfmt("run %lld of %s: no variant was measured (%lld failed; errors above and in `edgebench query "
+                         "show %lld`)",
+                         static_cast<long long>(result->run_id), group.name.c_str(),
+                         static_cast<long long>(result->failed), static_cast<long long>(result->run_id)));
+      exit_code = kExitError;
+    }
   }
   return exit_code;
 }

@@ -173,6 +173,10 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
     }
     if (result.status == store::RunStatus::kInterrupted) break;
   }
+  // A stop that came after the last item was measured still ends the run as interrupted: the user asked
+  // for it, and the exit status (130) and the stored state must say so.
+  if (result.status == store::RunStatus::kComplete && observer.stop_requested())
+    result.status = store::RunStatus::kInterrupted;
   EB_RETURN_IF_ERROR(store.finish_run(*run_id, result.status,
                                       result.status == store::RunStatus::kInterrupted ? "stop requested" : ""));
   return result;

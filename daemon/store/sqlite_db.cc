@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include <sys/stat.h>
+
 #include "daemon/store/stored_text.h"
 
 namespace eb::store {
@@ -55,6 +57,12 @@ std::string describe_sqlite_error(sqlite3* db, int rc) {
 // ---- SqliteDb ----
 
 Result<SqliteDb> SqliteDb::open(const std::string& path, Mode mode) {
+  // Only a regular file (or a name not yet taken) is a database: SQLite on a directory reports "disk I/O
+  // error", and opening a FIFO would block until someone writes to it.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    return eb::error("results database '%s' is %s, not a database file", path.c_str(),
+                 S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file");
   int flags = 0;
   switch (mode) {
     case Mode::kReadWriteCreate:

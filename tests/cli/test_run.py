@@ -108,6 +108,10 @@ def test_failed_variant_recorded(images, d):
     db = os.path.join(d, 'failed.db')
     p = run(model('fmnist-cnn-float32.tflite'), bad, '--images', images, '--limit', '30', '--db', db)
     check('run with a broken variant completes', p.returncode == 0, p.stderr[-300:])
+    # Every variant failing stores the run but is not a success: exit 1, saying so.
+    p = run(bad, '--images', images, '--limit', '5', '--db', os.path.join(d, 'all-failed.db'))
+    check('a run with nothing measured exits 1', p.returncode == 1 and 'no variant was measured' in p.stderr, p.stderr)
+    check('... and is stored', rows(os.path.join(d, 'all-failed.db'), 'select count(*) from measurements') == [(1,)])
     got = dict(rows(db, 'select variant, error from measurements'))
     check('broken variant recorded with its error', got.get('broken-int8') and 'broken-int8.tflite' in got['broken-int8'], str(got))
     check('good variant measured', 'fmnist-cnn-float32' in got and got['fmnist-cnn-float32'] is None, str(got))
@@ -188,8 +192,27 @@ def test_missing_camera(d):
     check('missing camera fails fast', took < 10, '%.1f s' % took)
     p = run(model('fmnist-cnn-int8.tflite'), '--images', os.path.join(d, 'nowhere'), '--db', os.path.join(d, 'x.db'))
     check('missing image directory is a clear error', p.returncode == 1 and 'nowhere' in p.stderr, p.stderr)
-    p = run(model('fmnist-cnn-int8.tflite'), '--images', d, '--input-range', '1,0')
-    check('bad --input-range', p.returncode == 1 and '--input-range' in p.stderr, p.stderr)
+    # Bad flag values are a bad command line: exit 2 and one line naming the flag, before any work (no
+    # database is created).
+    m = model('fmnist-cnn-int8.tflite')
+    for flags, name in ((['--input-range', '1,0'], '--input-range'), (['--input-range', '0,inf'], '--input-range'),
+                        (['--input-range', 'nan,1'], '--input-range'), (['--engine', 'auto,auto'], '--engine'),
+                        (['--engine', 'warp'], '--engine'), (['--threads', '1,1'], '--threads'),
+                        (['--threads', '0'], '--threads'), (['--limit', '-3'], '--limit'),
+                        (['--worker-timeout', '0'], '--worker-timeout'), (['--cpu', '9999'], '--cpu')):
+        db = os.path.join(d, 'flags.db')
+        p = run(m, '--images', d, '--db', db, *flags)
+        lines = [l for l in p.stderr.splitlines() if l.strip()]
+        check('bad %s: exit 2, one line' % ' '.join(flags), p.returncode == 2 and len(lines) == 1 and name in p.stderr,
+              p.stderr)
+        check('bad %s: nothing created' % ' '.join(flags), not os.path.exists(db))
+    # A database path that is not a file: one line naming it, exit 1, and no hang on a FIFO.
+    fifo = os.path.join(d, 'db.fifo')
+    os.mkfifo(fifo)
+    for what, path in (('a directory', d), ('a FIFO', fifo)):
+        p = run(m, '--images', d, '--db', path, timeout=30)
+        check('--db %s: a clear error' % what, p.returncode == 1 and path in p.stderr and 'not a database file' in p.stderr,
+              p.stderr)
 
 
 def test_camera_video_file(d):
