@@ -10,6 +10,7 @@
 #include "daemon/config/yaml_fields.h"
 #include "daemon/measure/cpu_list.h"
 #include "daemon/store/stored_text.h"
+#include "kernels/common/input_file.h"
 #include "daemon/pipeline/image_source.h"
 
 namespace eb::config {
@@ -312,15 +313,11 @@ Result<Config> load_config_text(const std::string& text, const std::string& name
 }
 
 Result<Config> load_config_file(const std::string& path) {
+  constexpr size_t kMaxConfigBytes = size_t{16} << 20;
+  EB_ASSIGN_OR_RETURN(const std::vector<unsigned char> bytes, read_input_file(path, kMaxConfigBytes, "configuration"));
   std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return error("configuration '%s': no such file", path.c_str());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return error("configuration '%s': cannot be read", path.c_str());
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return error("configuration '%s': read error", path.c_str());
   const fs::path abs = fs::absolute(path, ec);
-  auto c = load_config_text(text.str(), path, abs.parent_path().string());
+  auto c = load_config_text(std::string(bytes.begin(), bytes.end()), path, abs.parent_path().string());
   if (c.ok()) c->path = path;
   return c;
 }

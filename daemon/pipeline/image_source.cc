@@ -24,6 +24,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "daemon/pipeline/labels.h"
+#include "kernels/common/input_file.h"
 
 namespace eb {
 namespace fs = std::filesystem;
@@ -192,10 +193,8 @@ void apply_limit(std::vector<ImageItem>& items, int64_t limit) {
 Result<std::unique_ptr<ImageSource>> open_csv(const fs::path& csv_path, const fs::path& base,
                                               const LabelNames* names, const ImageDirOptions& options) {
   const std::string csv_name = csv_path.string();
-  std::ifstream in(csv_path, std::ios::binary);
-  if (!in) return error("labels CSV %s: cannot open: %s", csv_name.c_str(), std::strerror(errno));
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return error("labels CSV %s: read failed", csv_name.c_str());
+  EB_ASSIGN_OR_RETURN(const std::vector<unsigned char> bytes, read_input_file(csv_name, kMaxTextFileBytes, "labels CSV"));
+  const std::string text(bytes.begin(), bytes.end());
   std::vector<std::string> class_names;
   EB_ASSIGN_OR_RETURN(const std::vector<LabelledFile> files,
                       parse_labels_csv(text, "labels CSV " + csv_name, base.string(), names, &class_names));
@@ -223,21 +222,9 @@ bool is_common_image_format(const std::vector<uchar>& b) {
 }
 
 Result<cv::Mat> read_image_file(const std::string& path, int64_t max_file_bytes) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return error("image %s: is a directory", path.c_str());
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return error("image %s: cannot open: %s", path.c_str(), std::strerror(errno));
-  const std::streamoff size = in.tellg();
-  if (size < 0) return error("image %s: cannot read", path.c_str());
-  if (size == 0) return error("image %s: empty file", path.c_str());
-  if (size > max_file_bytes) {
-    return error("image %s: too large (%lld bytes, limit %lld)", path.c_str(), static_cast<long long>(size),
-                 static_cast<long long>(max_file_bytes));
-  }
-  std::vector<uchar> buf(static_cast<size_t>(size));
-  in.seekg(0);
-  in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(buf.size()));
-  if (in.gcount() != static_cast<std::streamsize>(buf.size())) return error("image %s: read failed", path.c_str());
+  EB_ASSIGN_OR_RETURN(std::vector<uchar> buf,
+                      read_input_file(path, static_cast<size_t>(std::max<int64_t>(max_file_bytes, 0)), "image"));
+  if (buf.empty()) return error("image %s: empty file", path.c_str());
 
   // OpenCV picks the first decoder whose signature matches, and its DICOM decoder (which aborts the
   // process in libgdcm on malformed files) looks for "DICM" at offset 128, whatever the file starts with:

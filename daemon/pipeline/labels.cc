@@ -1,5 +1,7 @@
 #include "daemon/pipeline/labels.h"
 
+#include "kernels/common/input_file.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -66,11 +68,8 @@ Result<LabelNames> parse_label_names(std::string_view text, const std::string& n
 }
 
 Result<LabelNames> read_label_names(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return error("label names file %s: cannot open: %s", path.c_str(), std::strerror(errno));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return error("label names file %s: read failed", path.c_str());
-  return parse_label_names(text, path);
+  EB_ASSIGN_OR_RETURN(const std::vector<unsigned char> bytes, read_input_file(path, kMaxTextFileBytes, "label names file"));
+  return parse_label_names(std::string(bytes.begin(), bytes.end()), path);
 }
 
 std::optional<int> parse_class_index(std::string_view s) {

@@ -12,6 +12,9 @@
 
 namespace eb {
 
+// Text inputs (labels CSV, label-names file): larger ones are refused before they are read.
+constexpr size_t kMaxTextFileBytes = size_t{64} << 20;
+
 class LabelNames {
  public:
   LabelNames() = default;

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "kernels/common/checked_math.h"
+#include "kernels/common/input_file.h"
 
 namespace eb {
 namespace {
@@ -108,11 +109,11 @@ Result<NpyArray> parse_npy(const uint8_t* bytes, size_t size, const std::string&
   return a;
 }
 
+// An input array larger than this is refused before it is read (the largest model input is far smaller).
+constexpr size_t kMaxNpyFileBytes = size_t{1} << 30;
+
 Result<NpyArray> read_npy(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return Status::error("cannot open '" + path + "': " + std::strerror(errno));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  if (f.bad()) return Status::error("cannot read '" + path + "'");
+  EB_ASSIGN_OR_RETURN(const std::vector<unsigned char> bytes, read_input_file(path, kMaxNpyFileBytes, "array"));
   return parse_npy(bytes.data(), bytes.size(), path);
 }
 

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "kernels/common/input_file.h"
 #include "kernels/common/checked_math.h"
 #include "tflite_schema_generated.h"
 
@@ -244,14 +245,9 @@ Status read_options(const tflite::Operator* op, int32_t code, size_t max_rank, N
 Model::~Model() = default;
 
 Result<std::unique_ptr<Model>> Model::load_file(const std::string& path, const LoadLimits& limits) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return error("cannot open model '%s': %s", path.c_str(), std::strerror(errno));
-  struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return error("model '%s' is not a regular file", path.c_str());
-  }
-  size_t size = static_cast<size_t>(st.st_size);
+  // A FIFO or a device named as a model must not block the command: kernels/common/input_file.h.
+  size_t size = 0;
+  EB_ASSIGN_OR_RETURN(const int fd, open_input_file(path, "model", &size));
   if (size < 16) {
     close(fd);
     return error("model '%s' is too small to be a .tflite file (%zu bytes)", path.c_str(), size);
