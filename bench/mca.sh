@@ -268,7 +268,9 @@ def yardstick_rows(sysroot, objdump):
 #  - int8 (qs8-qc8w) GEMM/IGEMM: Cortex-A72/A73 2x8c8 asm "neon_mlal_prfm" (no dotprod); with dotprod
 #    (Cortex-A76 and other non-A55 cores) 4x16c4 asm "neondot_ld128";
 #  - f32 GEMM/IGEMM: Cortex-A72 4x8 asm "cortex_a75_prfm"; Cortex-A57/A75/A76 6x8 "cortex_a75_prfm";
+#  - uint8 (qu8) GEMM/IGEMM on Cortex-A57/A72/A73/A75/A76: 4x16 asm "neon_mlal_lane_cortex_a75_prfm";
 #  - int8 depthwise: 9p16c / 25p16c "neonv8_mla8" (intrinsics; the only arm64 qs8-qc8w ones linked);
+#    uint8 depthwise 3x3: 9p16c "neon_mul8" (the only qu8 9-tap one linked);
 #  - f32 depthwise: 9p8c / 25p8c_acc2 "neonfma" (the asm 9p4c is for Cortex-A53/A55 only).
 # (row name, symbol, cpu, peak kind); a row of 'fmla+fmul' counts FMUL .4s as 4 multiply-adds too: the
 # 2-accumulator f32 depthwise kernel starts its second sum with a multiply, one per tap group.
@@ -281,6 +283,10 @@ LITERT_KERNELS = [
      'cortex-a76', 'sdot'),
     ('int8 IGEMM 4x16c4 (SDOT)', 'xnn_qs8_qc8w_igemm_minmax_fp32_ukernel_4x16c4__asm_aarch64_neondot_ld128',
      'cortex-a76', 'sdot'),
+    ('uint8 GEMM 4x16 (16-bit SMLAL by lane)', 'xnn_qu8_gemm_minmax_rndnu_ukernel_4x16__asm_aarch64_neon_mlal_lane_cortex_a75_prfm',
+     'cortex-a72', 'smlal8'),
+    ('uint8 IGEMM 4x16 (16-bit SMLAL by lane)',
+     'xnn_qu8_igemm_minmax_rndnu_ukernel_4x16__asm_aarch64_neon_mlal_lane_cortex_a75_prfm', 'cortex-a72', 'smlal8'),
     ('f32 GEMM 4x8 (A72 choice)', 'xnn_f32_gemm_minmax_ukernel_4x8__asm_aarch64_neonfma_cortex_a75_prfm',
      'cortex-a72', 'fmla'),
     ('f32 IGEMM 4x8 (A72 choice)', 'xnn_f32_igemm_minmax_ukernel_4x8__asm_aarch64_neonfma_cortex_a75_prfm',
@@ -293,6 +299,8 @@ LITERT_KERNELS = [
      'xnn_qs8_qc8w_dwconv_minmax_fp32_ukernel_9p16c__neonv8_mla8_ld64', 'cortex-a72', 'smlal8'),
     ('int8 depthwise 5x5 (25p16c, 8-bit multiplies, fp32 requantization)',
      'xnn_qs8_qc8w_dwconv_minmax_fp32_ukernel_25p16c__neonv8_mla8_ld64', 'cortex-a72', 'smlal8'),
+    ('uint8 depthwise 3x3 (9p16c, 8-bit multiplies, rndnu requantization)',
+     'xnn_qu8_dwconv_minmax_rndnu_ukernel_9p16c__neon_mul8', 'cortex-a72', 'smlal8'),
     ('f32 depthwise 3x3 (9p8c)', 'xnn_f32_dwconv_minmax_ukernel_9p8c__neonfma', 'cortex-a72', 'fmla'),
     ('f32 depthwise 5x5 (25p8c, 2 accumulators)', 'xnn_f32_dwconv_minmax_ukernel_25p8c__neonfma_acc2',
      'cortex-a72', 'fmla+fmul'),
