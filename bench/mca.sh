@@ -30,12 +30,34 @@
 # Prints one row per kernel; --verbose also prints each extracted loop. Then the same figures for
 # XNNPACK's own loops of the same kind, disassembled from the arm64 libXNNPACK.so.0 of the cross sysroot
 # (EDGEBENCH_SYSROOT, default build-aarch64-sysroot; OBJDUMP, default aarch64-linux-gnu-objdump).
+# Last, LiteRT's own loops (issue 17): XNNPACK as linked into the ai-edge-litert manylinux aarch64 wheel,
+# unpacked in LITERT_ARM64_DIR (default ~/.cache/edgebench/litert-arm64);
+#   bench/mca.sh --fetch-litert [--verbose]
+# first downloads that wheel with pip (the version installed in /opt/tfenv, or LITERT_VERSION) and
+# unpacks its libpywrap_litert_common.so there; nothing of it enters the repository.
 set -eu
 cd "$(dirname "$0")/.."
 CXX=${CXX:-aarch64-linux-gnu-g++}
 MCA=${LLVM_MCA:-llvm-mca-14}
+export LITERT_ARM64_DIR="${LITERT_ARM64_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/edgebench/litert-arm64}"
+if [ "${1:-}" = --fetch-litert ]; then
+  shift
+  PIP=${PIP:-/opt/tfenv/bin/pip}
+  ver=${LITERT_VERSION:-$("$PIP" show ai-edge-litert 2>/dev/null | sed -n 's/^Version: //p')}
+  [ -n "$ver" ] || { echo "mca.sh: no ai-edge-litert version (set LITERT_VERSION)" >&2; exit 1; }
+  py=$("$PIP" --version | sed 's/.*(python \([0-9]*\)\.\([0-9]*\)).*/\1\2/')
+  mkdir -p "$LITERT_ARM64_DIR"
+  "$PIP" download "ai-edge-litert==$ver" --only-binary=:all: --no-deps --python-version "$py" \
+    --platform manylinux_2_27_aarch64 --platform manylinux_2_17_aarch64 --platform manylinux2014_aarch64 \
+    -d "$LITERT_ARM64_DIR" >&2
+  whl=$(ls "$LITERT_ARM64_DIR"/ai_edge_litert-"$ver"-*aarch64.whl | head -n 1)
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("ai_edge_litert/libpywrap_litert_common.so", sys.argv[2])' \
+    "$whl" "$LITERT_ARM64_DIR"
+fi
 exec python3 - "$CXX" "$MCA" "$@" <<'PYEOF'
-import os, re, subprocess, sys, tempfile
+import glob, hashlib, os, re, subprocess, sys, tempfile
+
+litert_dir = os.environ['LITERT_ARM64_DIR']
 
 cxx, mca = sys.argv[1], sys.argv[2]
 verbose = '--verbose' in sys.argv[3:]
@@ -68,6 +90,8 @@ KERNELS = [
     ('int8 depthwise 3x3 stride 1, 8-bit multiplies (4px x 8c)',
      'kernels/ops/depthwise_conv2d/dwconv_q8_s1_neon.cc', 'steps_int8', [], 'cortex-a72',
      'smlal8'),
+    ('int8/uint8 (16-bit) depthwise, any filter, per tap (8c; 5x5 runs it; requantization outside the loop)',
+     'kernels/ops/depthwise_conv2d/dwconv_q8_neon.cc', 'blocks_from', [], 'cortex-a72', 'smlal'),
     ('int8 GEMM 4x8c4 (SMULL/SMLAL .8b)', 'kernels/ops/gemm/gemm_qs8_c4_neon.cc', 'gemm_qs8_4x8c4_neon', [],
      'cortex-a72', 'smlal8'),
     ('int8 GEMM 4x16c4 (SDOT)', 'kernels/ops/gemm/gemm_qs8_c4_neondot.cc', 'gemm_qs8_4x16c4_neondot', DOT,
@@ -235,8 +259,122 @@ def yardstick_rows(sysroot, objdump):
             print('\n'.join('    ' + x for x in code))
 
 
+# LiteRT's own arm64 loops (issue 17): the XNNPACK inside the ai-edge-litert manylinux aarch64 wheel
+# (libpywrap_litert_common.so, which the Python interpreter loads). The library keeps its .symtab, so each
+# microkernel is found by its name, not by a pattern; the loop measured is picked by the rule used for
+# ours (the innermost backward-branch loop of the function with the most multiply-adds). Which kernel
+# LiteRT runs on which core is XNNPACK's choice (src/configs/gemm-config.c, dwconv-config.c), on Linux
+# with assembly enabled:
+#  - int8 (qs8-qc8w) GEMM/IGEMM: Cortex-A72/A73 2x8c8 asm "neon_mlal_prfm" (no dotprod); with dotprod
+#    (Cortex-A76 and other non-A55 cores) 4x16c4 asm "neondot_ld128";
+#  - f32 GEMM/IGEMM: Cortex-A72 4x8 asm "cortex_a75_prfm"; Cortex-A57/A75/A76 6x8 "cortex_a75_prfm";
+#  - uint8 (qu8) GEMM/IGEMM on Cortex-A57/A72/A73/A75/A76: 4x16 asm "neon_mlal_lane_cortex_a75_prfm";
+#  - int8 depthwise: 9p16c / 25p16c "neonv8_mla8" (intrinsics; the only arm64 qs8-qc8w ones linked);
+#    uint8 depthwise 3x3: 9p16c "neon_mul8" (the only qu8 9-tap one linked);
+#  - f32 depthwise: 9p8c / 25p8c_acc2 "neonfma" (the asm 9p4c is for Cortex-A53/A55 only).
+# (row name, symbol, cpu, peak kind); a row of 'fmla+fmul' counts FMUL .4s as 4 multiply-adds too: the
+# 2-accumulator f32 depthwise kernel starts its second sum with a multiply, one per tap group.
+LITERT_KERNELS = [
+    ('int8 GEMM 2x8c8 (SMULL/SMLAL .8b + SADALP)', 'xnn_qs8_qc8w_gemm_minmax_fp32_ukernel_2x8c8__asm_aarch64_neon_mlal_prfm',
+     'cortex-a72', 'smlal8'),
+    ('int8 IGEMM 2x8c8 (SMULL/SMLAL .8b + SADALP)', 'xnn_qs8_qc8w_igemm_minmax_fp32_ukernel_2x8c8__asm_aarch64_neon_mlal_prfm',
+     'cortex-a72', 'smlal8'),
+    ('int8 GEMM 4x16c4 (SDOT)', 'xnn_qs8_qc8w_gemm_minmax_fp32_ukernel_4x16c4__asm_aarch64_neondot_ld128',
+     'cortex-a76', 'sdot'),
+    ('int8 IGEMM 4x16c4 (SDOT)', 'xnn_qs8_qc8w_igemm_minmax_fp32_ukernel_4x16c4__asm_aarch64_neondot_ld128',
+     'cortex-a76', 'sdot'),
+    ('uint8 GEMM 4x16 (16-bit SMLAL by lane)', 'xnn_qu8_gemm_minmax_rndnu_ukernel_4x16__asm_aarch64_neon_mlal_lane_cortex_a75_prfm',
+     'cortex-a72', 'smlal8'),
+    ('uint8 IGEMM 4x16 (16-bit SMLAL by lane)',
+     'xnn_qu8_igemm_minmax_rndnu_ukernel_4x16__asm_aarch64_neon_mlal_lane_cortex_a75_prfm', 'cortex-a72', 'smlal8'),
+    ('f32 GEMM 4x8 (A72 choice)', 'xnn_f32_gemm_minmax_ukernel_4x8__asm_aarch64_neonfma_cortex_a75_prfm',
+     'cortex-a72', 'fmla'),
+    ('f32 IGEMM 4x8 (A72 choice)', 'xnn_f32_igemm_minmax_ukernel_4x8__asm_aarch64_neonfma_cortex_a75_prfm',
+     'cortex-a72', 'fmla'),
+    ('f32 GEMM 6x8 (A76 choice)', 'xnn_f32_gemm_minmax_ukernel_6x8__asm_aarch64_neonfma_cortex_a75_prfm',
+     'cortex-a72', 'fmla'),
+    ('f32 IGEMM 6x8 (A76 choice)', 'xnn_f32_igemm_minmax_ukernel_6x8__asm_aarch64_neonfma_cortex_a75_prfm',
+     'cortex-a72', 'fmla'),
+    ('int8 depthwise 3x3 (9p16c, 8-bit multiplies, fp32 requantization)',
+     'xnn_qs8_qc8w_dwconv_minmax_fp32_ukernel_9p16c__neonv8_mla8_ld64', 'cortex-a72', 'smlal8'),
+    ('int8 depthwise 5x5 (25p16c, 8-bit multiplies, fp32 requantization)',
+     'xnn_qs8_qc8w_dwconv_minmax_fp32_ukernel_25p16c__neonv8_mla8_ld64', 'cortex-a72', 'smlal8'),
+    ('uint8 depthwise 3x3 (9p16c, 8-bit multiplies, rndnu requantization)',
+     'xnn_qu8_dwconv_minmax_rndnu_ukernel_9p16c__neon_mul8', 'cortex-a72', 'smlal8'),
+    ('f32 depthwise 3x3 (9p8c)', 'xnn_f32_dwconv_minmax_ukernel_9p8c__neonfma', 'cortex-a72', 'fmla'),
+    ('f32 depthwise 5x5 (25p8c, 2 accumulators)', 'xnn_f32_dwconv_minmax_ukernel_25p8c__neonfma_acc2',
+     'cortex-a72', 'fmla+fmul'),
+]
+
+
+def function_loop(ins, fn, count):
+    """The innermost backward-branch loop of function fn (objdump lines) with the most multiply-adds."""
+    body = [(a, t) for a, t, f in ins if f == fn]
+    if not body:
+        return None
+    at = {a: i for i, (a, _) in enumerate(body)}
+    loops = []
+    for i, (a, t) in enumerate(body):
+        m = re.match(r'^(b\.\w+|cbn?z|tbn?z)\s+(?:.*,\s*)?([0-9a-f]+)$', t)
+        if m and int(m.group(2), 16) < a and int(m.group(2), 16) in at:
+            loops.append((at[int(m.group(2), 16)], i, t[:m.start(2)] + '.Lxnn_loop'))
+    best = None
+    for s, e, branch in loops:
+        if any(s <= a and b <= e and (a, b) != (s, e) for a, b, _ in loops):
+            continue
+        code = [t for _, t in body[s:e]] + [branch]
+        n = sum(count(x) for x in code)
+        if n and (best is None or n > best[0]):
+            best = (n, code)
+    return best
+
+
+def litert_rows(lib, objdump):
+    if not os.path.exists(lib):
+        print('# LiteRT arm64: %s absent (bench/mca.sh --fetch-litert downloads the wheel)' % lib)
+        return
+    ins, func = [], None
+    out = subprocess.run([objdump, '-d', '--no-show-raw-insn', lib], capture_output=True, text=True,
+                         check=True).stdout
+    for l in out.split('\n'):
+        m = re.match(r'^([0-9a-f]+) <(.*)>:', l)
+        if m:
+            func = m.group(2)
+            continue
+        m = re.match(r'^\s+([0-9a-f]+):\s+(\S.*)$', l)
+        if m:
+            text = re.sub(r'\s*//.*$', '', m.group(2)).strip()
+            ins.append((int(m.group(1), 16), re.sub(r'\s+<[^>]*>', '', text), func))
+    for name, fn, cpu, kind in LITERT_KERNELS:
+        count = macs
+        if kind == 'fmla+fmul':
+            kind = 'fmla'
+            count = lambda x: macs(x) + (4 if re.match(r'^\s*fmul\s+v\d+\.4s', x) else 0)
+        found = function_loop(ins, fn, count)
+        if found is None:
+            print('# LiteRT arm64: no multiply-add loop in %s (symbol absent from %s?)' % (fn, lib))
+            continue
+        n, code = found
+        cycles, rthr = run_mca(code, cpu)
+        int8 = kind in ('smlal', 'smlal8')
+        rate, top = n / cycles, peak(kind, cpu)
+        of16 = '%.0f%%' % (100 * rate / peak('smlal', cpu)) if int8 else '-'
+        print('| LiteRT %s (`%s`) | %s | %d | %d | %.2f | %.2f | %.2f | %.1f | %.0f%% | %s |'
+              % (name, fn.replace('_minmax', '').replace('_ukernel', ''), cpu, len(code), n, cycles, rthr,
+                 rate, top, 100 * rate / top, of16))
+        if verbose:
+            print('\n'.join('    ' + x for x in code))
+
+
 if os.environ.get('OBJDUMP', 'aarch64-linux-gnu-objdump'):
     print('# The yardstick: XNNPACK\'s own loops (Debian libXNNPACK.so.0, arm64), same model and peak')
     yardstick_rows(os.environ.get('EDGEBENCH_SYSROOT', 'build-aarch64-sysroot'),
                    os.environ.get('OBJDUMP', 'aarch64-linux-gnu-objdump'))
+    wheels = sorted(glob.glob(os.path.join(litert_dir, 'ai_edge_litert-*aarch64.whl')))
+    print('# LiteRT\'s loops (XNNPACK in the ai-edge-litert aarch64 wheel), same model and peak: %s'
+          % ('%s (sha256 %s)' % (os.path.basename(wheels[-1]),
+                                 hashlib.sha256(open(wheels[-1], 'rb').read()).hexdigest()[:16])
+             if wheels else litert_dir))
+    litert_rows(os.path.join(litert_dir, 'ai_edge_litert', 'libpywrap_litert_common.so'),
+                os.environ.get('OBJDUMP', 'aarch64-linux-gnu-objdump'))
 PYEOF
