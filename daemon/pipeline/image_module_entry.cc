@@ -1,7 +1,9 @@
 // The image module's side of image_module.h: OpenCV's sources and the Preprocessor behind the API.
 // Built into edgebench-images.so only.
+#include <cstdlib>
 #include <string>
 
+#include "daemon/pipeline/image_header.h"
 #include "daemon/pipeline/image_module.h"
 #include "daemon/pipeline/opencv_io.h"
 #include "daemon/pipeline/preprocess.h"
@@ -34,6 +36,10 @@ Result<std::unique_ptr<FramePreprocessor>> module_preprocessor(const Tensor& inp
 }  // namespace eb
 
 extern "C" __attribute__((visibility("default"))) const eb::ImageModuleApi* edgebench_image_module() {
+  // OpenCV's own pixel limit, read once at its first decode: the same as the header check of
+  // image_header.h, for the formats that check does not read (TIFF, WebP). A value the user set wins.
+  static const bool limited = setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(eb::kMaxImagePixels).c_str(), 0) == 0;
+  (void)limited;
   static const std::string id = eb::image_module_build_id();
   static const eb::ImageModuleApi api = {id.c_str(), eb::module_open_image_dir, eb::module_open_capture,
                                          eb::module_preprocessor};

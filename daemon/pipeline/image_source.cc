@@ -23,6 +23,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "daemon/pipeline/image_header.h"
 #include "daemon/pipeline/labels.h"
 #include "kernels/common/input_file.h"
 
@@ -243,12 +244,16 @@ Result<cv::Mat> read_image_file(const std::string& path, int64_t max_file_bytes)
     return error("image %s: not a decodable image: unsupported format (expected JPEG, PNG, BMP, PNM, TIFF or WebP)",
                  path.c_str());
   }
+  if (const auto size = declared_image_size(buf); size && size->pixels() > kMaxImagePixels)
+    return error("image %s: %llu x %llu pixels, above the limit of %llu megapixels (refused before decoding)",
+                 path.c_str(), static_cast<unsigned long long>(size->width), static_cast<unsigned long long>(size->height),
+                 static_cast<unsigned long long>(kMaxImagePixels / 1'000'000));
   cv::Mat image;
   try {
     image = cv::imdecode(buf, cv::IMREAD_ANYCOLOR);
     if (!image.empty() && image.channels() == 4) cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
-  } catch (const cv::Exception& e) {
-    return error("image %s: cannot decode: %s", path.c_str(), e.what());
+  } catch (const cv::Exception& e) {  // e.what() spans lines (file, function): the description alone
+    return error("image %s: cannot decode: %s", path.c_str(), e.err.c_str());
   } catch (const std::exception& e) {
     return error("image %s: cannot decode: %s", path.c_str(), e.what());
   }

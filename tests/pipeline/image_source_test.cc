@@ -16,6 +16,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "daemon/pipeline/image_header.h"
 #include "daemon/pipeline/labels.h"
 
 namespace eb {
@@ -514,6 +515,52 @@ TEST(FmnistImages, ScriptWritesTenThousandLabelledImages) {
   }
   EXPECT_EQ(frames, 10000);
   EXPECT_EQ(per_label, std::vector<int>(10, 1000));
+}
+
+// ---- declared image sizes ------------------------------------------------------------------------------
+
+// The header's size, read before decoding, equals what the decoder finds, for every format it reads.
+TEST(ImageHeader, DeclaredSizeMatchesTheDecodedImage) {
+  for (const char* ext : {".png", ".jpg", ".bmp", ".pgm", ".ppm"}) {
+    const bool gray = std::string(ext) == ".pgm";
+    cv::Mat m(37, 53, gray ? CV_8UC1 : CV_8UC3, cv::Scalar(10));
+    std::vector<uchar> buf;
+    ASSERT_TRUE(cv::imencode(ext, m, buf)) << ext;
+    const auto size = declared_image_size(buf);
+    ASSERT_TRUE(size.has_value()) << ext;
+    EXPECT_EQ(size->width, 53u) << ext;
+    EXPECT_EQ(size->height, 37u) << ext;
+  }
+}
+
+// A small file declaring a huge image is refused before any decoder allocates its pixels, in every format
+// whose header is read; the error names the image and its size.
+TEST(ImageHeader, HugeDeclaredImagesAreRefusedBeforeDecoding) {
+  TempDir t;
+  auto be32 = [](uint32_t v) { return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)}; };
+  const std::string png = std::string("\x89PNG\r\n\x1a\n") + be32(13) + "IHDR" + be32(20000) + be32(20000) +
+                          std::string("\x08\x00\x00\x00\x00", 5) + be32(0) + be32(0) + "IDAT" + be32(0) + be32(0) +
+                          "IEND" + be32(0xAE426082);
+  std::string jpeg = std::string("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00", 20);
+  jpeg += std::string("\xFF\xC0\x00\x0B\x08\xFD\xE8\xFD\xE8\x01\x01\x11\x00", 13);  // 65000 x 65000
+  jpeg += std::string("\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00\x00\xFF\xD9", 13);  // a scan, then EOI
+  std::string bmp(54, '\0');
+  bmp[0] = 'B', bmp[1] = 'M', bmp[14] = 40;
+  for (int k : {18, 22}) bmp[k] = 0x20, bmp[k + 1] = 0x4E;  // 20000, little-endian
+  bmp[26] = 1, bmp[28] = 24;
+  const std::string pgm = "P5\n# a comment\n20000 20000\n255\n" + std::string(16, '\0');
+  int n = 0;
+  for (const auto& [name, data] : std::vector<std::pair<std::string, std::string>>{
+           {"huge.png", png}, {"huge.jpg", jpeg}, {"huge.bmp", bmp}, {"huge.pgm", pgm}}) {
+    write_text(t.path() / name, data);
+    auto r = read_image_file((t.path() / name).string(), 1 << 20);
+    ASSERT_FALSE(r.ok()) << name;
+    EXPECT_NE(r.status().message().find("megapixels"), std::string::npos) << name << ": " << r.status().message();
+    EXPECT_NE(r.status().message().find(name), std::string::npos) << r.status().message();
+    EXPECT_EQ(r.status().message().find('\n'), std::string::npos) << r.status().message();
+    ++n;
+  }
+  EXPECT_EQ(n, 4);
 }
 
 }  // namespace
