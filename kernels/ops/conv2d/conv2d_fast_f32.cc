@@ -53,7 +53,7 @@ void conv_row_pointers(const ConvGeometry& g, const float* input, const float* z
 }  // namespace
 
 Result<std::unique_ptr<PreparedOp>> prepare_conv2d_fast_f32(PrepareContext& ctx, const Conv2DParams& p) {
-  const GemmF32Kernel* k = gemm_f32_kernel_for(ctx.isa());
+  const GemmF32Kernel* k = gemm_f32_kernel_for(ctx.isa(), static_cast<size_t>(p.geom.out_c));
   const bool has_bias = ctx.has_input(2);
   if (k == nullptr || p.groups != 1 || !ctx.input(1).is_constant() || (has_bias && !ctx.input(2).is_constant()))
     return std::unique_ptr<PreparedOp>();

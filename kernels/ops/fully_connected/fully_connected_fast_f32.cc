@@ -10,7 +10,8 @@ namespace eb {
 
 Result<std::unique_ptr<PreparedOp>> prepare_fully_connected_fast_f32(PrepareContext& ctx,
                                                                      const FullyConnectedFloatParams& p) {
-  const GemmF32Kernel* k = gemm_f32_kernel_for(ctx.isa());
+  // One row (batch 1) runs the single-row loop, which the narrow tile measured faster in (ad-toycar).
+  const GemmF32Kernel* k = gemm_f32_kernel_for(ctx.isa(), p.batch > 1 ? static_cast<size_t>(p.out) : 0);
   const bool has_bias = ctx.has_input(2);
   if (k == nullptr || !ctx.input(1).is_constant() || (has_bias && !ctx.input(2).is_constant()))
     return std::unique_ptr<PreparedOp>();

@@ -26,8 +26,9 @@ struct GemmF32Kernel {
   const char* fc_name;          // fully connected
 };
 
-// The microkernel for `isa` (gemm_f32_dispatch.cc), or nullptr when there is none (reference runs).
-const GemmF32Kernel* gemm_f32_kernel_for(Isa isa);
+// The microkernel for `isa` and a GEMM of `n` output columns (0: unknown), or nullptr when there is none
+// (reference runs). gemm_f32_dispatch.cc.
+const GemmF32Kernel* gemm_f32_kernel_for(Isa isa, size_t n = 0);
 
 // Largest ks * MR row-pointer count a tile may need (the stack array of the driver): prepare refuses
 // filters with more taps than kMaxIgemmPointers / MR, and the reference kernel runs.

@@ -32,6 +32,8 @@ void igemm_f32_6x16_avx2(size_t mr, size_t nc, size_t kc, size_t ks, const float
                          size_t c_stride, const GemmF32Params* params);
 void igemm_f32_7x16_avx512(size_t mr, size_t nc, size_t kc, size_t ks, const float* const* a, const float* w,
                            float* c, size_t c_stride, const GemmF32Params* params);
+void igemm_f32_7x32_avx512(size_t mr, size_t nc, size_t kc, size_t ks, const float* const* a, const float* w,
+                           float* c, size_t c_stride, const GemmF32Params* params);
 // aarch64
 void igemm_f32_6x8_neon(size_t mr, size_t nc, size_t kc, size_t ks, const float* const* a, const float* w, float* c,
                         size_t c_stride, const GemmF32Params* params);
