@@ -1,11 +1,13 @@
 // UNIDIRECTIONAL_SEQUENCE_LSTM kernels: plain parameter structs and reference kernels on plain pointers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "kernels/common/quantization.h"
 #include "kernels/ops/gemm/hybrid_dot_ukernels.h"
+#include "kernels/ops/lstm/lstm_activation_ukernels.h"
 
 namespace eb {
 
@@ -26,15 +28,21 @@ struct LstmInt8Gate {
   const int8_t* input_weights = nullptr;      // [n_cell, n_input]
   const int8_t* recurrent_weights = nullptr;  // [n_cell, n_output]
   const int16_t* cell_weights = nullptr;      // peephole [n_cell], or null
-  std::vector<int32_t> input_bias;            // bias + input zero point x weight row sums
+  std::vector<int32_t> input_bias;            // (bias without layer norm) + input zero point x weight row sums
   std::vector<int32_t> recurrent_bias;        // output-state zero point x weight row sums
   QuantizedMultiplier input_scale, recurrent_scale, cell_scale;
+  // Layer norm (TFLite's ApplyLayerNorm), or null: int16 coefficients, the gate's int32 bias (added
+  // after the normalisation instead of before), the coefficients' scale and the variance floor.
+  const int16_t* layer_norm_weights = nullptr;
+  const int32_t* layer_norm_bias = nullptr;
+  QuantizedMultiplier layer_norm_scale;
+  int32_t variance_guard = 1;
 };
 
 struct LstmInt8Params {
   LstmShape shape;
   LstmInt8Gate gates[4];
-  int cell_state_log2_scale = 0;  // cell state scale is 2^this (<= -9)
+  int cell_state_log2_scale = 0;  // cell state scale is 2^this, in [-15, -9]
   int16_t quantized_cell_clip = 0;
   int8_t quantized_proj_clip = 0;
   QuantizedMultiplier hidden_scale;
@@ -45,17 +53,24 @@ struct LstmInt8Params {
   int32_t output_state_zp = 0;
 };
 
-// Scratch either kernel needs: max(n_cell, n_output) int32 row dot products, 4 gates + 1 temporary of
-// n_cell int16 each, plus n_cell int8 hidden values.
+// What the integer step runs on. The reference: null dot, the scalar activations.
+struct LstmInt8Ukernels {
+  HybridDotUkernel dot = nullptr;  // gate and projection matrix-vector products (gemm/hybrid_dot.h)
+  LstmSigmoidUkernel sigmoid = nullptr;
+  LstmTanhUkernel tanh = nullptr;
+};
+
+// Scratch the kernel needs: max(n_cell, n_output) int32 row dot products, 4 gates + 1 temporary of
+// rows x n_cell int16 each, plus rows x n_cell int8 hidden values (rows: n_batch time-major, else 1).
 size_t lstm_int8_scratch_bytes(const LstmShape& s);
 
+// The whole integer LSTM, step for step as TFLite's EvalInteger8x8_16. Integer sums are exact in any
+// order and the activation kernels give the scalar functions' bits: every LstmInt8Ukernels gives the
+// reference's bytes.
+void lstm_qs8(const LstmInt8Params& p, const LstmInt8Ukernels& k, const int8_t* input, int8_t* output_state,
+              int16_t* cell_state, int8_t* output, uint8_t* scratch);
 void lstm_qs8_ref(const LstmInt8Params& p, const int8_t* input, int8_t* output_state, int16_t* cell_state,
                   int8_t* output, uint8_t* scratch);
-// The fast paths: the same steps, with the gate and projection matrix-vector products on an ISA's int8
-// dot-product microkernel (the hybrid FULLY_CONNECTED one, gemm/hybrid_dot.h). Integer sums are exact
-// in any order: the reference's bits.
-void lstm_qs8_dot(const LstmInt8Params& p, HybridDotUkernel dot, const int8_t* input, int8_t* output_state,
-                  int16_t* cell_state, int8_t* output, uint8_t* scratch);
 
 
 // Float32 LSTM (also float16 weights, folded to float32 at load). Layer norm coefficients optional.

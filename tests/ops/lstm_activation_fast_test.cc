@@ -1,0 +1,87 @@
+// The integer LSTM's int16 fixed-point activation microkernels (lstm_activation_<isa>.cc) against the
+// scalar reference (lstm_fixedpoint.h's gemmlowp logistic / tanh): every int16 input, for the sigmoid
+// (Q3.12) and the tanh at each integer-bit count TFLite uses (0..6); every length 0..100 from unaligned
+// starts, so each vector tail is crossed; and in place.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "kernels/ops/lstm/lstm_activation.h"
+#include "kernels/ops/lstm/lstm_fixedpoint.h"
+#include "tests/support/fast_isa.h"
+
+namespace eb {
+namespace {
+
+class LstmActivationFast : public testing::FastIsaTest {};
+
+std::vector<int16_t> every_int16() {
+  std::vector<int16_t> x(65536);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<int16_t>(static_cast<int32_t>(i) - 32768);
+  return x;
+}
+
+TEST_P(LstmActivationFast, SigmoidMatchesReferenceOnEveryInput) {
+  const LstmActivationKernel* k = lstm_activation_kernel_for(GetParam());
+  ASSERT_NE(k, nullptr);
+  EXPECT_EQ(k->isa_suffix, testing::plain_isa_suffix(GetParam()));
+  const std::vector<int16_t> x = every_int16();
+  std::vector<int16_t> want(x.size()), got(x.size());
+  lstm_sigmoid_ref(x.size(), x.data(), want.data());
+  k->sigmoid(x.size(), x.data(), got.data());
+  for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(got[i], want[i]) << "x = " << x[i];
+  // The reference is gemmlowp's function, not a copy of the kernel: a few known points.
+  EXPECT_EQ(want[32768], 16384);                   // sigmoid(0) = 1/2
+  EXPECT_EQ(want[32768 + 4096], lstm_fx::logistic(4096, 3));
+  EXPECT_NEAR(want[32768 + 4096] / 32768.0, 1.0 / (1.0 + std::exp(-1.0)), 1e-3);
+}
+
+TEST_P(LstmActivationFast, TanhMatchesReferenceOnEveryInputAndIntegerBits) {
+  const LstmActivationKernel* k = lstm_activation_kernel_for(GetParam());
+  ASSERT_NE(k, nullptr);
+  const std::vector<int16_t> x = every_int16();
+  std::vector<int16_t> want(x.size()), got(x.size());
+  for (int bits = 0; bits <= 6; ++bits) {
+    lstm_tanh_ref(bits, x.size(), x.data(), want.data());
+    k->tanh(bits, x.size(), x.data(), got.data());
+    for (size_t i = 0; i < x.size(); ++i) ASSERT_EQ(got[i], want[i]) << "bits " << bits << " x = " << x[i];
+    // gemmlowp's 16-bit functions keep about 11 good bits.
+    const int32_t half = 1 << (14 - bits);  // 0.5 in Q<bits>
+    EXPECT_NEAR(want[static_cast<size_t>(32768 + half)] / 32768.0, std::tanh(0.5), 1e-3) << bits;
+  }
+}
+
+TEST_P(LstmActivationFast, EveryLengthAndOffsetAndInPlace) {
+  const LstmActivationKernel* k = lstm_activation_kernel_for(GetParam());
+  ASSERT_NE(k, nullptr);
+  std::mt19937 rng(7);
+  std::vector<int16_t> x(140);
+  for (auto& e : x) e = static_cast<int16_t>(rng());
+  for (size_t offset = 0; offset < 3; ++offset) {
+    for (size_t n = 0; n <= 100; ++n) {
+      const int16_t* in = x.data() + offset;
+      std::vector<int16_t> want(n + 8, 0x5A5A), got(n + 8, 0x5A5A);
+      lstm_sigmoid_ref(n, in, want.data() + 1);
+      k->sigmoid(n, in, got.data() + 1);
+      ASSERT_EQ(got, want) << "sigmoid n " << n << " offset " << offset;  // and nothing past n written
+      for (int bits : {0, 3, 6}) {
+        lstm_tanh_ref(bits, n, in, want.data() + 1);
+        k->tanh(bits, n, in, got.data() + 1);
+        ASSERT_EQ(got, want) << "tanh " << bits << " n " << n << " offset " << offset;
+      }
+      std::vector<int16_t> inplace(in, in + n);
+      k->tanh(6, n, inplace.data(), inplace.data());  // want holds the last tanh above: 6 bits
+      ASSERT_TRUE(std::equal(inplace.begin(), inplace.end(), want.begin() + 1) || n == 0) << n;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Isas, LstmActivationFast, ::testing::ValuesIn(testing::fast_isas()),
+                         testing::isa_test_name);
+
+}  // namespace
+}  // namespace eb
