@@ -17,7 +17,7 @@
 #include "kernels/engine/interpreter.h"
 #include "kernels/ops/gemm/hybrid_dot.h"
 #include "kernels/ops/lstm/lstm.h"
-#include "kernels/ops/lstm/lstm_activation.h"
+#include "kernels/ops/lstm/lstm_step_kernels.h"
 #include "tests/support/fast_isa.h"
 
 namespace eb {
@@ -111,7 +111,7 @@ class LstmQ8Fast : public testing::FastIsaTest {};
 
 TEST_P(LstmQ8Fast, RandomLayersMatchReference) {
   const HybridDotKernel* k = hybrid_dot_kernel_for(GetParam());
-  const LstmActivationKernel* act = lstm_activation_kernel_for(GetParam());
+  const LstmStepKernel* act = lstm_step_kernel_for(GetParam());
   ASSERT_NE(k, nullptr);
   ASSERT_NE(act, nullptr);
   uint32_t seed = 1;
@@ -131,7 +131,8 @@ TEST_P(LstmQ8Fast, RandomLayersMatchReference) {
         s.n_output = !s.use_projection ? n_cell : s.use_peephole ? std::max(1, n_cell * 2 / 3) : 1 + (n_cell * 7) % 40;
         s.time_major = variant == 2 || variant == 3 || variant == 5;
         if (s.time_major) s.n_batch = 3;
-        const RandomLstm l(s, variant % 2 == 1, variant >= 4, seed++);
+        RandomLstm l(s, variant % 2 == 1, variant >= 4, seed++);
+        lstm_int8_stack_weights(l.p);
         std::mt19937 rng(seed);
         std::vector<int8_t> x(static_cast<size_t>(s.n_batch) * static_cast<size_t>(s.max_time) *
                               static_cast<size_t>(n_input));
@@ -144,6 +145,7 @@ TEST_P(LstmQ8Fast, RandomLayersMatchReference) {
         for (HybridDotUkernel dot : {k->conv_fn, k->fc_fn}) {
           LstmInt8Ukernels fast;
           fast.dot = dot;
+          fast.accumulate = act->accumulate;
           fast.sigmoid = act->sigmoid;
           fast.tanh = act->tanh;
           ASSERT_TRUE(run(l, &fast, x, h0, c0) == want) << n_input << " " << n_cell << " variant " << variant;

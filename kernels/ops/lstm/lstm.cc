@@ -13,7 +13,7 @@
 
 #include "kernels/ops/gemm/hybrid_dot.h"
 #include "kernels/ops/lstm/lstm.h"
-#include "kernels/ops/lstm/lstm_activation.h"
+#include "kernels/ops/lstm/lstm_step_kernels.h"
 #include "kernels/ops/lstm/lstm_prepare.h"
 #include "kernels/ops/ops.h"
 
@@ -177,17 +177,19 @@ Result<std::unique_ptr<PreparedOp>> prepare_int8(PrepareContext& ctx, const Lstm
     p.projection_scale = quantize_multiplier(pw.quant.scale0() * hidden_scale / output_state_scale);
   }
   // LSTM rows are short (the input and state widths): the dot kernel the hybrid CONV_2D uses for its
-  // short per-tap rows. The activations: the ISA's int16 fixed-point kernels.
+  // short per-tap rows; the per-element steps on the ISA's LSTM microkernels.
   const HybridDotKernel* dk = hybrid_dot_kernel_for(ctx.isa());
-  const LstmActivationKernel* ak = lstm_activation_kernel_for(ctx.isa());
+  const LstmStepKernel* sk = lstm_step_kernel_for(ctx.isa());
   LstmInt8Ukernels k;
   k.sigmoid = lstm_sigmoid_ref;
   k.tanh = lstm_tanh_ref;
   std::string name = "unidirectional_sequence_lstm_qs8_ref";
-  if (dk != nullptr && ak != nullptr) {
+  if (dk != nullptr && sk != nullptr) {
     k.dot = dk->conv_fn;
-    k.sigmoid = ak->sigmoid;
-    k.tanh = ak->tanh;
+    k.accumulate = sk->accumulate;
+    k.sigmoid = sk->sigmoid;
+    k.tanh = sk->tanh;
+    lstm_int8_stack_weights(p);
     name = std::string("unidirectional_sequence_lstm_qs8_") + (dk->conv_name + std::strlen("conv2d_hybrid_"));
   }
   return std::unique_ptr<PreparedOp>(std::make_unique<LstmInt8Op>(

@@ -7,7 +7,7 @@
 
 #include "kernels/common/quantization.h"
 #include "kernels/ops/gemm/hybrid_dot_ukernels.h"
-#include "kernels/ops/lstm/lstm_activation_ukernels.h"
+#include "kernels/ops/lstm/lstm_step_ukernels.h"
 
 namespace eb {
 
@@ -37,6 +37,7 @@ struct LstmInt8Gate {
   const int32_t* layer_norm_bias = nullptr;
   QuantizedMultiplier layer_norm_scale;
   int32_t variance_guard = 1;
+  int stacked_row = 0;  // first row of this gate in LstmInt8Params' stacked weights
 };
 
 struct LstmInt8Params {
@@ -51,17 +52,28 @@ struct LstmInt8Params {
   std::vector<int32_t> projection_bias;
   QuantizedMultiplier projection_scale;
   int32_t output_state_zp = 0;
+  // The fast paths' weights of the present gates stacked in TFLite's gate order ([stacked_rows, n_input]
+  // and [stacked_rows, n_output]): one dot-product call per step and operand covers every gate.
+  std::vector<int8_t> stacked_input_weights, stacked_recurrent_weights;
+  int stacked_rows = 0;
 };
 
+// Fills the stacked weights and each gate's stacked_row from the gates' weights.
+void lstm_int8_stack_weights(LstmInt8Params& p);
+
 // What the integer step runs on. The reference: null dot, the scalar activations.
+// The fast paths: dot and accumulate set (the stacked weights filled), the gate products as one
+// dot-product call per operand and step, requantized per gate by `accumulate`.
 struct LstmInt8Ukernels {
   HybridDotUkernel dot = nullptr;  // gate and projection matrix-vector products (gemm/hybrid_dot.h)
+  LstmGateAccumulateUkernel accumulate = nullptr;
   LstmSigmoidUkernel sigmoid = nullptr;
   LstmTanhUkernel tanh = nullptr;
 };
 
-// Scratch the kernel needs: max(n_cell, n_output) int32 row dot products, 4 gates + 1 temporary of
-// rows x n_cell int16 each, plus rows x n_cell int8 hidden values (rows: n_batch time-major, else 1).
+// Scratch the kernel needs: the int32 row dot products (max(n_cell, n_output), or the stacked gates' of
+// both operands for all rows), 4 gates + 1 temporary of rows x n_cell int16 each, plus rows x n_cell int8
+// hidden values (rows: n_batch time-major, else 1).
 size_t lstm_int8_scratch_bytes(const LstmShape& s);
 
 // The whole integer LSTM, step for step as TFLite's EvalInteger8x8_16. Integer sums are exact in any

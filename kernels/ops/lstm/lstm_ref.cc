@@ -6,7 +6,7 @@
 #include <cstring>
 
 #include "kernels/ops/lstm/lstm.h"
-#include "kernels/ops/lstm/lstm_activation.h"
+#include "kernels/ops/lstm/lstm_step_kernels.h"
 #include "kernels/ops/lstm/lstm_fixedpoint.h"
 #include "kernels/ops/normalization/normalization.h"
 
@@ -26,21 +26,15 @@ int16_t clamp16(int32_t v) { return static_cast<int16_t>(std::min(32767, std::ma
 int32_t clamp32(int64_t v) { return static_cast<int32_t>(std::clamp<int64_t>(v, INT32_MIN, INT32_MAX)); }
 
 // TFLite's MatrixBatchVectorMultiplyAccumulate (int8 x int8 -> scaled, accumulated into int16) for one
-// row of x. `dot` (the fast paths) computes the row dot products into `dots` first; null: the plain
-// loop. The dot products are exact integers either way (|sum| < 2^29 for the sizes prepare accepts).
+// row of x, the reference's plain loop (the fast paths: stacked dot products, then k.accumulate).
 void matmul_accumulate_s16(const int8_t* x, const int32_t* bias, const int8_t* w, QuantizedMultiplier m, int rows,
-                           int cols, int16_t* out, HybridDotUkernel dot, int32_t* dots) {
-  if (dot != nullptr) dot(static_cast<size_t>(cols), x, w, static_cast<size_t>(cols), static_cast<size_t>(rows), dots);
+                           int cols, int16_t* out) {
   for (int r = 0; r < rows; ++r) {
     // TFLite accumulates in int32; a 64-bit sum saturated to int32 gives the same result wherever
     // TFLite's does not overflow, and no undefined behaviour on hostile sizes or biases.
     int64_t sum = bias[r];
-    if (dot != nullptr) {
-      sum += dots[r];
-    } else {
-      const int8_t* row = w + static_cast<int64_t>(r) * cols;
-      for (int c = 0; c < cols; ++c) sum += int32_t{x[c]} * row[c];
-    }
+    const int8_t* row = w + static_cast<int64_t>(r) * cols;
+    for (int c = 0; c < cols; ++c) sum += int32_t{x[c]} * row[c];
     const int32_t acc = multiply_by_quantized_multiplier(clamp32(sum), m);
     out[r] = clamp16(acc + out[r]);
   }
@@ -82,17 +76,27 @@ struct StepBuffers {
 };
 
 // One gate for `rows` batch rows: input and recurrent products, peephole, layer norm, then sigmoid
-// (Q3.12 to Q0.15) or tanh.
-void gate_int8(const LstmInt8Gate& g, const LstmShape& s, int rows, const int8_t* x, const int8_t* h,
-               const int16_t* c, bool is_tanh, int16_t* gate, const LstmInt8Ukernels& k, int32_t* dots) {
+// (Q3.12 to Q0.15) or tanh. The fast paths find the products in b.dots (stacked_products).
+void gate_int8(const LstmInt8Params& p, const LstmInt8Gate& g, int rows, const int8_t* x, const int8_t* h,
+               const int16_t* c, bool is_tanh, int16_t* gate, const LstmInt8Ukernels& k, const StepBuffers& b) {
+  const LstmShape& s = p.shape;
   const int n_cell = s.n_cell;
   std::fill_n(gate, static_cast<size_t>(rows) * n_cell, int16_t{0});
   for (int r = 0; r < rows; ++r) {
     int16_t* out = gate + static_cast<int64_t>(r) * n_cell;
-    matmul_accumulate_s16(x + static_cast<int64_t>(r) * s.n_input, g.input_bias.data(), g.input_weights,
-                          g.input_scale, n_cell, s.n_input, out, k.dot, dots);
-    matmul_accumulate_s16(h + static_cast<int64_t>(r) * s.n_output, g.recurrent_bias.data(), g.recurrent_weights,
-                          g.recurrent_scale, n_cell, s.n_output, out, k.dot, dots);
+    if (k.accumulate != nullptr) {
+      const int32_t* in_dots = b.dots + static_cast<int64_t>(r) * p.stacked_rows + g.stacked_row;
+      const int32_t* rec_dots = in_dots + static_cast<int64_t>(rows) * p.stacked_rows;
+      k.accumulate(static_cast<size_t>(n_cell), in_dots, g.input_bias.data(), g.input_scale.multiplier,
+                   g.input_scale.shift, out);
+      k.accumulate(static_cast<size_t>(n_cell), rec_dots, g.recurrent_bias.data(), g.recurrent_scale.multiplier,
+                   g.recurrent_scale.shift, out);
+    } else {
+      matmul_accumulate_s16(x + static_cast<int64_t>(r) * s.n_input, g.input_bias.data(), g.input_weights,
+                            g.input_scale, n_cell, s.n_input, out);
+      matmul_accumulate_s16(h + static_cast<int64_t>(r) * s.n_output, g.recurrent_bias.data(), g.recurrent_weights,
+                            g.recurrent_scale, n_cell, s.n_output, out);
+    }
   }
   if (g.cell_weights != nullptr) {
     // TFLite's VectorBatchVectorCwiseProductAccumulate is called with n_output as the vector size: over
@@ -127,9 +131,21 @@ void step(const LstmInt8Params& p, const LstmInt8Ukernels& k, int rows, const in
   const int n_cell = s.n_cell;
   const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(n_cell);
   int16_t* const* gates = b.gates;
-  if (!s.use_cifg) gate_int8(p.gates[kLstmInputGate], s, rows, x, h, c, false, gates[kLstmInputGate], k, b.dots);
-  gate_int8(p.gates[kLstmForgetGate], s, rows, x, h, c, false, gates[kLstmForgetGate], k, b.dots);
-  gate_int8(p.gates[kLstmCellGate], s, rows, x, h, c, true, gates[kLstmCellGate], k, b.dots);
+  if (k.accumulate != nullptr) {
+    // Every gate's input and recurrent products at once: [rows, stacked_rows] each, inputs first. The
+    // output gate's too: h changes only at the end of the step.
+    for (int r = 0; r < rows; ++r) {
+      k.dot(static_cast<size_t>(s.n_input), x + static_cast<int64_t>(r) * s.n_input, p.stacked_input_weights.data(),
+            static_cast<size_t>(s.n_input), static_cast<size_t>(p.stacked_rows),
+            b.dots + static_cast<int64_t>(r) * p.stacked_rows);
+      k.dot(static_cast<size_t>(s.n_output), h + static_cast<int64_t>(r) * s.n_output,
+            p.stacked_recurrent_weights.data(), static_cast<size_t>(s.n_output), static_cast<size_t>(p.stacked_rows),
+            b.dots + static_cast<int64_t>(rows + r) * p.stacked_rows);
+    }
+  }
+  if (!s.use_cifg) gate_int8(p, p.gates[kLstmInputGate], rows, x, h, c, false, gates[kLstmInputGate], k, b);
+  gate_int8(p, p.gates[kLstmForgetGate], rows, x, h, c, false, gates[kLstmForgetGate], k, b);
+  gate_int8(p, p.gates[kLstmCellGate], rows, x, h, c, true, gates[kLstmCellGate], k, b);
 
   // UpdateLstmCellInteger.
   const int cell_shift = 30 + p.cell_state_log2_scale;
@@ -144,7 +160,7 @@ void step(const LstmInt8Params& p, const LstmInt8Ukernels& k, int rows, const in
   }
 
   // The output gate's peephole sees the updated cell state.
-  gate_int8(p.gates[kLstmOutputGate], s, rows, x, h, c, false, gates[kLstmOutputGate], k, b.dots);
+  gate_int8(p, p.gates[kLstmOutputGate], rows, x, h, c, false, gates[kLstmOutputGate], k, b);
 
   // CalculateLstmOutputInteger8x8_16.
   k.tanh(15 + p.cell_state_log2_scale, n, c, b.tanh_cell);
@@ -184,11 +200,35 @@ void step(const LstmInt8Params& p, const LstmInt8Ukernels& k, int rows, const in
 
 int step_rows(const LstmShape& s) { return s.time_major ? s.n_batch : 1; }
 
+// Row dot products: the projection's (or a gate's) one row, or the fast paths' stacked gates of both
+// operands for every row.
+size_t dot_count(const LstmShape& s) {
+  return std::max(static_cast<size_t>(std::max(s.n_cell, s.n_output)),
+                  2 * static_cast<size_t>(step_rows(s)) * 4 * static_cast<size_t>(s.n_cell));
+}
+
 }  // namespace
+
+void lstm_int8_stack_weights(LstmInt8Params& p) {
+  const LstmShape& s = p.shape;
+  p.stacked_input_weights.clear();
+  p.stacked_recurrent_weights.clear();
+  p.stacked_rows = 0;
+  for (int g = 0; g < 4; ++g) {
+    LstmInt8Gate& gate = p.gates[g];
+    if (gate.input_weights == nullptr) continue;  // CIFG's input gate
+    gate.stacked_row = p.stacked_rows;
+    p.stacked_rows += s.n_cell;
+    p.stacked_input_weights.insert(p.stacked_input_weights.end(), gate.input_weights,
+                                   gate.input_weights + static_cast<size_t>(s.n_cell) * s.n_input);
+    p.stacked_recurrent_weights.insert(p.stacked_recurrent_weights.end(), gate.recurrent_weights,
+                                       gate.recurrent_weights + static_cast<size_t>(s.n_cell) * s.n_output);
+  }
+}
 
 size_t lstm_int8_scratch_bytes(const LstmShape& s) {
   const size_t n = static_cast<size_t>(step_rows(s)) * static_cast<size_t>(s.n_cell);
-  return static_cast<size_t>(std::max(s.n_cell, s.n_output)) * sizeof(int32_t) + n * (5 * sizeof(int16_t) + 1) + 64;
+  return dot_count(s) * sizeof(int32_t) + n * (5 * sizeof(int16_t) + 1) + 64;
 }
 
 void lstm_qs8(const LstmInt8Params& p, const LstmInt8Ukernels& k, const int8_t* input, int8_t* output_state,
@@ -198,7 +238,7 @@ void lstm_qs8(const LstmInt8Params& p, const LstmInt8Ukernels& k, const int8_t* 
   const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(s.n_cell);
   StepBuffers b;
   b.dots = reinterpret_cast<int32_t*>(scratch);
-  int16_t* gate_base = reinterpret_cast<int16_t*>(b.dots + std::max(s.n_cell, s.n_output));
+  int16_t* gate_base = reinterpret_cast<int16_t*>(b.dots + dot_count(s));
   for (int g = 0; g < 4; ++g) b.gates[g] = gate_base + static_cast<size_t>(g) * n;
   b.tanh_cell = gate_base + 4 * n;
   b.hidden = reinterpret_cast<int8_t*>(b.tanh_cell + n);

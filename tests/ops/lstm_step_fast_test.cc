@@ -1,23 +1,25 @@
-// The integer LSTM's int16 fixed-point activation microkernels (lstm_activation_<isa>.cc) against the
-// scalar reference (lstm_fixedpoint.h's gemmlowp logistic / tanh): every int16 input, for the sigmoid
-// (Q3.12) and the tanh at each integer-bit count TFLite uses (0..6); every length 0..100 from unaligned
-// starts, so each vector tail is crossed; and in place.
+// The integer LSTM's per-element microkernels (lstm_step_<isa>.cc) against the scalar references. The
+// int16 fixed-point activations (lstm_fixedpoint.h's gemmlowp logistic / tanh): every int16 input, for
+// the sigmoid (Q3.12) and the tanh at each integer-bit count TFLite uses (0..6); every length 0..100 from
+// unaligned starts, so each vector tail is crossed; and in place. The gate accumulation: random and
+// extreme sums (int32 saturation), every shift sign, lengths 0..40 (nothing written past n).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
 
-#include "kernels/ops/lstm/lstm_activation.h"
+#include "kernels/ops/lstm/lstm_step_kernels.h"
 #include "kernels/ops/lstm/lstm_fixedpoint.h"
 #include "tests/support/fast_isa.h"
 
 namespace eb {
 namespace {
 
-class LstmActivationFast : public testing::FastIsaTest {};
+class LstmStepFast : public testing::FastIsaTest {};
 
 std::vector<int16_t> every_int16() {
   std::vector<int16_t> x(65536);
@@ -25,8 +27,8 @@ std::vector<int16_t> every_int16() {
   return x;
 }
 
-TEST_P(LstmActivationFast, SigmoidMatchesReferenceOnEveryInput) {
-  const LstmActivationKernel* k = lstm_activation_kernel_for(GetParam());
+TEST_P(LstmStepFast, SigmoidMatchesReferenceOnEveryInput) {
+  const LstmStepKernel* k = lstm_step_kernel_for(GetParam());
   ASSERT_NE(k, nullptr);
   EXPECT_EQ(k->isa_suffix, testing::plain_isa_suffix(GetParam()));
   const std::vector<int16_t> x = every_int16();
@@ -40,8 +42,8 @@ TEST_P(LstmActivationFast, SigmoidMatchesReferenceOnEveryInput) {
   EXPECT_NEAR(want[32768 + 4096] / 32768.0, 1.0 / (1.0 + std::exp(-1.0)), 1e-3);
 }
 
-TEST_P(LstmActivationFast, TanhMatchesReferenceOnEveryInputAndIntegerBits) {
-  const LstmActivationKernel* k = lstm_activation_kernel_for(GetParam());
+TEST_P(LstmStepFast, TanhMatchesReferenceOnEveryInputAndIntegerBits) {
+  const LstmStepKernel* k = lstm_step_kernel_for(GetParam());
   ASSERT_NE(k, nullptr);
   const std::vector<int16_t> x = every_int16();
   std::vector<int16_t> want(x.size()), got(x.size());
@@ -55,8 +57,8 @@ TEST_P(LstmActivationFast, TanhMatchesReferenceOnEveryInputAndIntegerBits) {
   }
 }
 
-TEST_P(LstmActivationFast, EveryLengthAndOffsetAndInPlace) {
-  const LstmActivationKernel* k = lstm_activation_kernel_for(GetParam());
+TEST_P(LstmStepFast, EveryLengthAndOffsetAndInPlace) {
+  const LstmStepKernel* k = lstm_step_kernel_for(GetParam());
   ASSERT_NE(k, nullptr);
   std::mt19937 rng(7);
   std::vector<int16_t> x(140);
@@ -80,7 +82,36 @@ TEST_P(LstmActivationFast, EveryLengthAndOffsetAndInPlace) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Isas, LstmActivationFast, ::testing::ValuesIn(testing::fast_isas()),
+TEST_P(LstmStepFast, GateAccumulateMatchesReference) {
+  const LstmStepKernel* k = lstm_step_kernel_for(GetParam());
+  ASSERT_NE(k, nullptr);
+  std::mt19937 rng(11);
+  const int32_t extremes[] = {INT32_MAX, INT32_MIN, INT32_MAX - 5, INT32_MIN + 3, 0, -1, 1, 1 << 30, -(1 << 30)};
+  int moved = 0;
+  for (size_t n = 0; n <= 40; ++n) {
+    for (int trial = 0; trial < 12; ++trial) {
+      std::vector<int32_t> dots(n), bias(n);
+      for (size_t i = 0; i < n; ++i) {
+        const uint32_t pick = rng() % 8;
+        dots[i] = pick == 0 ? extremes[rng() % 9] : static_cast<int32_t>(rng() % (1u << 24)) - (1 << 23);
+        bias[i] = pick == 1 ? extremes[rng() % 9] : static_cast<int32_t>(rng() % (1u << 20)) - (1 << 19);
+      }
+      // Multipliers as quantize_multiplier gives them: Q31 in [2^30, 2^31), shifts from -20 to +4.
+      const int32_t multiplier = static_cast<int32_t>((1u << 30) + rng() % (1u << 30));
+      const int shift = trial == 0 ? 0 : static_cast<int>(rng() % 25) - 20;
+      std::vector<int16_t> want(n + 8), got;
+      for (auto& e : want) e = static_cast<int16_t>(rng());
+      got = want;
+      lstm_gate_accumulate_ref(n, dots.data(), bias.data(), multiplier, shift, want.data());
+      k->accumulate(n, dots.data(), bias.data(), multiplier, shift, got.data());
+      ASSERT_EQ(got, want) << "n " << n << " shift " << shift;
+      moved += n > 0 && want[0] != got[n + 1] ? 1 : 0;
+    }
+  }
+  EXPECT_GT(moved, 100);
+}
+
+INSTANTIATE_TEST_SUITE_P(Isas, LstmStepFast, ::testing::ValuesIn(testing::fast_isas()),
                          testing::isa_test_name);
 
 }  // namespace

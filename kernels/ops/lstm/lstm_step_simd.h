@@ -1,5 +1,5 @@
-// The body of the int16 fixed-point activation microkernels (lstm_activation_ukernels.h), written once
-// over an ISA's lane operations `O` and included by lstm_activation_<isa>.cc after it defines them.
+// The body of the int16 fixed-point activation microkernels (lstm_step_ukernels.h), written once
+// over an ISA's lane operations `O` and included by lstm_step_<isa>.cc after it defines them.
 // Step for step the scalar functions of lstm_fixedpoint.h (gemmlowp's logistic / tanh on int16, its
 // int32 constants rounded to 16 bits), with the integer bits a template parameter as in gemmlowp, so
 // shifts are immediates and the barrel shifter's unused stages vanish.

@@ -1,0 +1,115 @@
+// AVX2 integer LSTM step microkernels: the int16 fixed-point activations on 16 lanes (lstm_step_simd.h's
+// body) and the gate accumulation on 8 int32 lanes.
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/ops/lstm/lstm_step_ukernels.h"
+
+namespace {
+
+struct Avx2Lanes {
+  using V = __m256i;
+  using M = __m256i;  // all-ones lanes
+  static constexpr size_t kLanes = 16;
+  static V dup(int16_t v) { return _mm256_set1_epi16(v); }
+  static V load(const int16_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+  static void store(int16_t* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+  static V add(V a, V b) { return _mm256_add_epi16(a, b); }
+  static V sub(V a, V b) { return _mm256_sub_epi16(a, b); }
+  static V adds(V a, V b) { return _mm256_adds_epi16(a, b); }
+  static V band(V a, V b) { return _mm256_and_si256(a, b); }
+  static M gt(V a, V b) { return _mm256_cmpgt_epi16(a, b); }
+  static M eq(V a, V b) { return _mm256_cmpeq_epi16(a, b); }
+  static V select(M m, V a, V b) { return _mm256_blendv_epi8(b, a, m); }
+  // PMULHRSW is floor((a b + 2^14) / 2^15), which equals gemmlowp's nudged truncation for every
+  // product; only -32768 x -32768 differs (it wraps to -32768 where gemmlowp saturates to 32767), and
+  // no other product gives -32768: flip exactly those lanes.
+  static V mul(V a, V b) {
+    const V r = _mm256_mulhrs_epi16(a, b);
+    return _mm256_xor_si256(r, _mm256_cmpeq_epi16(r, _mm256_set1_epi16(-32768)));
+  }
+  // (x >> e) + (remainder > (mask >> 1) + (x < 0)): the compare's all-ones lanes are -1.
+  template <int e>
+  static V rdivpot(V x) {
+    constexpr int16_t kMask = static_cast<int16_t>((1 << e) - 1);
+    const V remainder = _mm256_and_si256(x, _mm256_set1_epi16(kMask));
+    const V threshold = _mm256_add_epi16(_mm256_set1_epi16(kMask >> 1), _mm256_srli_epi16(x, 15));
+    return _mm256_sub_epi16(_mm256_srai_epi16(x, e), _mm256_cmpgt_epi16(remainder, threshold));
+  }
+  // Doubling with saturation e times: saturates exactly when x * 2^e leaves int16, as gemmlowp's
+  // thresholds do, and is exact otherwise.
+  template <int e>
+  static V shl_sat(V x) {
+    for (int i = 0; i < e; ++i) x = _mm256_adds_epi16(x, x);
+    return x;
+  }
+  // (a + 32767 + 1) >> 1 for a in [0, 32767]: PAVGW on the biased values.
+  static V half_sum_with_one(V a) {
+    const V bias = _mm256_set1_epi16(-32768);
+    return _mm256_xor_si256(_mm256_avg_epu16(_mm256_xor_si256(a, bias), _mm256_set1_epi16(-1)), bias);
+  }
+};
+
+}  // namespace
+
+#include "kernels/ops/lstm/lstm_step_simd.h"
+
+namespace eb {
+
+void lstm_sigmoid_avx2(size_t n, const int16_t* x, int16_t* y) { fx_sigmoid_all<Avx2Lanes>(n, x, y); }
+void lstm_tanh_avx2(int integer_bits, size_t n, const int16_t* x, int16_t* y) {
+  fx_tanh_all<Avx2Lanes>(integer_bits, n, x, y);
+}
+
+void lstm_gate_accumulate_avx2(size_t n, const int32_t* dots, const int32_t* bias, int32_t multiplier, int shift,
+                               int16_t* gate) {
+  const __m128i left = _mm_cvtsi32_si128(shift > 0 ? shift : 0);
+  const int right = shift > 0 ? 0 : -shift;
+  const __m128i right_count = _mm_cvtsi32_si128(right);
+  const __m256i m = _mm256_set1_epi32(multiplier);
+  const __m256i nudge = _mm256_set1_epi64x(int64_t{1} << 30);
+  const __m256i mask = _mm256_set1_epi32(static_cast<int32_t>((int64_t{1} << right) - 1));
+  const __m256i half_mask = _mm256_srli_epi32(mask, 1);
+  const __m256i int32_max = _mm256_set1_epi32(0x7FFFFFFF);
+  auto eight = [&](const int32_t* d, const int32_t* b, int16_t* g) {
+    const __m256i dv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d));
+    const __m256i bv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+    // Saturating add: on overflow (both operands' signs differ from the sum's) the limit of b's sign.
+    __m256i x = _mm256_add_epi32(bv, dv);
+    const __m256i overflow = _mm256_and_si256(_mm256_xor_si256(bv, x), _mm256_xor_si256(dv, x));
+    const __m256i limit = _mm256_xor_si256(_mm256_srai_epi32(bv, 31), int32_max);
+    x = _mm256_castps_si256(
+        _mm256_blendv_ps(_mm256_castsi256_ps(x), _mm256_castsi256_ps(limit), _mm256_castsi256_ps(overflow)));
+    x = _mm256_sll_epi32(x, left);
+    // SaturatingRoundingDoublingHighMul: gemmlowp's nudged truncation of x m / 2^31 is floor((x m + 2^30)
+    // / 2^31) for every product, whose bits 31..62 are the result (no saturation: m >= 0 > INT32_MIN).
+    const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, m), nudge), 31);
+    const __m256i odd = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), m), nudge), 31);
+    __m256i r = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+    // RoundingDivideByPOT: (r >> right) + (remainder > (mask >> 1) + (r < 0)).
+    const __m256i remainder = _mm256_and_si256(r, mask);
+    const __m256i threshold = _mm256_add_epi32(half_mask, _mm256_srli_epi32(r, 31));
+    r = _mm256_sub_epi32(_mm256_sra_epi32(r, right_count), _mm256_cmpgt_epi32(remainder, threshold));
+    const __m256i acc = _mm256_add_epi32(
+        r, _mm256_cvtepi16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(g))));
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packs_epi32(acc, acc), 0x08);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(g), _mm256_castsi256_si128(packed));
+  };
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) eight(dots + i, bias + i, gate + i);
+  if (i < n) {
+    int32_t d[8] = {}, b[8] = {};
+    int16_t g[8] = {};
+    for (size_t j = i; j < n; ++j) {
+      d[j - i] = dots[j];
+      b[j - i] = bias[j];
+      g[j - i] = gate[j];
+    }
+    eight(d, b, g);
+    for (size_t j = i; j < n; ++j) gate[j] = g[j - i];
+  }
+}
+
+}  // namespace eb
