@@ -146,6 +146,7 @@ TEST_P(LstmQ8Fast, RandomLayersMatchReference) {
           LstmInt8Ukernels fast;
           fast.dot = dot;
           fast.accumulate = act->accumulate;
+          fast.activate_gates = act->activate_gates;
           fast.sigmoid = act->sigmoid;
           fast.tanh = act->tanh;
           ASSERT_TRUE(run(l, &fast, x, h0, c0) == want) << n_input << " " << n_cell << " variant " << variant;

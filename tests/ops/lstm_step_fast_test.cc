@@ -2,7 +2,8 @@
 // int16 fixed-point activations (lstm_fixedpoint.h's gemmlowp logistic / tanh): every int16 input, for
 // the sigmoid (Q3.12) and the tanh at each integer-bit count TFLite uses (0..6); every length 0..100 from
 // unaligned starts, so each vector tail is crossed; and in place. The gate accumulation: random and
-// extreme sums (int32 saturation), every shift sign, lengths 0..40 (nothing written past n).
+// extreme sums (int32 saturation), every shift sign, lengths 0..40 (nothing written past n). The gates
+// activated together against one by one.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -78,6 +79,27 @@ TEST_P(LstmStepFast, EveryLengthAndOffsetAndInPlace) {
       std::vector<int16_t> inplace(in, in + n);
       k->tanh(6, n, inplace.data(), inplace.data());  // want holds the last tanh above: 6 bits
       ASSERT_TRUE(std::equal(inplace.begin(), inplace.end(), want.begin() + 1) || n == 0) << n;
+    }
+  }
+}
+
+TEST_P(LstmStepFast, ActivateGatesMatchesOneByOne) {
+  const LstmStepKernel* k = lstm_step_kernel_for(GetParam());
+  ASSERT_NE(k, nullptr);
+  std::mt19937 rng(5);
+  for (size_t n = 0; n <= 70; ++n) {
+    for (size_t n_sigmoid = 0; n_sigmoid <= 3; ++n_sigmoid) {
+      for (bool with_tanh : {false, true}) {
+        std::vector<std::vector<int16_t>> want(4, std::vector<int16_t>(n + 4)), got;
+        for (auto& g : want)
+          for (auto& e : g) e = static_cast<int16_t>(rng());
+        got = want;
+        int16_t* want_sig[3] = {want[0].data(), want[1].data(), want[2].data()};
+        int16_t* got_sig[3] = {got[0].data(), got[1].data(), got[2].data()};
+        lstm_activate_gates_ref(n, want_sig, n_sigmoid, with_tanh ? want[3].data() : nullptr);
+        k->activate_gates(n, got_sig, n_sigmoid, with_tanh ? got[3].data() : nullptr);
+        ASSERT_EQ(got, want) << "n " << n << " sigmoid gates " << n_sigmoid << " tanh " << with_tanh;
+      }
     }
   }
 }

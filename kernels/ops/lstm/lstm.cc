@@ -187,6 +187,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_int8(PrepareContext& ctx, const Lstm
   if (dk != nullptr && sk != nullptr) {
     k.dot = dk->conv_fn;
     k.accumulate = sk->accumulate;
+    k.activate_gates = sk->activate_gates;
     k.sigmoid = sk->sigmoid;
     k.tanh = sk->tanh;
     lstm_int8_stack_weights(p);

@@ -67,6 +67,7 @@ void lstm_int8_stack_weights(LstmInt8Params& p);
 struct LstmInt8Ukernels {
   HybridDotUkernel dot = nullptr;  // gate and projection matrix-vector products (gemm/hybrid_dot.h)
   LstmGateAccumulateUkernel accumulate = nullptr;
+  LstmActivateGatesUkernel activate_gates = nullptr;  // the gates activated together; null: one by one
   LstmSigmoidUkernel sigmoid = nullptr;
   LstmTanhUkernel tanh = nullptr;
 };

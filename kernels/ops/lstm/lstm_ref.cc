@@ -75,10 +75,10 @@ struct StepBuffers {
   int8_t* hidden;
 };
 
-// One gate for `rows` batch rows: input and recurrent products, peephole, layer norm, then sigmoid
-// (Q3.12 to Q0.15) or tanh. The fast paths find the products in b.dots (stacked_products).
-void gate_int8(const LstmInt8Params& p, const LstmInt8Gate& g, int rows, const int8_t* x, const int8_t* h,
-               const int16_t* c, bool is_tanh, int16_t* gate, const LstmInt8Ukernels& k, const StepBuffers& b) {
+// One gate's pre-activation for `rows` batch rows: input and recurrent products, peephole, layer norm.
+// The fast paths find the products in b.dots (computed at the start of the step).
+void gate_preactivation(const LstmInt8Params& p, const LstmInt8Gate& g, int rows, const int8_t* x, const int8_t* h,
+                        const int16_t* c, int16_t* gate, const LstmInt8Ukernels& k, const StepBuffers& b) {
   const LstmShape& s = p.shape;
   const int n_cell = s.n_cell;
   std::fill_n(gate, static_cast<size_t>(rows) * n_cell, int16_t{0});
@@ -111,11 +111,18 @@ void gate_int8(const LstmInt8Params& p, const LstmInt8Gate& g, int rows, const i
   }
   if (g.layer_norm_weights != nullptr)
     for (int r = 0; r < rows; ++r) layer_norm_row(g, n_cell, gate + static_cast<int64_t>(r) * n_cell);
-  const size_t n = static_cast<size_t>(rows) * static_cast<size_t>(n_cell);
-  if (is_tanh)
-    k.tanh(3, n, gate, gate);
-  else
-    k.sigmoid(n, gate, gate);
+}
+
+// The activations of gates whose pre-activations are ready: sigmoid (Q3.12 to Q0.15) on `sigmoid_gates`,
+// tanh on `tanh_gate` (or null), all of n elements. Together on the fast paths, one by one otherwise.
+void activate(const LstmInt8Ukernels& k, size_t n, int16_t* const* sigmoid_gates, size_t n_sigmoid,
+              int16_t* tanh_gate) {
+  if (k.activate_gates != nullptr) {
+    k.activate_gates(n, sigmoid_gates, n_sigmoid, tanh_gate);
+    return;
+  }
+  for (size_t g = 0; g < n_sigmoid; ++g) k.sigmoid(n, sigmoid_gates[g], sigmoid_gates[g]);
+  if (tanh_gate != nullptr) k.tanh(3, n, tanh_gate, tanh_gate);
 }
 
 // Q15 x Q15 products rounded back by a power of two (TFLite's CwiseMul with a shift).
@@ -143,9 +150,16 @@ void step(const LstmInt8Params& p, const LstmInt8Ukernels& k, int rows, const in
             b.dots + static_cast<int64_t>(rows + r) * p.stacked_rows);
     }
   }
-  if (!s.use_cifg) gate_int8(p, p.gates[kLstmInputGate], rows, x, h, c, false, gates[kLstmInputGate], k, b);
-  gate_int8(p, p.gates[kLstmForgetGate], rows, x, h, c, false, gates[kLstmForgetGate], k, b);
-  gate_int8(p, p.gates[kLstmCellGate], rows, x, h, c, true, gates[kLstmCellGate], k, b);
+  // Each gate's activation needs only its own pre-activation; the output gate's depends on the updated
+  // cell state only through its peephole. So without peephole all four activate together.
+  int16_t* sigmoid_gates[3];
+  size_t n_sigmoid = 0;
+  for (int g : {kLstmInputGate, kLstmForgetGate, kLstmCellGate, kLstmOutputGate}) {
+    if ((g == kLstmInputGate && s.use_cifg) || (g == kLstmOutputGate && s.use_peephole)) continue;
+    gate_preactivation(p, p.gates[g], rows, x, h, c, gates[g], k, b);
+    if (g != kLstmCellGate) sigmoid_gates[n_sigmoid++] = gates[g];
+  }
+  activate(k, n, sigmoid_gates, n_sigmoid, gates[kLstmCellGate]);
 
   // UpdateLstmCellInteger.
   const int cell_shift = 30 + p.cell_state_log2_scale;
@@ -160,7 +174,10 @@ void step(const LstmInt8Params& p, const LstmInt8Ukernels& k, int rows, const in
   }
 
   // The output gate's peephole sees the updated cell state.
-  gate_int8(p, p.gates[kLstmOutputGate], rows, x, h, c, false, gates[kLstmOutputGate], k, b);
+  if (s.use_peephole) {
+    gate_preactivation(p, p.gates[kLstmOutputGate], rows, x, h, c, gates[kLstmOutputGate], k, b);
+    activate(k, n, &gates[kLstmOutputGate], 1, nullptr);
+  }
 
   // CalculateLstmOutputInteger8x8_16.
   k.tanh(15 + p.cell_state_log2_scale, n, c, b.tanh_cell);

@@ -16,6 +16,16 @@ struct Avx2Lanes {
   static V dup(int16_t v) { return _mm256_set1_epi16(v); }
   static V load(const int16_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
   static void store(int16_t* p, V v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+  static V load_n(const int16_t* p, size_t m) {
+    int16_t buf[kLanes] = {};
+    for (size_t j = 0; j < m; ++j) buf[j] = p[j];
+    return load(buf);
+  }
+  static void store_n(int16_t* p, V v, size_t m) {
+    int16_t buf[kLanes];
+    store(buf, v);
+    for (size_t j = 0; j < m; ++j) p[j] = buf[j];
+  }
   static V add(V a, V b) { return _mm256_add_epi16(a, b); }
   static V sub(V a, V b) { return _mm256_sub_epi16(a, b); }
   static V adds(V a, V b) { return _mm256_adds_epi16(a, b); }
@@ -61,6 +71,9 @@ namespace eb {
 void lstm_sigmoid_avx2(size_t n, const int16_t* x, int16_t* y) { fx_sigmoid_all<Avx2Lanes>(n, x, y); }
 void lstm_tanh_avx2(int integer_bits, size_t n, const int16_t* x, int16_t* y) {
   fx_tanh_all<Avx2Lanes>(integer_bits, n, x, y);
+}
+void lstm_activate_gates_avx2(size_t n, int16_t* const* sigmoid_gates, size_t n_sigmoid, int16_t* tanh_gate) {
+  fx_gates_all<Avx2Lanes>(n, sigmoid_gates, n_sigmoid, tanh_gate);
 }
 
 void lstm_gate_accumulate_avx2(size_t n, const int32_t* dots, const int32_t* bias, int32_t multiplier, int shift,

@@ -20,6 +20,9 @@ struct Avx512Lanes {
   static V dup(int16_t v) { return _mm512_set1_epi16(v); }
   static V load(const int16_t* p) { return _mm512_loadu_si512(p); }
   static void store(int16_t* p, V v) { _mm512_storeu_si512(p, v); }
+  static __mmask32 first(size_t m) { return static_cast<__mmask32>((uint64_t{1} << m) - 1); }
+  static V load_n(const int16_t* p, size_t m) { return _mm512_maskz_loadu_epi16(first(m), p); }
+  static void store_n(int16_t* p, V v, size_t m) { _mm512_mask_storeu_epi16(p, first(m), v); }
   static V add(V a, V b) { return _mm512_add_epi16(a, b); }
   static V sub(V a, V b) { return _mm512_sub_epi16(a, b); }
   static V adds(V a, V b) { return _mm512_adds_epi16(a, b); }
@@ -60,6 +63,9 @@ namespace eb {
 void lstm_sigmoid_avx512(size_t n, const int16_t* x, int16_t* y) { fx_sigmoid_all<Avx512Lanes>(n, x, y); }
 void lstm_tanh_avx512(int integer_bits, size_t n, const int16_t* x, int16_t* y) {
   fx_tanh_all<Avx512Lanes>(integer_bits, n, x, y);
+}
+void lstm_activate_gates_avx512(size_t n, int16_t* const* sigmoid_gates, size_t n_sigmoid, int16_t* tanh_gate) {
+  fx_gates_all<Avx512Lanes>(n, sigmoid_gates, n_sigmoid, tanh_gate);
 }
 
 // As the AVX2 kernel (lstm_step_avx2.cc, which explains each step), 16 lanes, the tail masked.

@@ -14,6 +14,7 @@ struct LstmStepKernel {
   LstmSigmoidUkernel sigmoid;
   LstmTanhUkernel tanh;
   LstmGateAccumulateUkernel accumulate;
+  LstmActivateGatesUkernel activate_gates;
   const char* isa_suffix;  // "avx2", "avx512", "neon"
 };
 
@@ -23,6 +24,7 @@ const LstmStepKernel* lstm_step_kernel_for(Isa isa);
 // lstm_fx::logistic(x, 3) / lstm_fx::tanh(x, integer_bits) element by element.
 void lstm_sigmoid_ref(size_t n, const int16_t* x, int16_t* y);
 void lstm_tanh_ref(int integer_bits, size_t n, const int16_t* x, int16_t* y);
+void lstm_activate_gates_ref(size_t n, int16_t* const* sigmoid_gates, size_t n_sigmoid, int16_t* tanh_gate);
 void lstm_gate_accumulate_ref(size_t n, const int32_t* dots, const int32_t* bias, int32_t multiplier, int shift,
                               int16_t* gate);
 

@@ -16,6 +16,16 @@ struct NeonLanes {
   static V dup(int16_t v) { return vdupq_n_s16(v); }
   static V load(const int16_t* p) { return vld1q_s16(p); }
   static void store(int16_t* p, V v) { vst1q_s16(p, v); }
+  static V load_n(const int16_t* p, size_t m) {
+    int16_t buf[kLanes] = {};
+    for (size_t j = 0; j < m; ++j) buf[j] = p[j];
+    return load(buf);
+  }
+  static void store_n(int16_t* p, V v, size_t m) {
+    int16_t buf[kLanes];
+    store(buf, v);
+    for (size_t j = 0; j < m; ++j) p[j] = buf[j];
+  }
   static V add(V a, V b) { return vaddq_s16(a, b); }
   static V sub(V a, V b) { return vsubq_s16(a, b); }
   static V adds(V a, V b) { return vqaddq_s16(a, b); }
@@ -51,6 +61,9 @@ namespace eb {
 void lstm_sigmoid_neon(size_t n, const int16_t* x, int16_t* y) { fx_sigmoid_all<NeonLanes>(n, x, y); }
 void lstm_tanh_neon(int integer_bits, size_t n, const int16_t* x, int16_t* y) {
   fx_tanh_all<NeonLanes>(integer_bits, n, x, y);
+}
+void lstm_activate_gates_neon(size_t n, int16_t* const* sigmoid_gates, size_t n_sigmoid, int16_t* tanh_gate) {
+  fx_gates_all<NeonLanes>(n, sigmoid_gates, n_sigmoid, tanh_gate);
 }
 
 // SQADD, SHL, SQRDMULH (gemmlowp's SaturatingRoundingDoublingHighMul exactly), RoundingDivideByPOT as

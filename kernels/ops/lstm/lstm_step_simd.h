@@ -10,6 +10,7 @@
 //   shl_sat<e>: SaturatingRoundingMultiplyByPOT<e> (e >= 1)
 //   half_sum_with_one(a): RoundingHalfSum(a, 32767) for a >= 0 (the only use: a is an exp result)
 //   gt eq -> M   select(m, a, b): m ? a : b
+//   load_n(p, m) / store_n(p, v, m): the first m < kLanes lanes (the others read as 0, left unwritten)
 //
 // Wholly in an anonymous namespace: each ISA file compiles its own copy (kernels/CMakeLists.txt).
 #pragma once
@@ -121,16 +122,46 @@ inline typename O::V fx_tanh(typename O::V a) {
   return O::select(O::eq(a, zero), zero, r);
 }
 
-// Whole vectors, then the tail through a lane-sized buffer (the lanes are independent).
+// Whole vectors, then the tail (O::load_n / store_n: m < kLanes lanes; the lanes are independent).
 template <class O, typename O::V (*F)(typename O::V)>
 inline void fx_apply(size_t n, const int16_t* x, int16_t* y) {
   size_t i = 0;
   for (; i + O::kLanes <= n; i += O::kLanes) O::store(y + i, F(O::load(x + i)));
-  if (i < n) {
-    int16_t buf[O::kLanes] = {};
-    for (size_t j = i; j < n; ++j) buf[j - i] = x[j];
-    O::store(buf, F(O::load(buf)));
-    for (size_t j = i; j < n; ++j) y[j] = buf[j - i];
+  if (i < n) O::store_n(y + i, F(O::load_n(x + i, n - i)), n - i);
+}
+
+// The gates of one step activated together, in place: kSigmoid gates by the Q3.12 logistic and, with
+// kTanh, one by the Q3.12 tanh, lane block by lane block, so that their independent dependency chains
+// (each a long one: the exp barrel and the Newton-Raphson reciprocal) overlap in the core instead of
+// running one call after another.
+template <class O, int kSigmoid, bool kTanh>
+inline void fx_gates(size_t n, int16_t* const* sigmoid_gates, int16_t* tanh_gate) {
+  using V = typename O::V;
+  for (size_t i = 0; i < n; i += O::kLanes) {
+    const size_t m = n - i < O::kLanes ? n - i : O::kLanes;
+    V v[kSigmoid > 0 ? kSigmoid : 1];
+    V t = O::dup(0);
+    for (int g = 0; g < kSigmoid; ++g) v[g] = O::load_n(sigmoid_gates[g] + i, m);
+    if constexpr (kTanh) t = O::load_n(tanh_gate + i, m);
+    for (int g = 0; g < kSigmoid; ++g) v[g] = fx_logistic<O, 3>(v[g]);
+    if constexpr (kTanh) t = fx_tanh<O, 3>(t);
+    for (int g = 0; g < kSigmoid; ++g) O::store_n(sigmoid_gates[g] + i, v[g], m);
+    if constexpr (kTanh) O::store_n(tanh_gate + i, t, m);
+  }
+}
+
+template <class O>
+inline void fx_gates_all(size_t n, int16_t* const* sigmoid_gates, size_t n_sigmoid, int16_t* tanh_gate) {
+  const bool with_tanh = tanh_gate != nullptr;
+  switch (n_sigmoid * 2 + (with_tanh ? 1 : 0)) {
+    case 1: fx_gates<O, 0, true>(n, sigmoid_gates, tanh_gate); break;
+    case 2: fx_gates<O, 1, false>(n, sigmoid_gates, tanh_gate); break;
+    case 3: fx_gates<O, 1, true>(n, sigmoid_gates, tanh_gate); break;
+    case 4: fx_gates<O, 2, false>(n, sigmoid_gates, tanh_gate); break;
+    case 5: fx_gates<O, 2, true>(n, sigmoid_gates, tanh_gate); break;
+    case 6: fx_gates<O, 3, false>(n, sigmoid_gates, tanh_gate); break;
+    case 7: fx_gates<O, 3, true>(n, sigmoid_gates, tanh_gate); break;
+    default: break;  // nothing to activate (n_sigmoid 0 without tanh), or more than 3 sigmoid gates
   }
 }
 
