@@ -144,6 +144,8 @@ TEST_P(LstmQ8Fast, RandomLayersMatchReference) {
         const LstmRun want = run(l, nullptr, x, h0, c0);
         for (HybridDotUkernel dot : {k->conv_fn, k->fc_fn}) {
           LstmInt8Ukernels fast;
+          fast.cell_update = act->cell_update;
+          fast.hidden = act->hidden;
           fast.dot = dot;
           fast.accumulate = act->accumulate;
           fast.activate_gates = act->activate_gates;

@@ -3,7 +3,7 @@
 // the sigmoid (Q3.12) and the tanh at each integer-bit count TFLite uses (0..6); every length 0..100 from
 // unaligned starts, so each vector tail is crossed; and in place. The gate accumulation: random and
 // extreme sums (int32 saturation), every shift sign, lengths 0..40 (nothing written past n). The gates
-// activated together against one by one.
+// activated together against one by one. The cell update and hidden values.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -100,6 +100,45 @@ TEST_P(LstmStepFast, ActivateGatesMatchesOneByOne) {
         k->activate_gates(n, got_sig, n_sigmoid, with_tanh ? got[3].data() : nullptr);
         ASSERT_EQ(got, want) << "n " << n << " sigmoid gates " << n_sigmoid << " tanh " << with_tanh;
       }
+    }
+  }
+}
+
+// Gates as the activations leave them (sigmoid in [0, 32767], tanh in [-32767, 32767]), cell states over
+// all of int16 (the extremes included), every cell shift prepare admits, with and without CIFG and clip.
+TEST_P(LstmStepFast, CellUpdateAndHiddenMatchReference) {
+  const LstmStepKernel* k = lstm_step_kernel_for(GetParam());
+  ASSERT_NE(k, nullptr);
+  std::mt19937 rng(3);
+  auto draw = [&rng](size_t n, int lo, int hi) {
+    std::vector<int16_t> v(n);
+    for (auto& e : v) e = static_cast<int16_t>(lo + static_cast<int>(rng() % static_cast<uint32_t>(hi - lo + 1)));
+    return v;
+  };
+  for (size_t n = 0; n <= 40; ++n) {
+    for (int cell_shift = 15; cell_shift <= 21; ++cell_shift) {
+      for (int variant = 0; variant < 4; ++variant) {
+        const bool cifg = variant % 2 == 1;
+        const int16_t clip = variant >= 2 ? static_cast<int16_t>(1000 + rng() % 20000) : int16_t{0};
+        const auto f = draw(n, 0, 32767), in = draw(n, 0, 32767), g = draw(n, -32767, 32767);
+        auto want = draw(n + 4, -32768, 32767);
+        if (n > 1) want[0] = -32768, want[1] = 32767;
+        auto got = want;
+        lstm_cell_update_ref(n, want.data(), f.data(), cifg ? nullptr : in.data(), g.data(), cell_shift, clip);
+        k->cell_update(n, got.data(), f.data(), cifg ? nullptr : in.data(), g.data(), cell_shift, clip);
+        ASSERT_EQ(got, want) << "n " << n << " shift " << cell_shift << " variant " << variant;
+      }
+    }
+    for (int trial = 0; trial < 8; ++trial) {
+      const auto o = draw(n, 0, 32767), t = draw(n, -32768, 32767);
+      // The effective hidden scale 2^-30 / hidden scale: multipliers with shifts around -8.
+      const int32_t multiplier = static_cast<int32_t>((1u << 30) + rng() % (1u << 30));
+      const int shift = -4 - static_cast<int>(rng() % 8);
+      const int32_t zp = static_cast<int32_t>(rng() % 41) - 20;
+      std::vector<int8_t> want(n + 4, 0x55), got(n + 4, 0x55);
+      lstm_hidden_ref(n, o.data(), t.data(), multiplier, shift, zp, want.data());
+      k->hidden(n, o.data(), t.data(), multiplier, shift, zp, got.data());
+      ASSERT_EQ(got, want) << "n " << n << " shift " << shift;
     }
   }
 }

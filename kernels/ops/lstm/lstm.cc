@@ -180,14 +180,14 @@ Result<std::unique_ptr<PreparedOp>> prepare_int8(PrepareContext& ctx, const Lstm
   // short per-tap rows; the per-element steps on the ISA's LSTM microkernels.
   const HybridDotKernel* dk = hybrid_dot_kernel_for(ctx.isa());
   const LstmStepKernel* sk = lstm_step_kernel_for(ctx.isa());
-  LstmInt8Ukernels k;
-  k.sigmoid = lstm_sigmoid_ref;
-  k.tanh = lstm_tanh_ref;
+  LstmInt8Ukernels k = lstm_int8_ref_ukernels();
   std::string name = "unidirectional_sequence_lstm_qs8_ref";
   if (dk != nullptr && sk != nullptr) {
     k.dot = dk->conv_fn;
     k.accumulate = sk->accumulate;
     k.activate_gates = sk->activate_gates;
+    k.cell_update = sk->cell_update;
+    k.hidden = sk->hidden;
     k.sigmoid = sk->sigmoid;
     k.tanh = sk->tanh;
     lstm_int8_stack_weights(p);

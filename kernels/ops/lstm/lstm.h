@@ -61,7 +61,7 @@ struct LstmInt8Params {
 // Fills the stacked weights and each gate's stacked_row from the gates' weights.
 void lstm_int8_stack_weights(LstmInt8Params& p);
 
-// What the integer step runs on. The reference: null dot, the scalar activations.
+// What the integer step runs on (sigmoid, tanh, cell_update and hidden always set).
 // The fast paths: dot and accumulate set (the stacked weights filled), the gate products as one
 // dot-product call per operand and step, requantized per gate by `accumulate`.
 struct LstmInt8Ukernels {
@@ -70,7 +70,12 @@ struct LstmInt8Ukernels {
   LstmActivateGatesUkernel activate_gates = nullptr;  // the gates activated together; null: one by one
   LstmSigmoidUkernel sigmoid = nullptr;
   LstmTanhUkernel tanh = nullptr;
+  LstmCellUpdateUkernel cell_update = nullptr;
+  LstmHiddenUkernel hidden = nullptr;
 };
+
+// The reference's: scalar activations, cell update and hidden values; no dot or accumulate.
+LstmInt8Ukernels lstm_int8_ref_ukernels();
 
 // Scratch the kernel needs: the int32 row dot products (max(n_cell, n_output), or the stacked gates' of
 // both operands for all rows), 4 gates + 1 temporary of rows x n_cell int16 each, plus rows x n_cell int8

@@ -7,7 +7,6 @@
 
 #include "kernels/ops/lstm/lstm.h"
 #include "kernels/ops/lstm/lstm_step_kernels.h"
-#include "kernels/ops/lstm/lstm_fixedpoint.h"
 #include "kernels/ops/normalization/normalization.h"
 
 namespace eb {
@@ -125,11 +124,6 @@ void activate(const LstmInt8Ukernels& k, size_t n, int16_t* const* sigmoid_gates
   if (tanh_gate != nullptr) k.tanh(3, n, tanh_gate, tanh_gate);
 }
 
-// Q15 x Q15 products rounded back by a power of two (TFLite's CwiseMul with a shift).
-int16_t mul_shift(int16_t a, int16_t b, int shift) {
-  return static_cast<int16_t>(lstm_fx::rounding_divide_by_pot32(int32_t{a} * b, shift));
-}
-
 // LstmStepInteger8x8_16 on `rows` contiguous batch rows: x [rows, n_input], h [rows, n_output], c [rows,
 // n_cell]; the new h is also written to `out`.
 void step(const LstmInt8Params& p, const LstmInt8Ukernels& k, int rows, const int8_t* x, int8_t* h, int16_t* c,
@@ -162,16 +156,8 @@ void step(const LstmInt8Params& p, const LstmInt8Ukernels& k, int rows, const in
   activate(k, n, sigmoid_gates, n_sigmoid, gates[kLstmCellGate]);
 
   // UpdateLstmCellInteger.
-  const int cell_shift = 30 + p.cell_state_log2_scale;
-  const int16_t* f = gates[kLstmForgetGate];
-  for (size_t i = 0; i < n; ++i) {
-    const int16_t kept = mul_shift(f[i], c[i], 15);
-    const int16_t in_gate = s.use_cifg ? lstm_fx::sub(lstm_fx::one(0), f[i]) : gates[kLstmInputGate][i];
-    const int16_t update = mul_shift(in_gate, gates[kLstmCellGate][i], cell_shift);
-    int16_t v = clamp16(int32_t{kept} + update);
-    if (p.quantized_cell_clip > 0) v = std::min(p.quantized_cell_clip, std::max<int16_t>(-p.quantized_cell_clip, v));
-    c[i] = v;
-  }
+  k.cell_update(n, c, gates[kLstmForgetGate], s.use_cifg ? nullptr : gates[kLstmInputGate], gates[kLstmCellGate],
+                30 + p.cell_state_log2_scale, p.quantized_cell_clip);
 
   // The output gate's peephole sees the updated cell state.
   if (s.use_peephole) {
@@ -181,12 +167,8 @@ void step(const LstmInt8Params& p, const LstmInt8Ukernels& k, int rows, const in
 
   // CalculateLstmOutputInteger8x8_16.
   k.tanh(15 + p.cell_state_log2_scale, n, c, b.tanh_cell);
-  const int16_t* o = gates[kLstmOutputGate];
-  for (size_t i = 0; i < n; ++i) {
-    int32_t v = multiply_by_quantized_multiplier(int32_t{o[i]} * b.tanh_cell[i], p.hidden_scale);
-    v += kHiddenZeroPointSign * p.hidden_zp;
-    b.hidden[i] = static_cast<int8_t>(std::min(127, std::max(-128, v)));
-  }
+  k.hidden(n, gates[kLstmOutputGate], b.tanh_cell, p.hidden_scale.multiplier, p.hidden_scale.shift,
+           kHiddenZeroPointSign * p.hidden_zp, b.hidden);
   if (s.use_projection) {
     for (int r = 0; r < rows; ++r) {
       const int8_t* hid = b.hidden + static_cast<int64_t>(r) * n_cell;
@@ -225,6 +207,15 @@ size_t dot_count(const LstmShape& s) {
 }
 
 }  // namespace
+
+LstmInt8Ukernels lstm_int8_ref_ukernels() {
+  LstmInt8Ukernels k;
+  k.sigmoid = lstm_sigmoid_ref;
+  k.tanh = lstm_tanh_ref;
+  k.cell_update = lstm_cell_update_ref;
+  k.hidden = lstm_hidden_ref;
+  return k;
+}
 
 void lstm_int8_stack_weights(LstmInt8Params& p) {
   const LstmShape& s = p.shape;
@@ -280,10 +271,7 @@ void lstm_qs8(const LstmInt8Params& p, const LstmInt8Ukernels& k, const int8_t* 
 
 void lstm_qs8_ref(const LstmInt8Params& p, const int8_t* input, int8_t* output_state, int16_t* cell_state,
                   int8_t* output, uint8_t* scratch) {
-  LstmInt8Ukernels k;
-  k.sigmoid = lstm_sigmoid_ref;
-  k.tanh = lstm_tanh_ref;
-  lstm_qs8(p, k, input, output_state, cell_state, output, scratch);
+  lstm_qs8(p, lstm_int8_ref_ukernels(), input, output_state, cell_state, output, scratch);
 }
 
 }  // namespace eb

@@ -1,5 +1,5 @@
 // AVX-512BW integer LSTM step microkernels: the int16 fixed-point activations on 32 lanes (lstm_step_simd.h's
-// body) and the gate accumulation on 16 int32 lanes, tails masked.
+// body); the gate accumulation, cell update and hidden values on 16 int32 lanes; tails masked.
 // GCC 12's AVX-512 shift intrinsics start from _mm512_undefined_*(), which -Wuninitialized reports from
 // inside the header: a known false positive.
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -54,6 +54,42 @@ struct Avx512Lanes {
   }
 };
 
+__mmask16 first16(size_t m) { return m >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << m) - 1); }
+// static_cast<int16_t> of each lane, sign-extended back.
+__m512i sext16(__m512i v) { return _mm512_srai_epi32(_mm512_slli_epi32(v, 16), 16); }
+
+struct RoundingShift16 {
+  __m128i count;
+  __m512i mask, half_mask;
+  explicit RoundingShift16(int e)
+      : count(_mm_cvtsi32_si128(e)),
+        mask(_mm512_set1_epi32(static_cast<int32_t>((int64_t{1} << e) - 1))),
+        half_mask(_mm512_srli_epi32(mask, 1)) {}
+  __m512i operator()(__m512i x) const {
+    const __m512i remainder = _mm512_and_si512(x, mask);
+    const __m512i threshold = _mm512_add_epi32(half_mask, _mm512_srli_epi32(x, 31));
+    const __m512i shifted = _mm512_sra_epi32(x, count);
+    return _mm512_mask_add_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted, _mm512_set1_epi32(1));
+  }
+};
+
+struct Requantize16 {
+  __m128i left;
+  __m512i m, nudge;
+  RoundingShift16 right;
+  Requantize16(int32_t multiplier, int shift)
+      : left(_mm_cvtsi32_si128(shift > 0 ? shift : 0)),
+        m(_mm512_set1_epi32(multiplier)),
+        nudge(_mm512_set1_epi64(int64_t{1} << 30)),
+        right(shift > 0 ? 0 : -shift) {}
+  __m512i operator()(__m512i x) const {
+    x = _mm512_sll_epi32(x, left);
+    const __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, m), nudge), 31);
+    const __m512i odd = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), m), nudge), 31);
+    return right(_mm512_mask_mov_epi32(even, static_cast<__mmask16>(0xAAAA), _mm512_slli_epi64(odd, 32)));
+  }
+};
+
 }  // namespace
 
 #include "kernels/ops/lstm/lstm_step_simd.h"
@@ -68,34 +104,52 @@ void lstm_activate_gates_avx512(size_t n, int16_t* const* sigmoid_gates, size_t 
   fx_gates_all<Avx512Lanes>(n, sigmoid_gates, n_sigmoid, tanh_gate);
 }
 
-// As the AVX2 kernel (lstm_step_avx2.cc, which explains each step), 16 lanes, the tail masked.
+// As the AVX2 kernels (lstm_step_avx2.cc, which explains each step), 16 lanes, the tails masked.
 void lstm_gate_accumulate_avx512(size_t n, const int32_t* dots, const int32_t* bias, int32_t multiplier, int shift,
                                  int16_t* gate) {
-  const __m128i left = _mm_cvtsi32_si128(shift > 0 ? shift : 0);
-  const int right = shift > 0 ? 0 : -shift;
-  const __m128i right_count = _mm_cvtsi32_si128(right);
-  const __m512i m = _mm512_set1_epi32(multiplier);
-  const __m512i nudge = _mm512_set1_epi64(int64_t{1} << 30);
-  const __m512i mask = _mm512_set1_epi32(static_cast<int32_t>((int64_t{1} << right) - 1));
-  const __m512i half_mask = _mm512_srli_epi32(mask, 1);
+  const Requantize16 q(multiplier, shift);
   const __m512i int32_max = _mm512_set1_epi32(0x7FFFFFFF);
   for (size_t i = 0; i < n; i += 16) {
-    const __mmask16 k = n - i >= 16 ? static_cast<__mmask16>(0xFFFF) : static_cast<__mmask16>((1u << (n - i)) - 1);
+    const __mmask16 k = first16(n - i);
     const __m512i dv = _mm512_maskz_loadu_epi32(k, dots + i);
     const __m512i bv = _mm512_maskz_loadu_epi32(k, bias + i);
     __m512i x = _mm512_add_epi32(bv, dv);
     const __mmask16 overflow = _mm512_movepi32_mask(_mm512_and_si512(_mm512_xor_si512(bv, x), _mm512_xor_si512(dv, x)));
     x = _mm512_mask_mov_epi32(x, overflow, _mm512_xor_si512(_mm512_srai_epi32(bv, 31), int32_max));
-    x = _mm512_sll_epi32(x, left);
-    const __m512i even = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(x, m), nudge), 31);
-    const __m512i odd = _mm512_srli_epi64(_mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), m), nudge), 31);
-    __m512i r = _mm512_mask_mov_epi32(even, static_cast<__mmask16>(0xAAAA), _mm512_slli_epi64(odd, 32));
-    const __m512i remainder = _mm512_and_si512(r, mask);
-    const __m512i threshold = _mm512_add_epi32(half_mask, _mm512_srli_epi32(r, 31));
-    const __m512i shifted = _mm512_sra_epi32(r, right_count);
-    r = _mm512_mask_add_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted, _mm512_set1_epi32(1));
-    const __m512i acc = _mm512_add_epi32(r, _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(k, gate + i)));
+    const __m512i acc = _mm512_add_epi32(q(x), _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(k, gate + i)));
     _mm256_mask_storeu_epi16(gate + i, k, _mm512_cvtsepi32_epi16(acc));
+  }
+}
+
+void lstm_cell_update_avx512(size_t n, int16_t* c, const int16_t* f, const int16_t* in, const int16_t* g,
+                             int cell_shift, int16_t clip) {
+  const RoundingShift16 by15(15), by_cell(cell_shift);
+  const __m512i one = _mm512_set1_epi32(32767);
+  const __m256i hi = _mm256_set1_epi16(clip > 0 ? clip : 32767), lo = _mm256_set1_epi16(clip > 0 ? -clip : -32768);
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 k = first16(n - i);
+    const __m512i fv = _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(k, f + i));
+    const __m512i cv = _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(k, c + i));
+    const __m512i kept = sext16(by15(_mm512_mullo_epi32(fv, cv)));
+    const __m512i iv =
+        in != nullptr ? _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(k, in + i)) : sext16(_mm512_sub_epi32(one, fv));
+    const __m512i gv = _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(k, g + i));
+    const __m512i update = sext16(by_cell(_mm512_mullo_epi32(iv, gv)));
+    const __m256i v = _mm512_cvtsepi32_epi16(_mm512_add_epi32(kept, update));
+    _mm256_mask_storeu_epi16(c + i, k, _mm256_min_epi16(hi, _mm256_max_epi16(lo, v)));
+  }
+}
+
+void lstm_hidden_avx512(size_t n, const int16_t* o, const int16_t* t, int32_t multiplier, int shift,
+                        int32_t zero_point, int8_t* hidden) {
+  const Requantize16 q(multiplier, shift);
+  const __m512i zp = _mm512_set1_epi32(zero_point);
+  for (size_t i = 0; i < n; i += 16) {
+    const __mmask16 k = first16(n - i);
+    const __m512i ov = _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(k, o + i));
+    const __m512i tv = _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(k, t + i));
+    const __m512i v = _mm512_add_epi32(q(_mm512_mullo_epi32(ov, tv)), zp);
+    _mm_mask_storeu_epi8(hidden + i, k, _mm512_cvtsepi32_epi8(v));
   }
 }
 

@@ -15,6 +15,8 @@ struct LstmStepKernel {
   LstmTanhUkernel tanh;
   LstmGateAccumulateUkernel accumulate;
   LstmActivateGatesUkernel activate_gates;
+  LstmCellUpdateUkernel cell_update;
+  LstmHiddenUkernel hidden;
   const char* isa_suffix;  // "avx2", "avx512", "neon"
 };
 
@@ -25,6 +27,10 @@ const LstmStepKernel* lstm_step_kernel_for(Isa isa);
 void lstm_sigmoid_ref(size_t n, const int16_t* x, int16_t* y);
 void lstm_tanh_ref(int integer_bits, size_t n, const int16_t* x, int16_t* y);
 void lstm_activate_gates_ref(size_t n, int16_t* const* sigmoid_gates, size_t n_sigmoid, int16_t* tanh_gate);
+void lstm_cell_update_ref(size_t n, int16_t* c, const int16_t* f, const int16_t* in, const int16_t* g, int cell_shift,
+                          int16_t clip);
+void lstm_hidden_ref(size_t n, const int16_t* o, const int16_t* t, int32_t multiplier, int shift, int32_t zero_point,
+                     int8_t* hidden);
 void lstm_gate_accumulate_ref(size_t n, const int32_t* dots, const int32_t* bias, int32_t multiplier, int shift,
                               int16_t* gate);
 
