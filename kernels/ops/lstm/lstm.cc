@@ -67,8 +67,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_int8(PrepareContext& ctx, const Lstm
   // TFLite's sequence kernel runs the 8x8_16 form only (its Prepare: TF_LITE_ENSURE(num_intermediate_tensors
   // == 5)); the 8x8_8 form's 12 intermediates are for the builtin LSTM op.
   if (node.intermediates.size() != 5)
-    return error("integer LSTM needs 5 intermediate tensors (the 8x8_16 form), has %zu: TFLite's sequence kernel "
-                 "refuses any other count (the 8x8_8 form has 12)",
+    return error("integer LSTM with %zu intermediate tensors is not supported: TFLite's sequence kernel runs the "
+                 "8x8_16 form (5) only and refuses the 8x8_8 form (12)",
                  node.intermediates.size());
   const bool layer_norm = has_layer_norm(ctx);
   // TFLite's integer peephole walks n_output elements of the n_cell peephole vector and cell state.
@@ -77,7 +77,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_int8(PrepareContext& ctx, const Lstm
                  "past the peephole weights)",
                  shape.n_output, shape.n_cell);
   if (layer_norm && shape.use_cifg && ctx.has_input(kLstmLayerNorm))
-    return error("layer norm coefficients of the input gate given to a CIFG LSTM (no input gate)");
+    return error("input-gate layer norm coefficients on a CIFG LSTM (no input gate) are not supported (TFLite "
+                 "refuses them)");
   EB_RETURN_IF_ERROR(check_lstm_tensor(ctx, kLstmOutputState, DType::kInt8, true));
   EB_RETURN_IF_ERROR(check_lstm_tensor(ctx, kLstmCellState, DType::kInt16, true));
   if (output.dtype != DType::kInt8) return error("output '%s' must be int8 like the input", output.name.c_str());
