@@ -41,7 +41,10 @@ void matmul_accumulate_s16(const int8_t* x, const int32_t* bias, const int8_t* w
 
 // TFLite's integer ApplyLayerNorm on one row of n gate pre-activations, in place: mean and variance
 // with 10 extra fractional bits, 1/stddev as a quantized multiplier (the variance floored to the
-// guard), then coefficient, bias and the coefficients' scale back to Q3.12.
+// guard), then coefficient, bias and the coefficients' scale back to Q3.12. This is the portable
+// version, which x86 LiteRT runs (tests/op_models/lstm_integer); TFLite's NEON build has its own
+// (NeonApplyLayerNorm: 16-element blocks multiply in 64 bits and round the /1024 ties up, not away
+// from zero), so an ARM TFLite can differ from both by a step on such ties.
 void layer_norm_row(const LstmInt8Gate& g, int n, int16_t* v) {
   int64_t sum = 0, sum_sq = 0;
   for (int j = 0; j < n; ++j) {
