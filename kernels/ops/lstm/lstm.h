@@ -1,11 +1,13 @@
 // UNIDIRECTIONAL_SEQUENCE_LSTM kernels: plain parameter structs and reference kernels on plain pointers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "kernels/common/quantization.h"
 #include "kernels/ops/gemm/hybrid_dot_ukernels.h"
+#include "kernels/ops/lstm/lstm_step_ukernels.h"
 
 namespace eb {
 
@@ -26,15 +28,22 @@ struct LstmInt8Gate {
   const int8_t* input_weights = nullptr;      // [n_cell, n_input]
   const int8_t* recurrent_weights = nullptr;  // [n_cell, n_output]
   const int16_t* cell_weights = nullptr;      // peephole [n_cell], or null
-  std::vector<int32_t> input_bias;            // bias + input zero point x weight row sums
+  std::vector<int32_t> input_bias;            // (bias without layer norm) + input zero point x weight row sums
   std::vector<int32_t> recurrent_bias;        // output-state zero point x weight row sums
   QuantizedMultiplier input_scale, recurrent_scale, cell_scale;
+  // Layer norm (TFLite's ApplyLayerNorm), or null: int16 coefficients, the gate's int32 bias (added
+  // after the normalisation instead of before), the coefficients' scale and the variance floor.
+  const int16_t* layer_norm_weights = nullptr;
+  const int32_t* layer_norm_bias = nullptr;
+  QuantizedMultiplier layer_norm_scale;
+  int32_t variance_guard = 1;
+  int stacked_row = 0;  // first row of this gate in LstmInt8Params' stacked weights
 };
 
 struct LstmInt8Params {
   LstmShape shape;
   LstmInt8Gate gates[4];
-  int cell_state_log2_scale = 0;  // cell state scale is 2^this (<= -9)
+  int cell_state_log2_scale = 0;  // cell state scale is 2^this, in [-15, -9]
   int16_t quantized_cell_clip = 0;
   int8_t quantized_proj_clip = 0;
   QuantizedMultiplier hidden_scale;
@@ -43,19 +52,43 @@ struct LstmInt8Params {
   std::vector<int32_t> projection_bias;
   QuantizedMultiplier projection_scale;
   int32_t output_state_zp = 0;
+  // The fast paths' weights of the present gates stacked in TFLite's gate order ([stacked_rows, n_input]
+  // and [stacked_rows, n_output]): one dot-product call per step and operand covers every gate.
+  std::vector<int8_t> stacked_input_weights, stacked_recurrent_weights;
+  int stacked_rows = 0;
 };
 
-// Scratch either kernel needs: max(n_cell, n_output) int32 row dot products, 4 gates + 1 temporary of
-// n_cell int16 each, plus n_cell int8 hidden values.
+// Fills the stacked weights and each gate's stacked_row from the gates' weights.
+void lstm_int8_stack_weights(LstmInt8Params& p);
+
+// What the integer step runs on (sigmoid, tanh, cell_update and hidden always set).
+// The fast paths: dot and accumulate set (the stacked weights filled), the gate products as one
+// dot-product call per operand and step, requantized per gate by `accumulate`.
+struct LstmInt8Ukernels {
+  HybridDotUkernel dot = nullptr;  // gate and projection matrix-vector products (gemm/hybrid_dot.h)
+  LstmGateAccumulateUkernel accumulate = nullptr;
+  LstmActivateGatesUkernel activate_gates = nullptr;  // the gates activated together; null: one by one
+  LstmSigmoidUkernel sigmoid = nullptr;
+  LstmTanhUkernel tanh = nullptr;
+  LstmCellUpdateUkernel cell_update = nullptr;
+  LstmHiddenUkernel hidden = nullptr;
+};
+
+// The reference's: scalar activations, cell update and hidden values; no dot or accumulate.
+LstmInt8Ukernels lstm_int8_ref_ukernels();
+
+// Scratch the kernel needs: the int32 row dot products (max(n_cell, n_output), or the stacked gates' of
+// both operands for all rows), 4 gates + 1 temporary of rows x n_cell int16 each, plus rows x n_cell int8
+// hidden values (rows: n_batch time-major, else 1).
 size_t lstm_int8_scratch_bytes(const LstmShape& s);
 
+// The whole integer LSTM, step for step as TFLite's EvalInteger8x8_16. Integer sums are exact in any
+// order and the activation kernels give the scalar functions' bits: every LstmInt8Ukernels gives the
+// reference's bytes.
+void lstm_qs8(const LstmInt8Params& p, const LstmInt8Ukernels& k, const int8_t* input, int8_t* output_state,
+              int16_t* cell_state, int8_t* output, uint8_t* scratch);
 void lstm_qs8_ref(const LstmInt8Params& p, const int8_t* input, int8_t* output_state, int16_t* cell_state,
                   int8_t* output, uint8_t* scratch);
-// The fast paths: the same steps, with the gate and projection matrix-vector products on an ISA's int8
-// dot-product microkernel (the hybrid FULLY_CONNECTED one, gemm/hybrid_dot.h). Integer sums are exact
-// in any order: the reference's bits.
-void lstm_qs8_dot(const LstmInt8Params& p, HybridDotUkernel dot, const int8_t* input, int8_t* output_state,
-                  int16_t* cell_state, int8_t* output, uint8_t* scratch);
 
 
 // Float32 LSTM (also float16 weights, folded to float32 at load). Layer norm coefficients optional.
