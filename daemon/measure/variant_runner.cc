@@ -344,11 +344,14 @@ VariantResult run_variant(const std::string& model_path,
         if (r.item_errors <= 5) r.item_error_examples.push_back(item.frame.id + ": " + s.message());
         continue;
       }
-      if (Status sent = m.submit(tensor); !sent.ok()) {
-        worker_failed(sent);
-        return r;
-      }
       in_flight.push_back({item.frame.label, item.frame.index});
+      if (!m.submit(tensor).ok()) {
+        // The worker is gone. It died in the oldest inference handed over, not in this one: the collect
+        // below waits for that one and reports the death with its number (a send to a dead worker can
+        // fail before the output it sent last has been read).
+        source_done = true;
+        break;
+      }
     }
     if (in_flight.empty()) break;  // (after a fatal source error, what was handed over is still scored)
     double ms = 0;
