@@ -102,8 +102,10 @@ void warm_up_runtime(const EngineOptions& options) {
     auto engine = create_engine(std::move(model.value()), options);
     if (engine.ok()) (void)engine.value()->invoke();
   }
-  // Gives the freed heap back, so the model's own allocations are counted when it makes them.
+  // Gives the freed heap back, so the model's own allocations are counted when it makes them, and
+  // starts the peak (VmHWM) afresh: the warm-up's transient allocations are not the model's.
   malloc_trim(0);
+  (void)reset_peak_rss();
 }
 
 class Session {
