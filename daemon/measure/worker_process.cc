@@ -41,6 +41,19 @@ std::string signal_words(int sig) {
   return abbrev ? strfmt("signal %d (SIG%s)", sig, abbrev) : strfmt("signal %d", sig);
 }
 
+// status < 0: waitpid failed.
+std::string describe_end(int status, bool killed_by_us) {
+  if (status < 0) return "ended (its status could not be read)";
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    std::string words = "was killed by " + signal_words(sig);
+    if (sig == SIGKILL && !killed_by_us) words += " (the kernel's out-of-memory killer sends it when memory runs out)";
+    return words;
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status) == 0 ? "ended" : strfmt("exited with status %d", WEXITSTATUS(status));
+  return "ended";
+}
+
 }  // namespace
 
 Result<std::string> find_worker_executable() {
@@ -95,7 +108,7 @@ WorkerProcess::~WorkerProcess() {
 }
 
 std::string WorkerProcess::reap(bool kill_first) {
-  if (pid_ <= 0) return "had already ended";
+  if (pid_ <= 0) return ended_how_.empty() ? "had already ended" : ended_how_;
   if (kill_first) kill(pid_, SIGKILL);
   int status = 0;
   // A worker that closed its socket is ending; one that does not within two seconds is killed.
@@ -108,15 +121,8 @@ std::string WorkerProcess::reap(bool kill_first) {
     r = waitpid(pid_, &status, 0);
   }
   pid_ = -1;
-  if (r < 0) return "ended (its status could not be read)";
-  if (WIFSIGNALED(status)) {
-    const int sig = WTERMSIG(status);
-    std::string words = "was killed by " + signal_words(sig);
-    if (sig == SIGKILL && !kill_first) words += " (the kernel's out-of-memory killer sends it when memory runs out)";
-    return words;
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status) == 0 ? "ended" : strfmt("exited with status %d", WEXITSTATUS(status));
-  return "ended";
+  ended_how_ = describe_end(r < 0 ? -1 : status, kill_first);
+  return ended_how_;
 }
 
 Status WorkerProcess::fail(const std::string& cause) { return error("%s %s %s", kWho, cause.c_str(), phase_.c_str()); }

@@ -60,6 +60,8 @@ class WorkerProcess {
   int fd_ = -1;
   Limits limits_;
   std::string phase_ = "at start";
+  // How the worker ended, once reaped: a later failure on the same worker names the same cause.
+  std::string ended_how_;
   bool stopped_ = false;
 };
 

@@ -4,16 +4,21 @@
 // caller. Faults come from tests/support/fault_worker.cc, a real worker with hooks.
 #include <gtest/gtest.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 
 #include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
 #include "daemon/measure/variant_runner.h"
+#include "daemon/measure/worker_process.h"
 #include "daemon/pipeline/opencv_io.h"
 
 namespace eb {
@@ -100,6 +105,40 @@ TEST_F(WorkerTest, KilledAtLoad) {
   EXPECT_NE(r.error.find("out-of-memory killer"), std::string::npos) << r.error;
   EXPECT_NE(r.error.find("at load"), std::string::npos) << r.error;
   EXPECT_EQ(r.items, 0);
+}
+
+// A worker that died before the parent's next send: the send fails and reaps it, and the receive
+// that follows (the parent collects the oldest input handed over) names the same cause, not "had
+// already ended" (CI once stored that when the worker's SIGKILL came before the send of input 3).
+TEST(WorkerProcessTest, TheCauseOfDeathOutlivesTheFirstFailure) {
+  const std::string script = ::testing::TempDir() + "eb-dies-at-once.sh";
+  {
+    FILE* f = std::fopen(script.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("#!/bin/sh\nkill -9 $$\n", f);
+    std::fclose(f);
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  }
+  auto started = worker::WorkerProcess::start(script, worker::Limits{});
+  ASSERT_TRUE(started.ok()) << started.status().message();
+  worker::WorkerProcess& w = **started;
+  // The send cannot fail before the child is gone: wait for that without reaping it.
+  for (int i = 0; i < 400 && ::kill(w.pid(), 0) == 0; ++i) {
+    siginfo_t info{};
+    if (waitid(P_PID, static_cast<id_t>(w.pid()), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid != 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  w.set_phase("during inference 3");
+  std::vector<uint8_t> input(1 << 20);  // more than the socket buffer holds: the send meets the closed end
+  Status sent = w.send(worker::Msg::kInput, input);
+  ASSERT_FALSE(sent.ok());
+  EXPECT_NE(sent.message().find("killed by signal 9 (SIGKILL"), std::string::npos) << sent.message();
+  w.set_phase("during inference 2");
+  auto got = w.receive(worker::Msg::kOutput);
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.status().message().find("killed by signal 9 (SIGKILL"), std::string::npos) << got.status().message();
+  EXPECT_NE(got.status().message().find("during inference 2"), std::string::npos) << got.status().message();
+  std::filesystem::remove(script);
 }
 
 TEST_F(WorkerTest, ExitWithoutAWordGivesItsStatus) {
