@@ -11,8 +11,9 @@ tests/op_models/make_<family>.py`, after `pip install tensorflow-cpu ai-edge-lit
     fam.write()
 
 Modes: 'float32' (as converted), 'int8' (full-integer with int8 I/O: calibrated on random inputs in
-the spec's range), 'int8_floatio' (full-integer inside, float32 I/O), 'dynamic' (dynamic-range: int8
-weights, float activations), 'float16' (float16 weights). Inputs of integer or bool specs pass
+the spec's range), 'int8_floatio' (full-integer inside, float32 I/O), 'int16' and 'int16_floatio' (the
+converter's 16x8 mode: int16 activations, int8 weights, int64 biases; int16 or float32 I/O), 'dynamic'
+(dynamic-range: int8 weights, float activations), 'float16' (float16 weights). Inputs of integer or bool specs pass
 through unchanged (indices, masks). Each case gets `seeds` random inputs.
 """
 import json
@@ -69,19 +70,20 @@ class Family:
     def _convert(self, fn, specs, mode, rng):
         concrete = tf.function(fn, input_signature=[s.tensor_spec() for s in specs]).get_concrete_function()
         conv = tf.lite.TFLiteConverter.from_concrete_functions([concrete], fn if hasattr(fn, 'trainable_variables') else None)
-        if mode in ('int8', 'int8_floatio', 'dynamic', 'float16'):
+        if mode in ('int8', 'int8_floatio', 'int16', 'int16_floatio', 'dynamic', 'float16'):
             conv.optimizations = [tf.lite.Optimize.DEFAULT]
         if mode == 'float16':
             conv.target_spec.supported_types = [tf.float16]
-        if mode in ('int8', 'int8_floatio'):
+        if mode in ('int8', 'int8_floatio', 'int16', 'int16_floatio'):
             def rep():
                 for _ in range(32):
                     yield [s.sample(rng) for s in specs]
             conv.representative_dataset = rep
-            conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-            if mode == 'int8':
-                conv.inference_input_type = tf.int8
-                conv.inference_output_type = tf.int8
+            conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8] if mode.startswith('int8') else \
+                [tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+            if mode in ('int8', 'int16'):
+                conv.inference_input_type = getattr(tf, mode)
+                conv.inference_output_type = getattr(tf, mode)
         return conv.convert()
 
     def write(self):
@@ -116,7 +118,12 @@ class Family:
                     for i, d in enumerate(ins):
                         spec = specs[i] if i < len(specs) else Spec(d['shape'])
                         x = spec.sample(rng)
-                        if d['dtype'] in (np.int8, np.uint8) and spec.dtype == 'float32':
+                        if d['dtype'] == np.int16 and spec.dtype == 'float32':
+                            # The spec's range through the input's quantization (the int16 range is far
+                            # wider than any calibrated one: random int16 would saturate everything).
+                            sc, zp = d['quantization']
+                            x = np.clip(np.round(x / sc) + zp, -32768, 32767)
+                        elif d['dtype'] in (np.int8, np.uint8) and spec.dtype == 'float32':
                             info = np.iinfo(d['dtype'])
                             x = rng.integers(info.min, info.max + 1, d['shape']).astype(d['dtype'])
                         x = x.astype(d['dtype']).reshape(d['shape'])
