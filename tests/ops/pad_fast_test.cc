@@ -25,6 +25,7 @@ template <typename T>
 DType dtype_of() {
   if constexpr (std::is_same_v<T, int8_t>) return DType::kInt8;
   if constexpr (std::is_same_v<T, uint8_t>) return DType::kUInt8;
+  if constexpr (std::is_same_v<T, int16_t>) return DType::kInt16;
   if constexpr (std::is_same_v<T, float>) return DType::kFloat32;
   return DType::kInt32;
 }
@@ -32,11 +33,13 @@ DType dtype_of() {
 template <typename T>
 std::vector<T> pad(Isa isa, int threads, const Shape& shape, const std::vector<T>& x, const std::vector<int32_t>& pads,
                    std::string* name) {
-  const bool q8 = sizeof(T) == 1;
+  // Quantized types pad with their zero point: nonzero where the type allows one (int16's is 0 in TFLite).
+  const bool quantized = sizeof(T) <= 2;
+  const int32_t zp = std::is_same_v<T, int8_t> ? -7 : std::is_same_v<T, uint8_t> ? 131 : 0;
   OpHarness h(OpCode::kPad);
-  h.add_input(dtype_of<T>(), shape, x, q8 ? qparams(0.5f, std::is_same_v<T, int8_t> ? -7 : 131) : eb::Quantization{});
+  h.add_input(dtype_of<T>(), shape, x, quantized ? qparams(0.5f, zp) : eb::Quantization{});
   h.add_constant(DType::kInt32, {static_cast<int32_t>(shape.size()), 2}, pads);
-  const int o = h.add_output(dtype_of<T>(), q8 ? qparams(0.5f, std::is_same_v<T, int8_t> ? -7 : 131) : eb::Quantization{});
+  const int o = h.add_output(dtype_of<T>(), quantized ? qparams(0.5f, zp) : eb::Quantization{});
   h.set_isa(isa);
   h.set_threads(threads);
   const eb::Status st = h.prepare_and_run();
@@ -82,6 +85,7 @@ void check_random_shapes(Isa isa, const char* fast_name) {
 
 TEST_P(PadFast, Int8RandomShapesMatchReference) { check_random_shapes<int8_t>(GetParam(), "pad_x8_rows"); }
 TEST_P(PadFast, Uint8RandomShapesMatchReference) { check_random_shapes<uint8_t>(GetParam(), "pad_x8_rows"); }
+TEST_P(PadFast, Int16RandomShapesMatchReference) { check_random_shapes<int16_t>(GetParam(), "pad_x16_rows"); }
 TEST_P(PadFast, Float32RandomShapesMatchReference) { check_random_shapes<float>(GetParam(), "pad_x32_rows"); }
 TEST_P(PadFast, Int32RandomShapesMatchReference) { check_random_shapes<int32_t>(GetParam(), "pad_x32_rows"); }
 

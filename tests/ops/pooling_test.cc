@@ -248,7 +248,7 @@ TEST(PoolingRefuses, BadInputs) {
     expect_refused(prepare_pool(op, DType::kInt8, {1, 4, 4, 1}, Quantization{}, q, DType::kInt8, 2, 2, Padding::kValid),
                    "no quantization");
     expect_refused(prepare_pool(op, DType::kInt8, {1, 4, 4, 1}, q, q, DType::kUInt8, 2, 2, Padding::kValid), "must match");
-    expect_refused(prepare_pool(op, DType::kInt16, {1, 4, 4, 1}, q, q, DType::kInt16, 2, 2, Padding::kValid), "supported");
+    expect_refused(prepare_pool(op, DType::kInt32, {1, 4, 4, 1}, q, q, DType::kInt32, 2, 2, Padding::kValid), "supported");
     expect_refused(prepare_pool(op, DType::kFloat32, {1, 4, 4, 1}, {}, {}, DType::kFloat32, 5, 1, Padding::kValid),
                    "does not fit");
     expect_refused(prepare_pool(op, DType::kFloat32, {1, 4, 4, 1}, {}, {}, DType::kFloat32, 2, 0, Padding::kValid),

@@ -89,8 +89,10 @@ Result<std::unique_ptr<PreparedOp>> prepare_concatenation(PrepareContext& ctx) {
   const Tensor& t0 = ctx.input(0);
   Tensor& out = ctx.output(0);
   const DType dtype = t0.dtype;
-  if (dtype != DType::kFloat32 && dtype != DType::kInt8 && dtype != DType::kUInt8 && dtype != DType::kInt32)
-    return error("input '%s' is %s; supported: float32, int8, uint8, int32", t0.name.c_str(), dtype_name(dtype));
+  if (dtype != DType::kFloat32 && dtype != DType::kInt8 && dtype != DType::kUInt8 && dtype != DType::kInt16 &&
+      dtype != DType::kInt32 && dtype != DType::kInt64 && dtype != DType::kBool)
+    return error("input '%s' is %s; supported: float32, int8, uint8, int16, int32, int64, bool", t0.name.c_str(),
+                 dtype_name(dtype));
   if (out.dtype != dtype)
     return error("output '%s' is %s but the inputs are %s", out.name.c_str(), dtype_name(out.dtype), dtype_name(dtype));
 
@@ -151,6 +153,17 @@ Result<std::unique_ptr<PreparedOp>> prepare_concatenation(PrepareContext& ctx) {
       const float scale = s * inverse_out_scale;
       const float bias = static_cast<float>(-t.quant.zp0()) * scale;
       op->set_requantization(static_cast<size_t>(i), scale, bias);
+    }
+  }
+  // int16 (the converter's 16x8 mode): TFLite's kernel copies only, and its Prepare requires every input
+  // to carry the output's scale and zero point (the converter puts a QUANTIZE before any that differs).
+  if (dtype == DType::kInt16 && out.quant.present()) {
+    for (int i = 0; i < ctx.num_inputs(); ++i) {
+      const Tensor& t = ctx.input(i);
+      if (!t.quant.present() || t.quant.per_channel() || t.quant.scale0() != out.quant.scale0() ||
+          t.quant.zp0() != out.quant.zp0())
+        return error("int16 input %d '%s' must have the output's scale %g and zero point %d (TFLite's int16 kernel does "
+                     "not rescale)", i, t.name.c_str(), static_cast<double>(out.quant.scale0()), out.quant.zp0());
     }
   }
   op->finish(out_zp);

@@ -25,6 +25,8 @@ class MeanOp final : public PreparedOp {
       mean_float32_ref(p_, ctx.in<float>(in_), acc_.data(), ctx.out<float>(out_));
     else if constexpr (std::is_same_v<T, int8_t>)
       mean_int8_ref(p_, ctx.in<int8_t>(in_), acc_.data(), ctx.out<int8_t>(out_));
+    else if constexpr (std::is_same_v<T, int16_t>)
+      mean_int16_ref(p_, ctx.in<int16_t>(in_), acc_.data(), ctx.out<int16_t>(out_));
     else
       mean_uint8_ref(p_, ctx.in<uint8_t>(in_), acc_.data(), ctx.out<uint8_t>(out_));
   }
@@ -43,9 +45,11 @@ Status set_quantized_mode(const Tensor& in, const Tensor& out, const std::vector
                           MeanParams& p) {
   EB_RETURN_IF_ERROR(check_per_tensor_quant(in, "input"));
   EB_RETURN_IF_ERROR(check_per_tensor_quant(out, "output"));
-  if (p.count > (int64_t{1} << 23))
-    return error("input '%s' averages %lld elements per output; at most 2^23 fit the int32 accumulator",
-                 in.name.c_str(), static_cast<long long>(p.count));
+  const bool int16 = in.dtype == DType::kInt16;
+  const int max_log2 = int16 ? 15 : 23;  // count * the type's span must fit the int32 accumulator
+  if (p.count > (int64_t{1} << max_log2))
+    return error("input '%s' averages %lld elements per output; at most 2^%d fit the int32 accumulator",
+                 in.name.c_str(), static_cast<long long>(p.count), max_log2);
   const float in_s = in.quant.scale0(), out_s = out.quant.scale0();
   p.input_zero_point = in.quant.zp0();
   p.output_zero_point = out.quant.zp0();
@@ -55,11 +59,14 @@ Status set_quantized_mode(const Tensor& in, const Tensor& out, const std::vector
       raw_axes.size() == 2 && ((raw_axes[0] == 1 && raw_axes[1] == 2) || (raw_axes[0] == 2 && raw_axes[1] == 1));
   const bool axes_2 = raw_axes.size() == 1 && raw_axes[0] == 2;
   const float ratio = in_s / out_s;
-  const bool xnnpack = in.rank() == 4 && (axes_12 || axes_2) && ratio >= 0x1.0p-8f && ratio < 0x1.0p+8f;
-  if (xnnpack) {
+  const bool xnnpack = !int16 && in.rank() == 4 && (axes_12 || axes_2) && ratio >= 0x1.0p-8f && ratio < 0x1.0p+8f;
+  if (int16 && keep_dims && in.rank() == 4 && axes_12) {
+    p.mode = MeanQuantMode::kSpatialReference;
+    p.multiplier = quantize_multiplier(static_cast<double>(in_s) / static_cast<double>(out_s));
+  } else if (xnnpack) {
     p.mode = MeanQuantMode::kXnnpackFp32;
     p.rescale = in_s / (out_s * static_cast<float>(p.count));
-  } else if (keep_dims && in.rank() == 4 && axes_12) {
+  } else if (!int16 && keep_dims && in.rank() == 4 && axes_12) {
     p.mode = MeanQuantMode::kSpatial;
     const float count = static_cast<float>(in.dim(1) * in.dim(2));
     const float real_scale = in_s / (count * out_s);
@@ -152,8 +159,12 @@ Result<std::unique_ptr<PreparedOp>> prepare_mean(PrepareContext& ctx) {
       EB_RETURN_IF_ERROR(set_quantized_mode(in, out, raw_axes, ctx.options().keep_dims, p));
       op.reset(new MeanOp<uint8_t>(p, ii, oi, "mean_uint8_ref"));
       break;
+    case DType::kInt16:
+      EB_RETURN_IF_ERROR(set_quantized_mode(in, out, raw_axes, ctx.options().keep_dims, p));
+      op.reset(new MeanOp<int16_t>(p, ii, oi, "mean_int16_ref"));
+      break;
     default:
-      return error("input '%s' is %s; supported: float32, int8, uint8", in.name.c_str(), dtype_name(in.dtype));
+      return error("input '%s' is %s; supported: float32, int8, uint8, int16", in.name.c_str(), dtype_name(in.dtype));
   }
   out.shape = out_shape;
   return op;

@@ -19,6 +19,11 @@
 //      s = in_scale / out_scale and b = -in_zp * s.
 //    The conformance data (MobileNet v2's final MEAN) matches kXnnpackFp32 bit for bit; kSpatial lands one
 //    step off on one case.
+//  - int16 (the converter's 16x8 mode): XNNPACK takes no int16 and reduce.cc has no optimized int16 path,
+//    so TFLite's reference kernels run: with keep_dims, a 4-D input and the axis tensor {1, 2} or {2, 1},
+//    kSpatialReference (reference_integer_ops::Mean): acc = sum of (q - in_zp), through the Q31
+//    multiplier for in_scale / out_scale (computed in double), divided by the count rounding half away
+//    from zero, plus out_zp, clamped; otherwise kSameQuantization or kRescale as above.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +34,7 @@ namespace eb {
 
 constexpr int kMeanMaxRank = 8;
 
-enum class MeanQuantMode : uint8_t { kXnnpackFp32, kSpatial, kSameQuantization, kRescale };
+enum class MeanQuantMode : uint8_t { kXnnpackFp32, kSpatial, kSpatialReference, kSameQuantization, kRescale };
 
 struct MeanParams {
   int rank = 0;
@@ -43,7 +48,7 @@ struct MeanParams {
   // Quantized kernels.
   MeanQuantMode mode = MeanQuantMode::kRescale;
   int32_t input_zero_point = 0, output_zero_point = 0;
-  QuantizedMultiplier multiplier;  // kSpatial
+  QuantizedMultiplier multiplier;  // kSpatial, kSpatialReference
   int32_t spatial_bias = 0;        // kSpatial
   float rescale = 0.0f, rescale_bias = 0.0f;  // kRescale; kXnnpackFp32 uses rescale as its scale
 };
@@ -52,5 +57,6 @@ struct MeanParams {
 void mean_float32_ref(const MeanParams& p, const float* input, float* acc, float* output);
 void mean_int8_ref(const MeanParams& p, const int8_t* input, int32_t* acc, int8_t* output);
 void mean_uint8_ref(const MeanParams& p, const uint8_t* input, int32_t* acc, uint8_t* output);
+void mean_int16_ref(const MeanParams& p, const int16_t* input, int32_t* acc, int16_t* output);
 
 }  // namespace eb

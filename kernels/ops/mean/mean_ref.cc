@@ -45,6 +45,11 @@ void mean_quant(const MeanParams& p, const T* input, int32_t* acc, T* output) {
       case MeanQuantMode::kSpatial:
         q = multiply_by_quantized_multiplier(acc[o], p.multiplier) + p.spatial_bias;
         break;
+      case MeanQuantMode::kSpatialReference: {
+        const int32_t centred = multiply_by_quantized_multiplier(acc[o] - p.input_zero_point * count, p.multiplier);
+        q = (centred > 0 ? centred + count / 2 : centred - count / 2) / count + p.output_zero_point;
+        break;
+      }
       case MeanQuantMode::kSameQuantization:
         q = acc[o] / count;
         break;
@@ -73,6 +78,10 @@ void mean_int8_ref(const MeanParams& p, const int8_t* input, int32_t* acc, int8_
 }
 
 void mean_uint8_ref(const MeanParams& p, const uint8_t* input, int32_t* acc, uint8_t* output) {
+  mean_quant(p, input, acc, output);
+}
+
+void mean_int16_ref(const MeanParams& p, const int16_t* input, int32_t* acc, int16_t* output) {
   mean_quant(p, input, acc, output);
 }
 

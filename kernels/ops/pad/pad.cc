@@ -25,6 +25,9 @@ class PadOp final : public PreparedOp {
       case DType::kUInt8:
         pad_uint8_ref(ctx.in<uint8_t>(input_), p_, static_cast<uint8_t>(pad_int_), ctx.out<uint8_t>(output_));
         break;
+      case DType::kInt16:
+        pad_int16_ref(ctx.in<int16_t>(input_), p_, static_cast<int16_t>(pad_int_), ctx.out<int16_t>(output_));
+        break;
       default: pad_int32_ref(ctx.in<int32_t>(input_), p_, pad_int_, ctx.out<int32_t>(output_)); break;
     }
   }
@@ -58,6 +61,9 @@ class PadRowsOp final : public PreparedOp {
       if (element_size_ == 1)
         pad_x8_rows(ctx.in<uint8_t>(input_), p_, static_cast<uint8_t>(pad_int_), ctx.out<uint8_t>(output_), r.begin,
                     r.end);
+      else if (element_size_ == 2)
+        pad_x16_rows(ctx.in<uint16_t>(input_), p_, static_cast<uint16_t>(pad_int_), ctx.out<uint16_t>(output_), r.begin,
+                     r.end);
       else
         pad_x32_rows(ctx.in<uint32_t>(input_), p_, static_cast<uint32_t>(pad_int_), ctx.out<uint32_t>(output_),
                      r.begin, r.end);
@@ -87,9 +93,11 @@ Result<std::unique_ptr<PreparedOp>> prepare_pad(PrepareContext& ctx) {
     case DType::kFloat32: name = "pad_float32_ref"; break;
     case DType::kInt8: name = "pad_int8_ref"; break;
     case DType::kUInt8: name = "pad_uint8_ref"; break;
+    case DType::kInt16: name = "pad_int16_ref"; break;
     case DType::kInt32: name = "pad_int32_ref"; break;
     default:
-      return error("input '%s' is %s; supported: float32, int8, uint8, int32", in.name.c_str(), dtype_name(in.dtype));
+      return error("input '%s' is %s; supported: float32, int8, uint8, int16, int32", in.name.c_str(),
+                   dtype_name(in.dtype));
   }
   if (out.dtype != in.dtype)
     return error("output '%s' is %s but input '%s' is %s", out.name.c_str(), dtype_name(out.dtype), in.name.c_str(),
@@ -137,7 +145,8 @@ Result<std::unique_ptr<PreparedOp>> prepare_pad(PrepareContext& ctx) {
   // Quantized: the pad value is the zero point, so the output must share the input's parameters.
   // Without parameters on either side the tensor holds plain integers and the pad value is 0.
   int32_t pad_int = 0;
-  if ((in.dtype == DType::kInt8 || in.dtype == DType::kUInt8) && (in.quant.present() || out.quant.present())) {
+  const bool quantizable = in.dtype == DType::kInt8 || in.dtype == DType::kUInt8 || in.dtype == DType::kInt16;
+  if (quantizable && (in.quant.present() || out.quant.present())) {
     if (in.quant.present() != out.quant.present())
       return error("input '%s' and output '%s' must both have quantization parameters or neither", in.name.c_str(),
                    out.name.c_str());
@@ -146,15 +155,16 @@ Result<std::unique_ptr<PreparedOp>> prepare_pad(PrepareContext& ctx) {
                    out.name.c_str(), static_cast<double>(out.quant.scale0()), out.quant.zp0(), in.name.c_str(),
                    static_cast<double>(in.quant.scale0()), in.quant.zp0());
     pad_int = out.quant.zp0();
-    const int32_t lo = in.dtype == DType::kInt8 ? -128 : 0, hi = in.dtype == DType::kInt8 ? 127 : 255;
+    const int32_t lo = in.dtype == DType::kInt8 ? -128 : in.dtype == DType::kInt16 ? -32768 : 0;
+    const int32_t hi = in.dtype == DType::kInt8 ? 127 : in.dtype == DType::kInt16 ? 32767 : 255;
     if (pad_int < lo || pad_int > hi)
       return error("output '%s' zero point %d is outside the %s range", out.name.c_str(), pad_int, dtype_name(in.dtype));
   }
   out.shape = shape;
   if (ctx.isa() != Isa::kReference) {
-    const bool bytes = in.dtype == DType::kInt8 || in.dtype == DType::kUInt8;
-    return std::unique_ptr<PreparedOp>(new PadRowsOp(bytes ? 1 : 4, ctx.input_index(0), ctx.output_index(0), p,
-                                                     pad_int, bytes ? "pad_x8_rows" : "pad_x32_rows"));
+    const size_t size = dtype_size(in.dtype);
+    return std::unique_ptr<PreparedOp>(new PadRowsOp(size, ctx.input_index(0), ctx.output_index(0), p, pad_int,
+                                                     size == 1 ? "pad_x8_rows" : size == 2 ? "pad_x16_rows" : "pad_x32_rows"));
   }
   return std::unique_ptr<PreparedOp>(new PadOp(in.dtype, ctx.input_index(0), ctx.output_index(0), p, pad_int, name));
 }

@@ -87,6 +87,11 @@ void pad_x8_rows(const uint8_t* input, const PadParams& p, uint8_t pad_value, ui
   pad_rows(input, p, pad_value, output, row_begin, row_end);
 }
 
+void pad_x16_rows(const uint16_t* input, const PadParams& p, uint16_t pad_value, uint16_t* output, int64_t row_begin,
+                  int64_t row_end) {
+  pad_rows(input, p, pad_value, output, row_begin, row_end);
+}
+
 void pad_x32_rows(const uint32_t* input, const PadParams& p, uint32_t pad_value, uint32_t* output, int64_t row_begin,
                   int64_t row_end) {
   pad_rows(input, p, pad_value, output, row_begin, row_end);

@@ -56,6 +56,9 @@ void pad_int8_ref(const int8_t* input, const PadParams& p, int8_t pad_value, int
 void pad_uint8_ref(const uint8_t* input, const PadParams& p, uint8_t pad_value, uint8_t* output) {
   pad_impl(input, p, pad_value, output);
 }
+void pad_int16_ref(const int16_t* input, const PadParams& p, int16_t pad_value, int16_t* output) {
+  pad_impl(input, p, pad_value, output);
+}
 void pad_int32_ref(const int32_t* input, const PadParams& p, int32_t pad_value, int32_t* output) {
   pad_impl(input, p, pad_value, output);
 }

@@ -104,8 +104,18 @@ Result<std::unique_ptr<PreparedOp>> prepare_pool(PrepareContext& ctx, PoolKind k
                    : new PoolOp<uint8_t>(p, max_pool2d_uint8_ref, "max_pool2d_uint8_ref", ii, oi));
       break;
     }
+    case DType::kInt16: {
+      EB_RETURN_IF_ERROR(check_same_quant(in, out));
+      const QuantRange r = activation_range_quantized(opt.activation, out.quant.scale0(), out.quant.zp0(),
+                                                      qmin_of<int16_t>(), qmax_of<int16_t>());
+      p.qmin = r.min;
+      p.qmax = r.max;
+      op.reset(avg ? new PoolOp<int16_t>(p, average_pool2d_int16_ref, "average_pool2d_int16_ref", ii, oi)
+                   : new PoolOp<int16_t>(p, max_pool2d_int16_ref, "max_pool2d_int16_ref", ii, oi));
+      break;
+    }
     default:
-      return error("input '%s' is %s; supported: float32, int8, uint8", in.name.c_str(), dtype_name(in.dtype));
+      return error("input '%s' is %s; supported: float32, int8, uint8, int16", in.name.c_str(), dtype_name(in.dtype));
   }
   out.shape = {p.batch, p.out_h, p.out_w, p.channels};
   if (ctx.isa() != Isa::kReference)

@@ -11,6 +11,8 @@
 //    the input's, so no requantization happens. Evidence: with this rule every ic-resnet8-int8,
 //    kws-dscnn-int8 and mobilenet-v1-uint8 conformance case is bit exact; XNNPACK's round-to-nearest-even
 //    average puts ic-resnet8-int8 and mobilenet-v1-uint8 cases one step off.
+//  - int16 (the converter's 16x8 mode) takes TFLite's int16 overloads of the same kernels: the same
+//    int32 sum and rounding, the int16 range (tests/op_models/int16: avg-pool, max-pool).
 #pragma once
 
 #include <cstdint>
@@ -30,9 +32,11 @@ struct PoolParams {
 void average_pool2d_float32_ref(const PoolParams& p, const float* input, float* output);
 void average_pool2d_int8_ref(const PoolParams& p, const int8_t* input, int8_t* output);
 void average_pool2d_uint8_ref(const PoolParams& p, const uint8_t* input, uint8_t* output);
+void average_pool2d_int16_ref(const PoolParams& p, const int16_t* input, int16_t* output);
 
 void max_pool2d_float32_ref(const PoolParams& p, const float* input, float* output);
 void max_pool2d_int8_ref(const PoolParams& p, const int8_t* input, int8_t* output);
 void max_pool2d_uint8_ref(const PoolParams& p, const uint8_t* input, uint8_t* output);
+void max_pool2d_int16_ref(const PoolParams& p, const int16_t* input, int16_t* output);
 
 }  // namespace eb

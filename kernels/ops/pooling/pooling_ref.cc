@@ -91,6 +91,10 @@ void average_pool2d_uint8_ref(const PoolParams& p, const uint8_t* input, uint8_t
   average_pool_quant(p, input, output);
 }
 
+void average_pool2d_int16_ref(const PoolParams& p, const int16_t* input, int16_t* output) {
+  average_pool_quant(p, input, output);
+}
+
 void max_pool2d_float32_ref(const PoolParams& p, const float* input, float* output) {
   max_pool(p, input, output, p.act_min, p.act_max);
 }
@@ -101,6 +105,10 @@ void max_pool2d_int8_ref(const PoolParams& p, const int8_t* input, int8_t* outpu
 
 void max_pool2d_uint8_ref(const PoolParams& p, const uint8_t* input, uint8_t* output) {
   max_pool(p, input, output, static_cast<uint8_t>(p.qmin), static_cast<uint8_t>(p.qmax));
+}
+
+void max_pool2d_int16_ref(const PoolParams& p, const int16_t* input, int16_t* output) {
+  max_pool(p, input, output, static_cast<int16_t>(p.qmin), static_cast<int16_t>(p.qmax));
 }
 
 }  // namespace eb

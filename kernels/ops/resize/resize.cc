@@ -21,6 +21,8 @@ class ResizeOp final : public PreparedOp {
       resize_nearest_neighbor_ref(ctx.in<uint8_t>(input_), p_, dtype_size(dtype_), ctx.out<uint8_t>(output_));
     } else if (dtype_ == DType::kFloat32) {
       resize_bilinear_float32_ref(ctx.in<float>(input_), p_, ctx.out<float>(output_));
+    } else if (dtype_ == DType::kInt16) {
+      resize_bilinear_int16_ref(ctx.in<int16_t>(input_), p_, ctx.out<int16_t>(output_));
     } else if (dtype_ == DType::kInt8) {
       if (xnnpack_) resize_bilinear_int8_xnnpack_ref(ctx.in<int8_t>(input_), p_, ctx.out<int8_t>(output_));
       else resize_bilinear_int8_ref(ctx.in<int8_t>(input_), p_, ctx.out<int8_t>(output_));
@@ -52,8 +54,9 @@ Result<std::unique_ptr<PreparedOp>> prepare_resize(PrepareContext& ctx, ResizeKi
     case DType::kFloat32: name = bilinear ? "resize_bilinear_float32_ref" : "resize_nearest_neighbor_ref"; break;
     case DType::kInt8: name = bilinear ? "resize_bilinear_int8_ref" : "resize_nearest_neighbor_ref"; break;
     case DType::kUInt8: name = bilinear ? "resize_bilinear_uint8_ref" : "resize_nearest_neighbor_ref"; break;
+    case DType::kInt16: name = bilinear ? "resize_bilinear_int16_ref" : "resize_nearest_neighbor_ref"; break;
     default:
-      return error("input '%s' is %s; supported: float32, int8, uint8", in.name.c_str(), dtype_name(in.dtype));
+      return error("input '%s' is %s; supported: float32, int8, uint8, int16", in.name.c_str(), dtype_name(in.dtype));
   }
   if (out.dtype != in.dtype)
     return error("output '%s' is %s but input '%s' is %s", out.name.c_str(), dtype_name(out.dtype), in.name.c_str(),
@@ -107,7 +110,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_resize(PrepareContext& ctx, ResizeKi
     return error("sizes above %d are not supported by the integer bilinear kernel", kMaxIntegerSize);
 
   out.shape = {p.batches, new_h, new_w, p.channels};
-  const bool xnnpack = bilinear && in.dtype != DType::kFloat32 && in.quant.present();
+  const bool xnnpack = bilinear && (in.dtype == DType::kInt8 || in.dtype == DType::kUInt8) && in.quant.present();
   if (xnnpack) name = in.dtype == DType::kInt8 ? "resize_bilinear_int8_xnnpack_ref" : "resize_bilinear_uint8_xnnpack_ref";
   return std::unique_ptr<PreparedOp>(
       new ResizeOp(kind, in.dtype, ctx.input_index(0), ctx.output_index(0), p, name, xnnpack));

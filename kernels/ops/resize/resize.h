@@ -37,6 +37,8 @@ void resize_bilinear_int8_ref(const int8_t* input, const ResizeParams& p, int8_t
 void resize_bilinear_int8_xnnpack_ref(const int8_t* input, const ResizeParams& p, int8_t* output);
 void resize_bilinear_uint8_xnnpack_ref(const uint8_t* input, const ResizeParams& p, uint8_t* output);
 void resize_bilinear_uint8_ref(const uint8_t* input, const ResizeParams& p, uint8_t* output);
+// int16 (the converter's 16x8 mode): XNNPACK takes no int16; TFLite's ResizeBilinearInteger runs.
+void resize_bilinear_int16_ref(const int16_t* input, const ResizeParams& p, int16_t* output);
 
 // Copies whole elements of `elem_bytes` bytes.
 void resize_nearest_neighbor_ref(const void* input, const ResizeParams& p, size_t elem_bytes, void* output);

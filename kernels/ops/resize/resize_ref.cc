@@ -181,6 +181,10 @@ void resize_bilinear_uint8_ref(const uint8_t* input, const ResizeParams& p, uint
   resize_bilinear_integer(input, p, output);
 }
 
+void resize_bilinear_int16_ref(const int16_t* input, const ResizeParams& p, int16_t* output) {
+  resize_bilinear_integer(input, p, output);
+}
+
 void resize_nearest_neighbor_ref(const void* input, const ResizeParams& p, size_t elem_bytes, void* output) {
   const size_t pixel = static_cast<size_t>(p.channels) * elem_bytes;
   const size_t row = static_cast<size_t>(p.in_w) * pixel;
