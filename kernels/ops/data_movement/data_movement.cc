@@ -33,12 +33,12 @@ class CopyProgramOp final : public PreparedOp {
     const int64_t outer = s.plan.rank > 0 ? s.plan.dims[0] : 1;
     int64_t tasks = std::min<int64_t>({outer, int64_t{threads} * 2, bytes / kMinCopyTaskBytes});
     if (threads <= 1 || tasks <= 1) {
-      strided_copy_ref(s.plan, in, out);
+      strided_copy(s.plan, in, out, s.blocks);
       return;
     }
     parallel_for(ctx.pool, tasks, [&](int64_t t) {
       const SplitRange r = split_range(outer, tasks, 1, t);
-      if (r.end > r.begin) strided_copy_ref(strided_copy_part(s.plan, r.begin, r.end), in, out);
+      if (r.end > r.begin) strided_copy(strided_copy_part(s.plan, r.begin, r.end), in, out, s.blocks);
     });
   }
   static constexpr int64_t kMinCopyTaskBytes = 64 * 1024;

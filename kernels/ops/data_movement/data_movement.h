@@ -25,6 +25,7 @@ struct CopyStep {
   uint8_t value[8] = {};     // fill pattern: one element's bytes
   int value_tensor = -1;     // when >= 0: the pattern is read from this tensor's first element at run time
   StridedCopyPlan plan;
+  const TransposeBlocks* blocks = nullptr;  // fast paths: SIMD blocks for transposed tiles
 };
 
 std::unique_ptr<PreparedOp> bind_copy_program(const char* name, std::vector<CopyStep> steps);

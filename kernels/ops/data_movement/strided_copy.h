@@ -29,7 +29,12 @@ StridedCopyPlan make_strided_copy(int elem, const std::vector<int64_t>& dims, co
 // Row-major strides (in elements) of a shape.
 std::vector<int64_t> contiguous_strides(const std::vector<int64_t>& dims);
 
+struct TransposeBlocks;
+
 void strided_copy_ref(const StridedCopyPlan& p, const uint8_t* in, uint8_t* out);
+// The same copy with the transposed 2-d tiles' whole blocks moved by `blocks` (transpose_blocks.h; null:
+// the reference's 8x8 byte blocks and scalar moves).
+void strided_copy(const StridedCopyPlan& p, const uint8_t* in, uint8_t* out, const TransposeBlocks* blocks);
 
 // The part of a plan covering positions [begin, end) of its outermost dimension (for splitting one copy
 // over threads: the parts write disjoint bytes).

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/ops/data_movement/data_movement.h"
+#include "kernels/ops/data_movement/transpose_blocks.h"
 #include "kernels/ops/ops.h"
 
 namespace eb {
@@ -60,8 +61,13 @@ Result<std::unique_ptr<PreparedOp>> prepare_transpose(PrepareContext& ctx) {
   }
   const int elem = static_cast<int>(dtype_size(in.dtype));
   out.shape = shape;
-  return bind_copy_program(EB_XNAME("transpose", elem),
-                           {permute_step(elem, ctx.input_index(0), ctx.output_index(0), shape_dims64(in.shape), perm)});
+  CopyStep step = permute_step(elem, ctx.input_index(0), ctx.output_index(0), shape_dims64(in.shape), perm);
+  const TransposeBlocks* blocks = transpose_blocks_for(ctx.isa());
+  if (blocks && elem <= 4 && elem != 3) {
+    step.blocks = blocks;
+    return bind_copy_program(blocks->names[elem == 1 ? 0 : elem == 2 ? 1 : 2], {step});
+  }
+  return bind_copy_program(EB_XNAME("transpose", elem), {step});
 }
 
 // [N, H*b, W*b, C] -> [N, H, W, b*b*C]: viewed as [N, H, b, W, b, C] and permuted to [N, H, W, b, b, C].
