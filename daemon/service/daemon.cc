@@ -134,6 +134,7 @@ class Daemon {
   DebounceTracker tracker_{2s};
   std::optional<SeenModels> seen_;
   std::map<std::string, Snapshot> benchmarked_;  // source path -> snapshot, for scheduled runs
+  std::set<std::string> skipped_;                // model-named links/FIFOs/... already logged once
   std::deque<QueuedJob> queue_;
   std::map<std::string, WallClock::time_point> last_scheduled_run_;
   WallClock::time_point started_wall_ = WallClock::now();
@@ -227,7 +228,8 @@ Status Daemon::open_watcher() {
                                                                 : settings_.service.models_dir;
   tracker_.set_quiet(seconds(settings_.service.watch_debounce_s));
   if (watcher_ && dir == models_dir_) return Status();
-  auto w = ModelDirWatcher::open(dir);
+  // The daemon's own snapshots are never input, even when models_dir holds the state directory.
+  auto w = ModelDirWatcher::open(dir, {snapshot_dir_});
   if (!w.ok()) return w.status();
   watcher_.emplace(std::move(*w));
   models_dir_ = dir;
@@ -239,7 +241,14 @@ Status Daemon::open_watcher() {
   }
   // Everything present now is looked at (and skipped when unchanged since it was benchmarked).
   const auto now = Clock::now();
-  for (const auto& f : watcher_->scan()) tracker_.on_event(f, now, stat_file(f));
+  for (const auto& f : watcher_->scan()) {
+    const std::string why = unusable_drop_reason(f);
+    if (!why.empty()) {
+      if (skipped_.insert(f).second) log_->warn("model {} skipped: {} (dropped models must be regular files)", f, why);
+      continue;
+    }
+    tracker_.on_event(f, now, stat_file(f));
+  }
   return Status();
 }
 
@@ -290,8 +299,16 @@ void Daemon::read_watch_events() {
   const auto now = Clock::now();
   if (c.rescan)
     for (const auto& f : watcher_->scan()) c.touched.push_back(f);
-  for (const auto& f : c.touched) tracker_.on_event(f, now, stat_file(f));
+  for (const auto& f : c.touched) {
+    const std::string why = unusable_drop_reason(f);
+    if (!why.empty()) {
+      if (skipped_.insert(f).second) log_->warn("model {} skipped: {} (dropped models must be regular files)", f, why);
+      continue;
+    }
+    tracker_.on_event(f, now, stat_file(f));
+  }
   for (const auto& f : c.removed) {
+    skipped_.erase(f);
     tracker_.on_event(f, now, std::nullopt);  // forgotten at its next check
     if (seen_->entries().count(f)) {
       log_->info("model {} removed", f);
@@ -314,7 +331,19 @@ void Daemon::collect_ready_files() {
     const auto state = stat_file(path);
     if (!state) continue;
     if (seen_->unchanged_state(path, *state)) continue;  // benchmarked as it is now
-    auto snap = snapshot_model(path, models_dir_, snapshot_dir_);
+    DropLimits limits;
+    limits.max_bytes = static_cast<int64_t>(settings_.service.max_model_mb * 1024 * 1024);
+    bool refused = false;
+    auto snap = snapshot_model(path, models_dir_, snapshot_dir_, limits, &refused);
+    if (!snap.ok() && refused) {
+      // What the file is, not a passing state: not retried until it changes (recorded as seen, with no
+      // snapshot, so a restart skips it too).
+      log_->warn("{}", snap.status().message());
+      seen_->record(path, SeenModel{*state, 0});
+      Status s = seen_->save();
+      if (!s.ok()) log_->error("{}", s.message());
+      continue;
+    }
     if (!snap.ok()) {
       log_->warn("{} (will look again once it settles)", snap.status().message());
       tracker_.on_event(path, Clock::now(), stat_file(path));

@@ -1,6 +1,7 @@
 #include "daemon/service/dropped_models.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -74,20 +75,74 @@ std::string drop_folder(const std::string& path, const std::string& models_dir) 
   return ++it == rel.end() ? "" : first;
 }
 
+namespace {
+
+// Opens a dropped file for reading under DropLimits' rule; *refused says a failure is the file's nature
+// (not a passing state). On success *st is the opened file's stat.
+int open_dropped(const std::string& source, const DropLimits& limits, struct stat* st, Status* failure,
+                 bool* refused) {
+  *refused = false;
+  // O_NONBLOCK: a FIFO named *.tflite must not hold the daemon; O_NOFOLLOW: a link is never followed.
+  const int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    const int e = errno;
+    *refused = e == ELOOP;
+    *failure = e == ELOOP ? error("model '%s': skipped: a symbolic link (dropped models must be regular files)",
+                                  source.c_str())
+                          : error("model '%s': cannot open: %s", source.c_str(), std::strerror(e));
+    return -1;
+  }
+  auto refuse = [&](Status s) {
+    ::close(fd);
+    *refused = true;
+    *failure = std::move(s);
+    return -1;
+  };
+  if (::fstat(fd, st) != 0) return refuse(error("model '%s': cannot stat: %s", source.c_str(), std::strerror(errno)));
+  if (!S_ISREG(st->st_mode))
+    return refuse(error("model '%s': skipped: not a regular file (dropped models must be regular files)", source.c_str()));
+  if (st->st_size > limits.max_bytes)
+    return refuse(error("model '%s': skipped: %.1f MB is over service.max_model_mb (%.0f MB)", source.c_str(),
+                        static_cast<double>(st->st_size) / 1e6, static_cast<double>(limits.max_bytes) / double(1 << 20)));
+  char head[8] = {};
+  const ssize_t n = ::pread(fd, head, sizeof head, 0);
+  if (n != static_cast<ssize_t>(sizeof head) || std::memcmp(head + 4, "TFL3", 4) != 0)
+    return refuse(error("model '%s': skipped: not a TFLite model (no 'TFL3' identifier at byte 4)", source.c_str()));
+  // Reads from here on block as for any regular file.
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+}  // namespace
+
 Result<Snapshot> snapshot_model(const std::string& source, const std::string& models_dir,
-                                const std::string& snapshot_dir) {
+                                const std::string& snapshot_dir, const DropLimits& limits, bool* refused) {
+  bool refused_here = false;
+  if (refused) *refused = false;
+  struct stat st{};
+  Status open_failure;
+  const int in = open_dropped(source, limits, &st, &open_failure, &refused_here);
+  if (in < 0) {
+    if (refused) *refused = refused_here;
+    return open_failure;
+  }
   const auto before = stat_file(source);
-  if (!before) return error("model '%s': gone before it could be read", source.c_str());
+  if (!before) {
+    ::close(in);
+    return error("model '%s': gone before it could be read", source.c_str());
+  }
   const fs::path rel = fs::path(source).lexically_relative(models_dir);
   const fs::path target = fs::path(snapshot_dir) / rel;
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
-  if (ec) return error("snapshot directory '%s': %s", target.parent_path().c_str(), ec.message().c_str());
+  if (ec) {
+    ::close(in);
+    return error("snapshot directory '%s': %s", target.parent_path().c_str(), ec.message().c_str());
+  }
 
-  const int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return error("model '%s': cannot open: %s", source.c_str(), std::strerror(errno));
   const std::string tmp = target.string() + ".partial";
-  const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // The source's read/write bits, never more (a private model stays private); the umask narrows them.
+  const int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, st.st_mode & 0666);
   if (out < 0) {
     const int e = errno;
     ::close(in);

@@ -68,9 +68,20 @@ struct Snapshot {
   SeenModel seen;      // state and hash of the source as copied
 };
 
-// Copies `source` to snapshot_dir/<relative path>. Fails ("changed while being copied") when the
-// source's size or mtime moved during the copy: the caller debounces it again.
-Result<Snapshot> snapshot_model(const std::string& source, const std::string& models_dir, const std::string& snapshot_dir);
+// What a dropped file must be before a byte of it is copied (the one rule, applied on the opened file):
+// a regular file, not a symbolic link (opened with O_NOFOLLOW, so a link swapped in after the watcher
+// saw a file is refused too; a symlinked group folder is refused by the watcher), at most
+// `max_bytes` long (service.max_model_mb), starting with a TFLite identifier ("TFL3" at byte 4).
+struct DropLimits {
+  int64_t max_bytes = int64_t{512} << 20;
+};
+
+// Copies `source` to snapshot_dir/<relative path>, with the source's permission bits (never wider)
+// under the service's umask. Fails ("changed while being copied") when the source's size or mtime moved
+// during the copy: the caller debounces it again. A file that breaks DropLimits' rule fails with
+// `*refused` set (when given): the caller skips it until it changes instead of retrying.
+Result<Snapshot> snapshot_model(const std::string& source, const std::string& models_dir, const std::string& snapshot_dir,
+                                const DropLimits& limits = {}, bool* refused = nullptr);
 
 // Where a dropped file belongs: the sub-directory name, or "" for a top-level file.
 std::string drop_folder(const std::string& path, const std::string& models_dir);

@@ -68,7 +68,7 @@ Result<ServiceConfig> parse(const YAML::Node& node, const std::string& file, con
   ServiceConfig c;
   EB_SERVICE_TRY(service, YamlReader::open(node, file, "service", true));
   EB_RETURN_IF_ERROR(service.check_keys(
-      {"models_dir", "watch_debounce_s", "default_source", "schedule", "cooldown_s", "exporter"}));
+      {"models_dir", "watch_debounce_s", "max_model_mb", "default_source", "schedule", "cooldown_s", "exporter"}));
   EB_SERVICE_TRY(models_dir, service.string("models_dir"));
   if (models_dir) {
     if (models_dir->empty()) return service.error_at("models_dir", "empty path");
@@ -76,6 +76,8 @@ Result<ServiceConfig> parse(const YAML::Node& node, const std::string& file, con
   }
   EB_SERVICE_TRY(debounce, service.number("watch_debounce_s", 0.05, 3600));
   if (debounce) c.watch_debounce_s = *debounce;
+  EB_SERVICE_TRY(max_mb, service.number("max_model_mb", 0.001, 1024 * 1024));
+  if (max_mb) c.max_model_mb = *max_mb;
   EB_SERVICE_TRY(cooldown, service.number("cooldown_s", 0, 24 * 3600));
   if (cooldown) c.cooldown_s = *cooldown;
   EB_RETURN_IF_ERROR(read_default_source(service, base_dir, c));

@@ -16,6 +16,9 @@
 //                                             # Hidden files (".x.tflite") are ignored: copy to a hidden
 //                                             # name and rename, or just copy: writes are debounced.
 //     watch_debounce_s: 2        # a dropped file is read once it has had no change for this long
+//     max_model_mb: 512          # a dropped file larger than this is skipped (logged) before it is copied;
+//                                # so are symbolic links, FIFOs and other non-regular files, and files
+//                                # without the TFLite identifier
 //     default_source:            # images for dropped models outside configured groups
 //       images: /var/lib/edgebench/images   # same keys as a group's image source:
 //       labels: labels.csv                  #   images, labels, label_names, limit
@@ -44,6 +47,7 @@ namespace eb::service {
 struct ServiceConfig {
   std::string models_dir;        // resolved; empty: "models" beside the database (the daemon decides)
   double watch_debounce_s = 2.0;
+  double max_model_mb = 512;
   bool has_default_source = false;
   config::SourceConfig default_source;  // images only
   Schedule schedule;

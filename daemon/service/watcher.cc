@@ -29,12 +29,33 @@ bool is_model_file_name(const std::string& name) {
 
 std::optional<FileState> stat_file(const std::string& path) {
   struct stat st{};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
   return FileState{static_cast<int64_t>(st.st_size),
                    static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec};
 }
 
-Result<ModelDirWatcher> ModelDirWatcher::open(const std::string& dir) {
+std::string unusable_drop_reason(const std::string& path) {
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode)) return "";
+  if (S_ISLNK(st.st_mode)) return "a symbolic link";
+  if (S_ISFIFO(st.st_mode)) return "a FIFO";
+  if (S_ISSOCK(st.st_mode)) return "a socket";
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) return "a device";
+  if (S_ISDIR(st.st_mode)) return "a directory";
+  return "not a regular file";
+}
+
+bool ModelDirWatcher::is_group_folder(const std::string& path, const std::string& name) const {
+  if (name.empty() || name[0] == '.') return false;
+  struct stat st{};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return false;  // symbolic links are not walked
+  const std::string normal = fs::path(path).lexically_normal().string();
+  for (const std::string& ignored : ignored_)
+    if (fs::path(ignored).lexically_normal().string() == normal) return false;
+  return true;
+}
+
+Result<ModelDirWatcher> ModelDirWatcher::open(const std::string& dir, std::vector<std::string> ignored) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))
@@ -42,15 +63,15 @@ Result<ModelDirWatcher> ModelDirWatcher::open(const std::string& dir) {
                  ec ? ec.message().c_str() : "not a directory");
   const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) return error("models_dir '%s': inotify_init1: %s", dir.c_str(), std::strerror(errno));
-  ModelDirWatcher w(fd, dir);
+  ModelDirWatcher w(fd, dir, std::move(ignored));
   EB_RETURN_IF_ERROR(w.watch(dir));
   for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.is_directory(ec) && entry.path().filename().string()[0] != '.') (void)w.watch(entry.path().string());
+    if (w.is_group_folder(entry.path().string(), entry.path().filename().string())) (void)w.watch(entry.path().string());
   return w;
 }
 
 ModelDirWatcher::ModelDirWatcher(ModelDirWatcher&& other) noexcept
-    : fd_(other.fd_), dir_(std::move(other.dir_)), watches_(std::move(other.watches_)) {
+    : fd_(other.fd_), dir_(std::move(other.dir_)), ignored_(std::move(other.ignored_)), watches_(std::move(other.watches_)) {
   other.fd_ = -1;
 }
 
@@ -59,6 +80,7 @@ ModelDirWatcher& ModelDirWatcher::operator=(ModelDirWatcher&& other) noexcept {
     close_fd();
     fd_ = other.fd_;
     dir_ = std::move(other.dir_);
+    ignored_ = std::move(other.ignored_);
     watches_ = std::move(other.watches_);
     other.fd_ = -1;
   }
@@ -104,7 +126,7 @@ WatchChanges ModelDirWatcher::read_events() {
       const std::string path = w->second + "/" + name;
       if (ev->mask & IN_ISDIR) {
         // Only direct sub-directories of models_dir are group folders.
-        if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) && w->second == dir_ && name[0] != '.' && watch(path).ok()) {
+        if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) && w->second == dir_ && is_group_folder(path, name) && watch(path).ok()) {
           std::error_code ec;
           for (const auto& entry : fs::directory_iterator(path, ec))
             if (is_model_file_name(entry.path().filename().string())) changes.touched.push_back(entry.path().string());
@@ -124,15 +146,17 @@ WatchChanges ModelDirWatcher::read_events() {
 std::vector<std::string> ModelDirWatcher::scan() const {
   std::vector<std::string> files;
   std::error_code ec;
+  // Every model-named entry that is not a directory, links and FIFOs included: the daemon logs why it
+  // skips those (unusable_drop_reason) rather than passing over them in silence.
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
     const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file(ec) && is_model_file_name(name)) {
-      files.push_back(entry.path().string());
-    } else if (entry.is_directory(ec) && name[0] != '.') {
+    if (is_group_folder(entry.path().string(), name)) {
       std::error_code ec2;
       for (const auto& sub : fs::directory_iterator(entry.path(), ec2))
-        if (sub.is_regular_file(ec2) && is_model_file_name(sub.path().filename().string()))
+        if (!sub.is_directory(ec2) && is_model_file_name(sub.path().filename().string()))
           files.push_back(sub.path().string());
+    } else if (is_model_file_name(name) && !entry.is_directory(ec)) {
+      files.push_back(entry.path().string());
     }
   }
   std::sort(files.begin(), files.end());

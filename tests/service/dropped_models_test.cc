@@ -1,6 +1,7 @@
 // Dropped models: the folder -> group mapping, the seen-registry round trip, and snapshots (the bytes
 // benchmarked are the bytes hashed; a file changing while copied is refused).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -25,9 +26,11 @@ class DroppedModelsTest : public ::testing::Test {
   void write(const std::string& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary) << bytes;
   }
+  // A TFLite-looking file: the identifier at byte 4, then text.
+  static std::string tflite_bytes(const std::string& text) { return std::string("\x1c\0\0\0TFL3", 8) + text; }
   Snapshot snap(const std::string& rel) {
     const std::string src = dir_ + "/models/" + rel;
-    write(src, "bytes of " + rel);
+    write(src, tflite_bytes("bytes of " + rel));
     auto s = snapshot_model(src, dir_ + "/models", dir_ + "/snapshots");
     EXPECT_TRUE(s.ok()) << s.status().message();
     return *s;
@@ -102,7 +105,7 @@ TEST_F(DroppedModelsTest, SnapshotHashesTheCopiedBytes) {
   const Snapshot s = snap("fmnist/x.tflite");
   std::ifstream in(s.path, std::ios::binary);
   const std::string copied((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(copied, "bytes of fmnist/x.tflite");
+  EXPECT_EQ(copied, tflite_bytes("bytes of fmnist/x.tflite"));
   EXPECT_EQ(s.seen.hash, fnv1a64(copied.data(), copied.size()));
   EXPECT_EQ(s.seen.state.size, static_cast<int64_t>(copied.size()));
   EXPECT_EQ(s.path, dir_ + "/snapshots/fmnist/x.tflite");
@@ -110,6 +113,75 @@ TEST_F(DroppedModelsTest, SnapshotHashesTheCopiedBytes) {
   auto gone = snapshot_model(dir_ + "/models/nope.tflite", dir_ + "/models", dir_ + "/snapshots");
   ASSERT_FALSE(gone.ok());
   EXPECT_NE(gone.status().message().find("nope.tflite"), std::string::npos);
+}
+
+// The class of files that are not dropped models, each refused before a byte is copied, with the
+// refusal marked permanent (the daemon skips the file until it changes) and its reason in the message.
+TEST_F(DroppedModelsTest, OnlyRegularTfliteFilesWithinTheLimitAreCopied) {
+  const std::string models = dir_ + "/models", snaps = dir_ + "/snapshots";
+  write(dir_ + "/secret", tflite_bytes("not yours"));
+  ::chmod((dir_ + "/secret").c_str(), 0600);
+  fs::create_symlink(dir_ + "/secret", models + "/link.tflite");
+  ASSERT_EQ(::mkfifo((models + "/fifo.tflite").c_str(), 0644), 0);
+  write(models + "/text.tflite", "hello, not a model");
+  write(models + "/big.tflite", tflite_bytes(std::string(4096, 'x')));
+  {  // sparse: 1 GiB long, nothing written
+    std::ofstream(models + "/sparse.tflite").close();
+    fs::resize_file(models + "/sparse.tflite", uintmax_t{1} << 30);
+  }
+  DropLimits limits;
+  limits.max_bytes = 1024;
+  struct Case {
+    const char* file;
+    const char* why;
+  };
+  for (const Case& c : {Case{"link.tflite", "symbolic link"}, Case{"fifo.tflite", "not a regular file"},
+                        Case{"text.tflite", "not a TFLite model"}, Case{"big.tflite", "max_model_mb"},
+                        Case{"sparse.tflite", "max_model_mb"}}) {
+    bool refused = false;
+    auto s = snapshot_model(models + "/" + c.file, models, snaps, limits, &refused);
+    ASSERT_FALSE(s.ok()) << c.file;
+    EXPECT_TRUE(refused) << c.file;
+    EXPECT_NE(s.status().message().find(c.why), std::string::npos) << s.status().message();
+    EXPECT_NE(s.status().message().find(c.file), std::string::npos) << s.status().message();
+    EXPECT_FALSE(fs::exists(snaps + "/" + c.file)) << c.file;
+  }
+  // A file that vanished is not "refused": it may come back.
+  bool refused = true;
+  EXPECT_FALSE(snapshot_model(models + "/gone.tflite", models, snaps, limits, &refused).ok());
+  EXPECT_FALSE(refused);
+  // The unusable ones are named by what they are; a regular file has no reason.
+  EXPECT_EQ(unusable_drop_reason(models + "/link.tflite"), "a symbolic link");
+  EXPECT_EQ(unusable_drop_reason(models + "/fifo.tflite"), "a FIFO");
+  EXPECT_EQ(unusable_drop_reason(models + "/text.tflite"), "");
+  EXPECT_FALSE(stat_file(models + "/link.tflite").has_value());
+}
+
+// A snapshot is never more readable than its source.
+TEST_F(DroppedModelsTest, SnapshotKeepsTheSourcesPermissions) {
+  const std::string src = dir_ + "/models/private.tflite";
+  write(src, tflite_bytes("private"));
+  ::chmod(src.c_str(), 0600);
+  auto s = snapshot_model(src, dir_ + "/models", dir_ + "/snapshots");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  struct stat st{};
+  ASSERT_EQ(::stat(s->path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0077, 0u);
+}
+
+// The watcher walks neither symbolic links to folders nor the daemon's own snapshot folder.
+TEST_F(DroppedModelsTest, WatcherSkipsLinkedFoldersAndIgnoredOnes) {
+  const std::string models = dir_ + "/models";
+  fs::create_directories(dir_ + "/elsewhere");
+  write(dir_ + "/elsewhere/a.tflite", tflite_bytes("a"));
+  fs::create_directory_symlink(dir_ + "/elsewhere", models + "/linked");
+  fs::create_directories(models + "/own.snapshots/g");
+  write(models + "/own.snapshots/x.tflite", tflite_bytes("x"));
+  write(models + "/fmnist/real.tflite", tflite_bytes("real"));
+  auto w = ModelDirWatcher::open(models, {models + "/own.snapshots"});
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  const std::vector<std::string> files = w->scan();
+  EXPECT_EQ(files, std::vector<std::string>{models + "/fmnist/real.tflite"});
 }
 
 TEST_F(DroppedModelsTest, SeenRegistryRoundTripsAndSkipsGarbage) {

@@ -184,13 +184,14 @@ def test_replaced_and_broken_models(d, images):
     try:
         target = os.path.join(models, 'fmnist', 'int8.tflite')
         drop(models, 'fmnist/int8.tflite', h.MODELS['int8'])
-        # Once the dropped variant is being measured, overwrite it in place with garbage (truncate + write).
+        # Once the dropped variant is being measured, overwrite it in place with garbage behind a TFLite
+        # identifier (truncate + write): it passes the drop check and fails to load.
         got = h.wait_rows(db, "select count(*) from measurements where variant = 'float32'", lambda r: r[0][0] >= 1,
                           timeout=120)
         time.sleep(0.2)
         with open(target, 'r+b') as f:
             f.truncate(0)
-            f.write(b'this is not a flatbuffer' * 100)
+            f.write(b'\x1c\0\0\0TFL3' + b'this is not a flatbuffer' * 100)
         check('replaced mid-run: the daemon survives', daemon.proc.poll() is None, daemon.text()[-1500:])
         first = h.wait_rows(db, "select r.status, m.error from runs r join measurements m on m.run_id = r.id "
                                 "where m.variant = 'int8' order by r.id", lambda r: len(r) >= 1 and r[0][0] != 'running',
@@ -206,12 +207,29 @@ def test_replaced_and_broken_models(d, images):
               (second, daemon.text()[-1500:]))
         # A model that fails to load from the start, then a good one: recorded, and the daemon goes on.
         with open(os.path.join(models, 'fmnist', '.bad.part'), 'wb') as f:
-            f.write(b'\0' * 64)
+            f.write(b'\x1c\0\0\0TFL3' + b'\0' * 56)
         os.rename(os.path.join(models, 'fmnist', '.bad.part'), os.path.join(models, 'fmnist', 'bad.tflite'))
         bad = h.wait_rows(db, "select m.error from measurements m where m.variant = 'bad'", lambda r: len(r) >= 1, timeout=120)
         check('a model that fails to load is recorded as failed with its error', bad and bad[0][0], bad)
         check('the load error is logged', daemon.wait_log('bad', timeout=5) and 'failed' in daemon.text())
         check('the daemon carries on after a failed model', daemon.proc.poll() is None)
+        # Without the identifier it is not a model at all: skipped before a byte is copied, logged, nothing
+        # recorded (and not retried until it changes).
+        with open(os.path.join(models, 'fmnist', 'notes.tflite'), 'wb') as f:
+            f.write(b'my notes, not a model\n' * 10)
+        check('a file without the TFLite identifier is skipped and logged',
+              daemon.wait_log('notes.tflite', timeout=30) and 'not a TFLite model' in daemon.text(), daemon.text()[-800:])
+        check('... and nothing is recorded for it',
+              h.wait_rows(db, "select count(*) from measurements where variant = 'notes'", lambda r: True, timeout=5) == [(0,)])
+        # Links (to a real model) and FIFOs are never opened: skipped by what they are, logged once.
+        os.symlink(os.path.abspath(h.MODELS['int8']), os.path.join(models, 'fmnist', 'linked.tflite'))
+        os.mkfifo(os.path.join(models, 'fmnist', 'pipe.tflite'))
+        check('a symbolic link is skipped and logged', daemon.wait_log('linked.tflite skipped: a symbolic link', timeout=30),
+              daemon.text()[-800:])
+        check('a FIFO is skipped and logged', daemon.wait_log('pipe.tflite skipped: a FIFO', timeout=30), daemon.text()[-800:])
+        check('... and neither is measured', h.wait_rows(
+            db, "select count(*) from measurements where variant in ('linked', 'pipe')", lambda r: True, timeout=3) == [(0,)])
+        check('the daemon carries on after skipped files', daemon.proc.poll() is None)
     finally:
         rc, _ = daemon.stop()
     check('replaced/broken models: clean exit', rc == 0, rc)
