@@ -69,6 +69,34 @@ inline int32_t multiply_by_quantized_multiplier(int32_t x, QuantizedMultiplier q
       right_shift);
 }
 
+// The multiplier shifts the int64 requantization below accepts: TFLite DCHECKs shift in [-31, 8)
+// (larger left shifts would turn its right shift 15 - shift into a left one).
+constexpr int kMinInt64RequantShift = -31;
+constexpr int kMaxInt64RequantShift = 7;
+
+// TFLite's MultiplyByQuantizedMultiplier(int64_t x, int32_t quantized_multiplier, int shift)
+// (tensorflow/lite/kernels/internal/common.h), the requantization of the 16x8 kernels with an int64
+// accumulator (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED with int64 bias): the Q31 multiplier is
+// first rounded to 16 bits (Q15; 0x7FFF when rounding would overflow it), then one rounding right shift
+// by 15 - shift, halves rounded up (towards +infinity): (x * m16 + 2^(s-1)) >> s. TFLite assumes
+// |x| < 2^47 and shift in [kMinInt64RequantShift, kMaxInt64RequantShift] (prepare checks the shift);
+// x is clamped into that range here so an absurd bias cannot overflow, and the result saturates to
+// int32 (TFLite only DCHECKs it fits).
+inline int32_t reduce_multiplier_to_q15(int32_t multiplier) {
+  return multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+}
+
+inline int32_t multiply_by_quantized_multiplier_int64(int64_t x, QuantizedMultiplier qm) {
+  constexpr int64_t kLimit = int64_t{1} << 47;
+  x = std::clamp(x, -kLimit, kLimit - 1);
+  const int64_t m16 = reduce_multiplier_to_q15(qm.multiplier);
+  const int total_shift = 15 - qm.shift;  // in [8, 46] for the shifts prepare accepts
+  const int64_t round = int64_t{1} << (total_shift - 1);
+  const int64_t result = (x * m16 + round) >> total_shift;  // arithmetic shift: floor, like TFLite's
+  return static_cast<int32_t>(std::clamp<int64_t>(result, std::numeric_limits<int32_t>::min(),
+                                                  std::numeric_limits<int32_t>::max()));
+}
+
 // XNNPACK's fp32 requantization: round-to-nearest-even of acc*scale, clamped to [qmin, qmax] after
 // adding the output zero point.
 inline int32_t requantize_fp32(int32_t acc, float scale, int32_t zero_point, int32_t qmin, int32_t qmax) {

@@ -27,8 +27,12 @@ constexpr RequantScheme kConvUint8Requant = RequantScheme::kXnnpackFp32;
 
 bool valid_scale(float s) { return std::isfinite(s) && s > 0.0f; }
 
-int32_t dtype_qmin(DType t) { return t == DType::kUInt8 ? qmin_of<uint8_t>() : qmin_of<int8_t>(); }
-int32_t dtype_qmax(DType t) { return t == DType::kUInt8 ? qmax_of<uint8_t>() : qmax_of<int8_t>(); }
+int32_t dtype_qmin(DType t) {
+  return t == DType::kUInt8 ? qmin_of<uint8_t>() : t == DType::kInt16 ? qmin_of<int16_t>() : qmin_of<int8_t>();
+}
+int32_t dtype_qmax(DType t) {
+  return t == DType::kUInt8 ? qmax_of<uint8_t>() : t == DType::kInt16 ? qmax_of<int16_t>() : qmax_of<int8_t>();
+}
 
 }  // namespace
 
@@ -101,6 +105,37 @@ Status prepare_conv_requant(const Tensor& in, const Tensor& w, const Tensor* bia
   return build_conv_requant(in, scales.value(), is_int8 ? 0 : w.quant.zp0(), out, act, scheme, rq);
 }
 
+Status prepare_conv_requant_int16(const Tensor& in, const Tensor& w, const Tensor* bias, const Tensor& out,
+                                  Activation act, int channel_axis, int32_t out_c, ConvRequant& rq) {
+  if (w.dtype != DType::kInt8)
+    return error("filter '%s' is %s; with int16 input '%s' (16x8 mode) it must be int8", w.name.c_str(),
+                 dtype_name(w.dtype), in.name.c_str());
+  if (out.dtype != DType::kInt16)
+    return error("output '%s' has dtype %s; expected int16 like the input", out.name.c_str(), dtype_name(out.dtype));
+  EB_RETURN_IF_ERROR(check_per_tensor_quant(in, "input"));
+  EB_RETURN_IF_ERROR(check_per_tensor_quant(out, "output"));
+  // TFLite's Prepare demands symmetric int16 activations (its kernels have no input/output offset).
+  if (in.quant.zp0() != 0)
+    return error("input '%s' is int16 with zero point %d; int16 activations must be symmetric (zero point 0)",
+                 in.name.c_str(), in.quant.zp0());
+  if (out.quant.zp0() != 0)
+    return error("output '%s' is int16 with zero point %d; int16 activations must be symmetric (zero point 0)",
+                 out.name.c_str(), out.quant.zp0());
+  auto scales = weight_scales(w, channel_axis, out_c, /*symmetric=*/true);
+  if (!scales.ok()) return scales.status();
+  if (bias) EB_RETURN_IF_ERROR(check_quantized_bias(*bias, out_c, in.quant.scale0(), scales.value(), true));
+  EB_RETURN_IF_ERROR(build_conv_requant(in, scales.value(), 0, out, act, RequantScheme::kTfliteFixedPoint, rq));
+  for (size_t c = 0; c < rq.multiplier.size(); ++c) {
+    const int shift = rq.multiplier[c].shift;
+    if (rq.multiplier[c].multiplier != 0 && (shift < kMinInt64RequantShift || shift > kMaxInt64RequantShift))
+      return error("output '%s' channel %zu: requantization scale in*w/out = %g is outside the range TFLite's int16 "
+                   "requantization takes (2^-32 to 2^7)",
+                   out.name.c_str(), c,
+                   static_cast<double>(in.quant.scale0()) * scales.value()[c] / static_cast<double>(out.quant.scale0()));
+  }
+  return Status();
+}
+
 Status check_conv_options(const Tensor& in, const Tensor& w, const NodeOptions& o) {
   for (const Tensor* t : {&in, &w})
     for (int32_t d : t->shape)
@@ -161,8 +196,11 @@ Result<ConvMode> select_conv_mode(const Tensor& in, const Tensor& w, const Tenso
 }
 
 Status check_quantized_bias(const Tensor& bias, int32_t channels, float input_scale,
-                            const std::vector<float>& w_scales) {
-  if (bias.dtype != DType::kInt32)
+                            const std::vector<float>& w_scales, bool allow_int64) {
+  if (allow_int64 && bias.dtype != DType::kInt32 && bias.dtype != DType::kInt64)
+    return error("bias '%s' has dtype %s; an int16 (16x8) op needs int64 or int32", bias.name.c_str(),
+                 dtype_name(bias.dtype));
+  if (!allow_int64 && bias.dtype != DType::kInt32)
     return error("bias '%s' has dtype %s; a quantized op needs int32", bias.name.c_str(), dtype_name(bias.dtype));
   if (bias.elements() != channels)
     return error("bias '%s' has shape %s; expected %d elements (one per output channel)", bias.name.c_str(),
@@ -227,6 +265,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_conv2d(PrepareContext& ctx) {
   p.act_min = fr.min;
   p.act_max = fr.max;
 
+  if (in.dtype == DType::kInt16) return prepare_conv2d_int16(ctx, std::move(p));
   auto selected = select_conv_mode(in, w, bias, out, g.out_c);
   if (!selected.ok()) return selected.status();
   const ConvMode mode = selected.value();

@@ -111,6 +111,38 @@ inline void hybrid_conv_output_terms(const Conv2DParams& p, bool symmetric, floa
   }
 }
 
+// 16x8 mode (TFLite's EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8): int16 activations
+// with zero point 0, int8 symmetric weights (per channel or per tensor), int64 or int32 bias. TFLite
+// runs its own kernels (XNNPACK takes no int16 operator): conv.cc's EvalQuantizedPerChannel16x8, see
+// conv2d_int16.cc for which variant runs and why. Requantization: ConvRequant's `multiplier` (TFLite's
+// QuantizeMultiplier of in_scale * w_scale[c] / out_scale in double), act range within [-32768, 32767].
+//  - int64 bias: acc = bias + sum(x * w) in int64, multiply_by_quantized_multiplier_int64 (Q15 multiplier,
+//    one rounding);
+//  - int32 bias: acc = bias + sum(x * w) in int32 (wrapping), multiply_by_quantized_multiplier (Q31,
+//    two roundings), TFLite's reference for an int32 accumulator.
+inline int16_t conv_int16_output(const ConvRequant& rq, int64_t acc, int32_t channel) {
+  const int32_t v = multiply_by_quantized_multiplier_int64(acc, rq.multiplier[static_cast<size_t>(channel)]);
+  return static_cast<int16_t>(std::clamp(v, rq.act_min, rq.act_max));
+}
+inline int16_t conv_int16_output_acc32(const ConvRequant& rq, int32_t acc, int32_t channel) {
+  const int32_t v = multiply_by_quantized_multiplier(acc, rq.multiplier[static_cast<size_t>(channel)]);
+  return static_cast<int16_t>(std::clamp(v, rq.act_min, rq.act_max));
+}
+// The checks and requantization of a 16x8 conv-like op (also DEPTHWISE_CONV_2D, weights' channel axis
+// `channel_axis`): input/output int16 per tensor with zero point 0, int8 symmetric weights, bias int32 or
+// int64 (zero point 0, scale input * weight scale), multiplier shifts TFLite's int64 requantization takes.
+Status prepare_conv_requant_int16(const Tensor& input, const Tensor& filter, const Tensor* bias, const Tensor& output,
+                                  Activation act, int channel_axis, int32_t out_channels, ConvRequant& rq);
+// CONV_2D in 16x8 mode: everything after the geometry (conv2d_int16.cc). `p` holds the geometry.
+Result<std::unique_ptr<PreparedOp>> prepare_conv2d_int16(PrepareContext& ctx, Conv2DParams p);
+// The 16x8 fast path (conv2d_fast_int16.cc), bit-identical to the references; nullptr when it does not
+// fit (grouped convolutions, a filter computed at run time).
+std::unique_ptr<PreparedOp> prepare_conv2d_fast_int16(PrepareContext& ctx, const Conv2DParams& p, bool bias32);
+void conv2d_int16_ref(const Conv2DParams& p, const int16_t* input, const int8_t* filter, const int64_t* bias,
+                      int16_t* output);
+void conv2d_int16_bias32_ref(const Conv2DParams& p, const int16_t* input, const int8_t* filter, const int32_t* bias,
+                             int16_t* output);
+
 // Reference kernels. `bias` may be null (no bias input). Tensors are dense NHWC.
 void conv2d_float32_ref(const Conv2DParams& p, const float* input, const float* filter, const float* bias,
                         float* output);
@@ -159,8 +191,9 @@ Status prepare_conv_requant(const Tensor& input, const Tensor& filter, const Ten
                             ConvRequant& rq);
 // Bias of a quantized conv-like op: int32, `channels` elements, zero point 0, and (when it carries
 // scales) scale = input scale * weight scale per channel.
+// `allow_int64`: the 16x8 mode's int64 bias is accepted too.
 Status check_quantized_bias(const Tensor& bias, int32_t channels, float input_scale,
-                            const std::vector<float>& w_scales);
+                            const std::vector<float>& w_scales, bool allow_int64 = false);
 
 // int32 accumulation that wraps on overflow, like the int32 adders of TFLite/XNNPACK kernels, instead
 // of being undefined behaviour (only reachable with absurd filter sizes).

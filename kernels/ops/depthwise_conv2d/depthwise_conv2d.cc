@@ -60,6 +60,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d(PrepareContext& ctx
   p.act_min = fr.min;
   p.act_max = fr.max;
 
+  if (in.dtype == DType::kInt16) return prepare_depthwise_conv2d_int16(ctx, std::move(p));
   auto selected = select_conv_mode(in, w, bias, out, g.out_c);
   if (!selected.ok()) return selected.status();
   const ConvMode mode = selected.value();

@@ -44,6 +44,15 @@ inline float depthwise_conv2d_hybrid_output(const DepthwiseConv2DParams& p, int3
   return std::min(std::max(v, p.act_min), p.act_max);
 }
 
+// 16x8 mode (int16 activations, int8 weights, int64 or int32 bias; depthwise_conv2d_int16.cc): everything
+// after the geometry, and the reference kernels TFLite always runs for it (int64 accumulator for both
+// bias types, requant.multiplier through multiply_by_quantized_multiplier_int64).
+Result<std::unique_ptr<PreparedOp>> prepare_depthwise_conv2d_int16(PrepareContext& ctx, DepthwiseConv2DParams p);
+void depthwise_conv2d_int16_ref(const DepthwiseConv2DParams& p, const int16_t* input, const int8_t* filter,
+                                const int64_t* bias, int16_t* output);
+void depthwise_conv2d_int16_bias32_ref(const DepthwiseConv2DParams& p, const int16_t* input, const int8_t* filter,
+                                       const int32_t* bias, int16_t* output);
+
 // Reference kernels. `bias` may be null. Filter layout [1, KH, KW, out_c].
 void depthwise_conv2d_float32_ref(const DepthwiseConv2DParams& p, const float* input, const float* filter,
                                   const float* bias, float* output);

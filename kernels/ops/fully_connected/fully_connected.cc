@@ -215,6 +215,78 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantized(PrepareContext& ctx, const
       "fully_connected_uint8_ref"));
 }
 
+class FullyConnectedInt16Op final : public PreparedOp {
+ public:
+  FullyConnectedInt16Op(const FullyConnectedInt16Params& p, std::vector<double> scale, bool bias32, int in, int w,
+                        int b, int out, const char* name)
+      : p_(p), scale_(std::move(scale)), bias32_(bias32), in_(in), w_(w), b_(b), out_(out), name_(name) {
+    p_.scale = scale_.data();
+  }
+  void run(const RunContext& ctx) override {
+    if (bias32_)
+      fully_connected_int16_bias32_ref(p_, ctx.in<int16_t>(in_), ctx.in<int8_t>(w_), ctx.in<int32_t>(b_),
+                                       ctx.out<int16_t>(out_));
+    else
+      fully_connected_int16_ref(p_, ctx.in<int16_t>(in_), ctx.in<int8_t>(w_), b_ >= 0 ? ctx.in<int64_t>(b_) : nullptr,
+                                ctx.out<int16_t>(out_));
+  }
+  const char* kernel_name() const override { return name_; }
+
+ private:
+  FullyConnectedInt16Params p_;
+  std::vector<double> scale_;
+  bool bias32_;
+  int in_, w_, b_, out_;
+  const char* name_;
+};
+
+// 16x8: int16 input/output with zero point 0 (TFLite's Prepare demands it), int8 symmetric weights,
+// int64 or int32 bias; the requantization scale in * w / out in double, as TFLite forms it.
+Result<std::unique_ptr<PreparedOp>> prepare_int16(PrepareContext& ctx, FullyConnectedInt16Params p) {
+  const Tensor& in = ctx.input(kInput);
+  const Tensor& w = ctx.input(kWeights);
+  const Tensor& out = ctx.output(0);
+  if (w.dtype != DType::kInt8)
+    return error("weights '%s' are %s; with int16 input '%s' (16x8 mode) they must be int8", w.name.c_str(),
+                 dtype_name(w.dtype), in.name.c_str());
+  if (out.dtype != DType::kInt16)
+    return error("output '%s' is %s; with int16 input it must be int16", out.name.c_str(), dtype_name(out.dtype));
+  EB_RETURN_IF_ERROR(check_per_tensor_quant(in, "input"));
+  EB_RETURN_IF_ERROR(check_per_tensor_quant(out, "output"));
+  for (const Tensor* t : {&in, &out})
+    if (t->quant.zp0() != 0)
+      return error("%s '%s' is int16 with zero point %d; int16 activations must be symmetric (zero point 0)",
+                   t == &in ? "input" : "output", t->name.c_str(), t->quant.zp0());
+  auto ws = weight_scales(w, p.out, /*symmetric=*/true);
+  if (!ws.ok()) return ws.status();
+  bool bias32 = false;
+  if (ctx.has_input(kBias)) {
+    const Tensor& b = ctx.input(kBias);
+    if (b.dtype != DType::kInt64 && b.dtype != DType::kInt32)
+      return error("bias '%s' is %s; int16 (16x8) fully connected needs an int64 or int32 bias", b.name.c_str(),
+                   dtype_name(b.dtype));
+    bias32 = b.dtype == DType::kInt32;
+    EB_RETURN_IF_ERROR(check_bias_quant(b, in.quant.scale0(), ws.value()));
+  }
+  const float in_s = in.quant.scale0(), out_s = out.quant.scale0();
+  const QuantRange r = activation_range_quantized(ctx.options().activation, out_s, 0, qmin_of<int16_t>(),
+                                                  qmax_of<int16_t>());
+  if (r.min > r.max)
+    return error("output '%s': the fused activation leaves an empty range [%d, %d]", out.name.c_str(), r.min, r.max);
+  p.act_min = r.min;
+  p.act_max = r.max;
+  std::vector<double> scale(static_cast<size_t>(p.out));
+  for (size_t o = 0; o < scale.size(); ++o)
+    scale[o] = static_cast<double>(in_s) * static_cast<double>(ws.value()[o]) / static_cast<double>(out_s);
+  const char* name = bias32 ? (w.quant.per_channel() ? "fully_connected_qs16_per_channel_bias32_ref"
+                                                     : "fully_connected_qs16_bias32_ref")
+                            : (w.quant.per_channel() ? "fully_connected_qs16_per_channel_ref"
+                                                     : "fully_connected_qs16_ref");
+  return std::unique_ptr<PreparedOp>(new FullyConnectedInt16Op(
+      p, std::move(scale), bias32, ctx.input_index(kInput), ctx.input_index(kWeights),
+      ctx.has_input(kBias) ? ctx.input_index(kBias) : -1, ctx.output_index(0), name));
+}
+
 Result<std::unique_ptr<PreparedOp>> prepare_hybrid(PrepareContext& ctx, const FullyConnectedHybridParams& base) {
   const Tensor& w = ctx.input(kWeights);
   const Tensor& out = ctx.output(0);
@@ -338,9 +410,18 @@ Result<std::unique_ptr<PreparedOp>> prepare_fully_connected(PrepareContext& ctx)
     if (op.ok()) ctx.output(0).shape = out_shape;
     return op;
   }
+  if (in.dtype == DType::kInt16) {
+    FullyConnectedInt16Params p;
+    p.batch = static_cast<int32_t>(batch);
+    p.in = depth;
+    p.out = units;
+    auto op = prepare_int16(ctx, p);
+    if (op.ok()) ctx.output(0).shape = out_shape;
+    return op;
+  }
   return error(
       "unsupported combination: input '%s' is %s, weights '%s' are %s (supported: float32/float32, "
-      "float32/int8 hybrid, int8/int8, uint8/uint8)",
+      "float32/int8 hybrid, int8/int8, uint8/uint8, int16/int8)",
       in.name.c_str(), dtype_name(in.dtype), w.name.c_str(), dtype_name(w.dtype));
 }
 

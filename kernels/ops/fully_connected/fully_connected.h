@@ -17,6 +17,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include <memory>
@@ -73,6 +74,29 @@ inline float fully_connected_hybrid_output(const FullyConnectedHybridParams& p, 
   acc += static_cast<float>(dot) * scale;
   return std::min(std::max(acc, p.act_min), p.act_max);
 }
+
+// 16x8 mode (TFLite's EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8): int16 input and output
+// with zero point 0, int8 symmetric weights (per tensor or per channel), int64 or int32 bias. TFLite runs
+// reference_integer_ops::FullyConnected(PerChannel) for int16 (fully_connected_int16.cc says why): acc =
+// bias + sum(x * w) in the bias type (int64, or int32 wrapping), then in double:
+// round_half_away(acc * (in_scale * w_scale[o] / out_scale)), clamped to the activation range.
+struct FullyConnectedInt16Params {
+  int32_t batch = 0, in = 0, out = 0;
+  int32_t act_min = 0, act_max = 0;
+  // Per output channel (a per-tensor one repeated): (double)in_scale * (double)w_scale / (double)out_scale.
+  const double* scale = nullptr;
+};
+// One output of the int16 kernels from its accumulator (TFLite's arithmetic: the double product rounded
+// half away from zero, the int32 conversion saturated here instead of undefined, then the clamp).
+inline int16_t fully_connected_int16_output(const FullyConnectedInt16Params& p, int64_t acc, int32_t o) {
+  const double v = std::round(static_cast<double>(acc) * p.scale[o]);
+  const double c = std::clamp(v, static_cast<double>(p.act_min), static_cast<double>(p.act_max));
+  return static_cast<int16_t>(c);
+}
+void fully_connected_int16_ref(const FullyConnectedInt16Params& p, const int16_t* input, const int8_t* weights,
+                               const int64_t* bias, int16_t* output);
+void fully_connected_int16_bias32_ref(const FullyConnectedInt16Params& p, const int16_t* input, const int8_t* weights,
+                                      const int32_t* bias, int16_t* output);
 
 void fully_connected_float32_ref(const FullyConnectedFloatParams& p, const float* input, const float* weights,
                                  const float* bias /* nullable */, float* output);
