@@ -100,12 +100,70 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantized(ActKind kind, PrepareConte
   return error("unknown activation kind");
 }
 
+// int16 (16x8 mode): TFLite's Prepare checks (zero points 0; LOGISTIC / TANH output scale 1/32768) and
+// the kernels its kGenericOptimized Eval calls (activations.h).
+Result<std::unique_ptr<PreparedOp>> prepare_int16(ActKind kind, PrepareContext& ctx, int64_t n) {
+  const Tensor& in = ctx.input(0);
+  const Tensor& out = ctx.output(0);
+  EB_RETURN_IF_ERROR(check_per_tensor_quant(in, "input"));
+  EB_RETURN_IF_ERROR(check_per_tensor_quant(out, "output"));
+  const float is = in.quant.scale0(), os = out.quant.scale0();
+  const int ii = ctx.input_index(0), io = ctx.output_index(0);
+  if (in.quant.zp0() != 0)
+    return error("input '%s' has zero point %d; int16 activations need zero point 0", in.name.c_str(), in.quant.zp0());
+  if (out.quant.zp0() != 0)
+    return error("output '%s' has zero point %d; int16 activations need zero point 0", out.name.c_str(),
+                 out.quant.zp0());
+  switch (kind) {
+    case ActKind::kRelu:
+    case ActKind::kRelu6: {
+      ReluQuantParams p;
+      p.multiplier = quantize_multiplier(static_cast<double>(is / os));
+      const QuantRange r = activation_range_quantized(kind == ActKind::kRelu ? Activation::kRelu : Activation::kRelu6,
+                                                      os, 0, qmin_of<int16_t>(), qmax_of<int16_t>());
+      p.lo = r.min;
+      p.hi = r.max;
+      return bind_unary_kernel(kind == ActKind::kRelu ? "relu_qs16_ref" : "relu6_qs16_ref", relu_int16_ref, p, ii, io, n);
+    }
+    case ActKind::kLeakyRelu: {
+      const float alpha = ctx.options().alpha;
+      if (!(alpha >= 0.0f) || !std::isfinite(alpha))
+        return error("quantized LEAKY_RELU needs a finite alpha >= 0, got %g", static_cast<double>(alpha));
+      LeakyReluQuantParams p;
+      p.alpha = quantize_multiplier(static_cast<double>(is * alpha / os));
+      p.identity = quantize_multiplier(static_cast<double>(is / os));
+      return bind_unary_kernel("leaky_relu_qs16_ref", leaky_relu_int16_ref, p, ii, io, n);
+    }
+    case ActKind::kTanh:
+    case ActKind::kLogistic: {
+      const bool tanh = kind == ActKind::kTanh;
+      if (!sigmoid_int16_output_scale_ok(os, tanh))
+        return error("output '%s' has scale %g; int16 %s needs scale 1/32768", out.name.c_str(),
+                     static_cast<double>(os), tanh ? "TANH" : "LOGISTIC");
+      SigmoidInt16Params p;
+      const char* why = nullptr;
+      if (!sigmoid_int16_params(is, tanh, &p, &why))
+        return error("input '%s' has scale %g, which %s", in.name.c_str(), static_cast<double>(is), why);
+      if (p.input_multiplier == 0)  // a power-of-two input scale: gemmlowp's fixed point on Q3.12
+        return tanh ? bind_unary_kernel("tanh_qs16_q3_ref", tanh_int16_q3_ref, p, ii, io, n)
+                    : bind_unary_kernel("logistic_qs16_q3_ref", logistic_int16_q3_ref, p, ii, io, n);
+      return tanh ? bind_unary_kernel("tanh_qs16_lut_ref", tanh_int16_lut_ref, p, ii, io, n)
+                  : bind_unary_kernel("logistic_qs16_lut_ref", logistic_int16_lut_ref, p, ii, io, n);
+    }
+    case ActKind::kHardSwish:
+      break;
+  }
+  return error("input '%s' has dtype int16; HARD_SWISH supports float32, int8, uint8", in.name.c_str());
+}
+
 Result<std::unique_ptr<PreparedOp>> prepare_activation(ActKind kind, PrepareContext& ctx) {
   EB_RETURN_IF_ERROR(ctx.expect_io(1, 1, 1));
   const Tensor& in = ctx.input(0);
   const DType dt = in.dtype;
-  if (dt != DType::kFloat32 && dt != DType::kInt8 && dt != DType::kUInt8)
-    return error("input '%s' has dtype %s; supported: float32, int8, uint8", in.name.c_str(), dtype_name(dt));
+  if (dt != DType::kFloat32 && dt != DType::kInt8 && dt != DType::kUInt8 &&
+      !(dt == DType::kInt16 && kind != ActKind::kHardSwish))
+    return error("input '%s' has dtype %s; supported: float32, int8, uint8%s", in.name.c_str(), dtype_name(dt),
+                 kind != ActKind::kHardSwish ? ", int16" : "");
   for (int32_t d : in.shape)
     if (d < 0) return error("input '%s' has unresolved shape %s", in.name.c_str(), shape_str(in.shape).c_str());
   Tensor& out = ctx.output(0);
@@ -144,6 +202,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_activation(ActKind kind, PrepareCont
         return bind_float_kernel("hard_swish_float_ref", hard_swish_float_ref, ii, io, n);
     }
   }
+  if (dt == DType::kInt16) return prepare_int16(kind, ctx, n);
   if (dt == DType::kInt8) return prepare_quantized<int8_t>(kind, ctx, n);
   return prepare_quantized<uint8_t>(kind, ctx, n);
 }
