@@ -125,6 +125,32 @@ AddQuantTfliteParams make_add_tflite_params(float a_scale, int32_t a_zp, float b
   return p;
 }
 
+AddQs16Params make_add_qs16_params(float a_scale, int32_t a_zp, float b_scale, int32_t b_zp, float out_scale,
+                                   int32_t out_zp, int32_t out_min, int32_t out_max, bool subtract) {
+  // TFLite add.cc / sub.cc (PrepareGeneralSubOp) for int16: left_shift 15, all in double.
+  AddQs16Params p;
+  p.a_offset = -a_zp;
+  p.b_offset = -b_zp;
+  const double twice_max_input_scale = 2.0 * static_cast<double>(std::max(a_scale, b_scale));
+  p.a_multiplier = quantize_multiplier(static_cast<double>(a_scale) / twice_max_input_scale);
+  p.b_multiplier = quantize_multiplier(static_cast<double>(b_scale) / twice_max_input_scale);
+  p.out_multiplier =
+      quantize_multiplier(twice_max_input_scale / (static_cast<double>(1 << 15) * static_cast<double>(out_scale)));
+  p.out_zp = out_zp;
+  p.out_min = out_min;
+  p.out_max = out_max;
+  p.subtract = subtract;
+  return p;
+}
+
+bool scale_is_pot(float scale, int* log2_rounded) {
+  // TFLite's CheckedLog2, in float as it computes it.
+  const float l = std::log(scale) * (1.0f / std::log(2.0f));
+  const float r = std::round(l);
+  *log2_rounded = static_cast<int>(r);
+  return std::abs(l - r) < 1e-3f;
+}
+
 namespace {
 
 enum class BinaryKind { kAdd, kSub, kMul };
@@ -255,14 +281,61 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantized(BinaryKind kind, PrepareCo
                         ib, io);
 }
 
+// int16 ADD / SUB / MUL (the converter's 16x8 mode); see elementwise.h for the TFLite paths matched.
+Result<std::unique_ptr<PreparedOp>> prepare_qs16(BinaryKind kind, PrepareContext& ctx, const BroadcastGeometry& g) {
+  const Tensor& a = ctx.input(0);
+  const Tensor& b = ctx.input(1);
+  const Tensor& out = ctx.output(0);
+  EB_RETURN_IF_ERROR(check_per_tensor_quant(a, "input 0"));
+  EB_RETURN_IF_ERROR(check_per_tensor_quant(b, "input 1"));
+  EB_RETURN_IF_ERROR(check_per_tensor_quant(out, "output"));
+  const float as = a.quant.scale0(), bs = b.quant.scale0(), os = out.quant.scale0();
+  const int32_t azp = a.quant.zp0(), bzp = b.quant.zp0(), ozp = out.quant.zp0();
+  const QuantRange r = activation_range_quantized(ctx.options().activation, os, ozp, -32768, 32767);
+  const int ia = ctx.input_index(0), ib = ctx.input_index(1), io = ctx.output_index(0);
+
+  if (kind == BinaryKind::kMul) {
+    // mul.cc: int16 MUL needs zero points 0 (the product of two centered int16 must fit int32).
+    const Tensor* nonzero = azp != 0 ? &a : bzp != 0 ? &b : ozp != 0 ? &out : nullptr;
+    if (nonzero != nullptr)
+      return error("int16 MUL needs zero points 0; '%s' has %d", nonzero->name.c_str(), nonzero->quant.zp0());
+    MulQuantParams p;
+    p.geom = g;
+    p.multiplier = quantize_multiplier(static_cast<double>(as * bs / os));  // float product, as mul.cc
+    p.out_min = r.min;
+    p.out_max = r.max;
+    return bind_binary("mul_qs16_ref", mul_qs16_ref, p, ia, ib, io);
+  }
+
+  const bool subtract = kind == BinaryKind::kSub;
+  // add.cc requires zero points 0 on int16; sub.cc's general path takes any (the formula has offsets).
+  if (!subtract) {
+    const Tensor* nonzero = azp != 0 ? &a : bzp != 0 ? &b : ozp != 0 ? &out : nullptr;
+    if (nonzero != nullptr)
+      return error("int16 ADD needs zero points 0; '%s' has %d", nonzero->name.c_str(), nonzero->quant.zp0());
+  }
+  AddQs16Params p = make_add_qs16_params(as, azp, bs, bzp, os, ozp, r.min, r.max, subtract);
+  if (p.out_multiplier.shift > 0)
+    return error("output '%s' scale %g is too small for input scales %g and %g (int16 rescale factor above 1)",
+                 out.name.c_str(), static_cast<double>(os), static_cast<double>(as), static_cast<double>(bs));
+  // TFLite's x86 NEON body (elementwise.h): only the non-broadcast ADD, over the flat tensor (shapes
+  // equal once left-padded with 1s, as ProcessBroadcastShapes compares them).
+  Shape pa = a.shape, pb = b.shape;
+  while (pa.size() < pb.size()) pa.insert(pa.begin(), 1);
+  while (pb.size() < pa.size()) pb.insert(pb.begin(), 1);
+  p.simd_run = (!subtract && pa == pb) ? g.out_elements : 0;
+  return bind_add_quant(subtract ? "add_qs16_ref(sub)" : "add_qs16_ref", add_qs16_ref, g, p, ia, ib, io);
+}
+
 Result<std::unique_ptr<PreparedOp>> prepare_binary(BinaryKind kind, PrepareContext& ctx) {
   EB_RETURN_IF_ERROR(ctx.expect_io(2, 2, 1));
   const Tensor& a = ctx.input(0);
   const Tensor& b = ctx.input(1);
   const DType dt = a.dtype;
-  if (dt != DType::kFloat32 && dt != DType::kInt32 && dt != DType::kInt64 && dt != DType::kInt8 && dt != DType::kUInt8)
-    return error("input 0 '%s' has dtype %s; supported: float32, int32, int64, int8, uint8", a.name.c_str(),
-                 dtype_name(dt));
+  if (dt != DType::kFloat32 && dt != DType::kInt32 && dt != DType::kInt64 && dt != DType::kInt8 &&
+      dt != DType::kUInt8 && dt != DType::kInt16)
+    return error("input 0 '%s' has dtype %s; supported: float32, int32, int64, int8, uint8, int16 (quantized)",
+                 a.name.c_str(), dtype_name(dt));
   if (b.dtype != dt)
     return error("input 1 '%s' has dtype %s but input 0 has %s; both inputs must have the same dtype", b.name.c_str(),
                  dtype_name(b.dtype), dtype_name(dt));
@@ -356,6 +429,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_binary(BinaryKind kind, PrepareConte
         return bind_binary("mul_s64_ref", mul_s64_ref, p, ia, ib, io);
     }
   }
+  if (dt == DType::kInt16) return prepare_qs16(kind, ctx, g);
   if (dt == DType::kInt8) return prepare_quantized<int8_t>(kind, ctx, g);
   return prepare_quantized<uint8_t>(kind, ctx, g);
 }

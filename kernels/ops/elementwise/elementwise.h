@@ -15,6 +15,27 @@
 //      2 * max in_scale / (2^20 * out_scale), three fixed-point multipliers.
 //      MUL: (a-a_zp)*(b-b_zp) times the fixed-point multiplier of a_scale*b_scale/out_scale.
 // Prepare picks the scheme per node (see QuantAddScheme / QuantMulScheme) and the matching kernel.
+//
+// int16 (the converter's 16x8 mode: symmetric activations). XNNPACK takes no int16 op, so TFLite's own
+// kernels are the reference:
+//  - MUL: reference_integer_ops::Mul / BroadcastMul6DSlow: (a-a_zp)*(b-b_zp) times the fixed-point
+//    multiplier of a_scale*b_scale/out_scale (the 8-bit fixed-point formula, mul_qs16_ref).
+//  - ADD/SUB, general path (left_shift 15, the 8-bit formula's three multipliers): TFLite takes it unless
+//    the op's pot_scale_int16 option is set AND all three scales pass CheckedLog2 (within 1e-3 of a
+//    power of two, e.g. 1/32767). The converter's 16x8 models write pot_scale_int16 = false, so they
+//    always take it; edgebench's model reader does not keep the option yet and prepare always binds the
+//    general path (add_qs16_pot_ref is TFLite's power-of-two kernel, for when the option is read: a model
+//    with the option true and all three scales powers of two would then need it).
+//    LiteRT's x86 build compiles TFLite's NEON code through NEON_2_SSE (not its __AVX2__ branches), so
+//    the non-broadcast int16 ADD (optimized_integer_ops::AddElementwiseInt16) runs the NEON body on each
+//    16 outputs and its scalar loop on the rest, and the two round differently: NEON body: input
+//    (x << (15 + shift)) then vqrdmulh (one rounding, half up), sum, vqrdmulh by the output multiplier,
+//    RoundingDivideByPOT; scalar: x << 15, SaturatingRoundingDoublingHighMul then RoundingDivideByPOT
+//    (two roundings) for each input, then the same for the sum. Found bit for bit against LiteRT 2.21
+//    on crafted ties (tensor sizes 15, 31, 47, 1024: the body is the first n - n % 16). Broadcast ADD
+//    (reference BroadcastAdd6DSlow) and every SUB (SubElementwiseInt16 has only an AVX2 branch) are
+//    scalar. AddQs16Params::simd_run = n for the flat non-broadcast ADD, 0 otherwise.
+
 #pragma once
 
 #include <array>
@@ -88,6 +109,22 @@ struct MulQuantParams {
   int32_t out_zp = 0, out_min = 0, out_max = 0;
 };
 
+// int16 ADD/SUB, TFLite's general path. Offsets are minus the zero points; multiplier shifts are <= 0.
+struct AddQs16Params {
+  int32_t a_offset = 0, b_offset = 0;
+  QuantizedMultiplier a_multiplier, b_multiplier, out_multiplier;
+  int32_t out_zp = 0, out_min = -32768, out_max = 32767;
+  bool subtract = false;
+  int64_t simd_run = 0;  // outputs [0, simd_run - simd_run % 16) take the NEON body's rounding; 0: none
+};
+// TFLite's power-of-two int16 ADD/SUB (reference_ops::Add / Sub16 with pot scales): one input is already
+// on the output's scale, the other is divided by 2^shift (RoundingDivideByPOT); saturating add, clamp.
+struct AddQs16PotParams {
+  int a_right_shift = 0, b_right_shift = 0;  // one of them 0
+  int32_t out_min = -32768, out_max = 32767;
+  bool subtract = false;
+};
+
 // Reference kernels: a, b and out are dense row-major tensors of the shapes the geometry was made from.
 void add_float_ref(const BinaryFloatParams& p, const float* a, const float* b, float* out);
 void sub_float_ref(const BinaryFloatParams& p, const float* a, const float* b, float* out);
@@ -128,6 +165,15 @@ void add_q8_lut_rows(size_t n, const uint8_t* a, size_t a_inc, const uint8_t* b,
 void add_q8_lut_cyclic(size_t n, const uint8_t* full, const uint8_t* cyclic, size_t period, size_t phase,
                        bool cyclic_is_a, uint8_t* out, const uint8_t* table);
 
+void add_qs16_ref(const BroadcastGeometry& g, const AddQs16Params& p, const int16_t* a, const int16_t* b,
+                  int16_t* out);
+void add_qs16_pot_ref(const BroadcastGeometry& g, const AddQs16PotParams& p, const int16_t* a, const int16_t* b,
+                      int16_t* out);
+// The two roundings of one int16 ADD/SUB output (exposed for the tests and fast kernels).
+int16_t add_qs16_scalar(const AddQs16Params& p, int32_t a, int32_t b);
+int16_t add_qs16_neon_lane(const AddQs16Params& p, int32_t a, int32_t b);
+void mul_qs16_ref(const MulQuantParams& p, const int16_t* a, const int16_t* b, int16_t* out);
+
 void mul_int8_fp32_ref(const MulQuantParams& p, const int8_t* a, const int8_t* b, int8_t* out);
 void mul_uint8_fp32_ref(const MulQuantParams& p, const uint8_t* a, const uint8_t* b, uint8_t* out);
 void mul_int8_fixed_point_ref(const MulQuantParams& p, const int8_t* a, const int8_t* b, int8_t* out);
@@ -138,6 +184,11 @@ AddQuantXnnpackParams make_add_xnnpack_params(float a_scale, int32_t a_zp, float
                                               int32_t out_zp, int32_t out_min, int32_t out_max, bool subtract);
 AddQuantTfliteParams make_add_tflite_params(float a_scale, int32_t a_zp, float b_scale, int32_t b_zp, float out_scale,
                                             int32_t out_zp, int32_t out_min, int32_t out_max, bool subtract);
+// TFLite add.cc / sub.cc Prepare for int16 outputs on the general path (left_shift 15).
+AddQs16Params make_add_qs16_params(float a_scale, int32_t a_zp, float b_scale, int32_t b_zp, float out_scale,
+                                   int32_t out_zp, int32_t out_min, int32_t out_max, bool subtract);
+// True when TFLite's CheckedLog2 finds scale an exact power of two (|log2 - round(log2)| < 1e-6).
+bool scale_is_pot(float scale, int* log2_rounded);
 // True when XNNPACK accepts these ratios for ADD/SUB (each input/output scale ratio in [2^-10, 2^8)).
 bool add_xnnpack_scales_ok(float a_scale, float b_scale, float out_scale);
 // True when XNNPACK accepts these scales for MUL (a*b/out in [2^-16, 2^8)).

@@ -1,6 +1,7 @@
 // Reference kernels of ADD, SUB and MUL. Each walks the broadcast output once, in row-major order.
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 
 #include "kernels/common/quantization.h"
 #include "kernels/ops/elementwise/broadcast_walk.h"
@@ -61,6 +62,26 @@ void add_tflite(const BroadcastGeometry& g, const AddQuantTfliteParams& p, const
     v = std::min(std::max(v, p.out_min), p.out_max);
     out[io] = static_cast<T>(v);
   });
+}
+
+// NEON's vqrdmulhq_s32: the doubled product's high half, rounded half up, saturated.
+inline int32_t vqrdmulh(int32_t a, int32_t b) {
+  if (a == b && a == std::numeric_limits<int32_t>::min()) return std::numeric_limits<int32_t>::max();
+  return static_cast<int32_t>((static_cast<int64_t>(a) * b * 2 + (int64_t{1} << 31)) >> 32);
+}
+
+// The input rescaling of TFLite's NEON int16 ADD body: vshlq_s32 by 15 + shift (a negative count is a
+// truncating right shift), then vqrdmulh by the multiplier.
+inline int32_t neon_rescale(int32_t x, QuantizedMultiplier m) {
+  const int ls = 15 + m.shift;
+  const int32_t v = ls >= 0 ? x * (1 << ls) : (x >> -ls);
+  return vqrdmulh(v, m.multiplier);
+}
+
+inline int16_t add_qs16_finish(const AddQs16Params& p, int32_t ra, int32_t rb) {
+  const int32_t raw = p.subtract ? ra - rb : ra + rb;
+  const int32_t v = mul_smaller_than_one(raw, p.out_multiplier) + p.out_zp;
+  return static_cast<int16_t>(std::min(std::max(v, p.out_min), p.out_max));
 }
 
 template <typename T>
@@ -128,6 +149,47 @@ void add_int8_tflite_ref(const BroadcastGeometry& g, const AddQuantTfliteParams&
 void add_uint8_tflite_ref(const BroadcastGeometry& g, const AddQuantTfliteParams& p, const uint8_t* a, const uint8_t* b,
                           uint8_t* out) {
   add_tflite(g, p, a, b, out);
+}
+
+int16_t add_qs16_scalar(const AddQs16Params& p, int32_t a, int32_t b) {
+  const int32_t ra = mul_smaller_than_one((p.a_offset + a) * (1 << 15), p.a_multiplier);
+  const int32_t rb = mul_smaller_than_one((p.b_offset + b) * (1 << 15), p.b_multiplier);
+  return add_qs16_finish(p, ra, rb);
+}
+
+int16_t add_qs16_neon_lane(const AddQs16Params& p, int32_t a, int32_t b) {
+  const int32_t ra = neon_rescale(p.a_offset + a, p.a_multiplier);
+  const int32_t rb = neon_rescale(p.b_offset + b, p.b_multiplier);
+  const int32_t raw = p.subtract ? ra - rb : ra + rb;
+  const int32_t v = rounding_divide_by_pot(vqrdmulh(raw, p.out_multiplier.multiplier), -p.out_multiplier.shift) + p.out_zp;
+  return static_cast<int16_t>(std::min(std::max(v, p.out_min), p.out_max));
+}
+
+void add_qs16_ref(const BroadcastGeometry& g, const AddQs16Params& p, const int16_t* a, const int16_t* b,
+                  int16_t* out) {
+  const int64_t run = p.simd_run;
+  const int64_t body = run - run % 16;
+  for_each_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) {
+    const bool neon = run > 0 && io % run < body;
+    out[io] = neon ? add_qs16_neon_lane(p, a[ia], b[ib]) : add_qs16_scalar(p, a[ia], b[ib]);
+  });
+}
+
+void add_qs16_pot_ref(const BroadcastGeometry& g, const AddQs16PotParams& p, const int16_t* a, const int16_t* b,
+                      int16_t* out) {
+  for_each_broadcast(g, [&](int64_t ia, int64_t ib, int64_t io) {
+    int32_t x = a[ia], y = b[ib];
+    if (p.a_right_shift > 0) x = rounding_divide_by_pot(x, p.a_right_shift);
+    if (p.b_right_shift > 0) y = rounding_divide_by_pot(y, p.b_right_shift);
+    // gemmlowp SaturatingAdd / SaturatingSub on int16, then the activation clamp.
+    int32_t v = p.subtract ? x - y : x + y;
+    v = std::min(std::max(v, int32_t{-32768}), int32_t{32767});
+    out[io] = static_cast<int16_t>(std::min(std::max(v, p.out_min), p.out_max));
+  });
+}
+
+void mul_qs16_ref(const MulQuantParams& p, const int16_t* a, const int16_t* b, int16_t* out) {
+  mul_fixed_point(p, a, b, out);
 }
 
 void mul_int8_fp32_ref(const MulQuantParams& p, const int8_t* a, const int8_t* b, int8_t* out) {

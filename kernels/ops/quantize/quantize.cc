@@ -69,12 +69,19 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantize(PrepareContext& ctx) {
   const Tensor& in = ctx.input(0);
   Tensor& out = ctx.output(0);
   EB_RETURN_IF_ERROR(check_shape(in));
-  if (in.dtype != DType::kFloat32 && !is_8bit(in.dtype))
-    return error("input '%s' has dtype %s; QUANTIZE supports float32, int8 and uint8 inputs", in.name.c_str(),
+  if (in.dtype != DType::kFloat32 && !is_8bit(in.dtype) && in.dtype != DType::kInt16)
+    return error("input '%s' has dtype %s; QUANTIZE supports float32, int8, uint8 and int16 inputs", in.name.c_str(),
                  dtype_name(in.dtype));
-  if (!is_8bit(out.dtype))
-    return error("output '%s' has dtype %s; QUANTIZE supports int8 and uint8 outputs", out.name.c_str(),
+  if (!is_8bit(out.dtype) && out.dtype != DType::kInt16)
+    return error("output '%s' has dtype %s; QUANTIZE supports int8, uint8 and int16 outputs", out.name.c_str(),
                  dtype_name(out.dtype));
+  // TFLite's QUANTIZE: int16 comes from float32 or int16; int16 goes to int16 or int8 (not uint8).
+  if (out.dtype == DType::kInt16 && in.dtype != DType::kFloat32 && in.dtype != DType::kInt16)
+    return error("output '%s' is int16 but input '%s' is %s; QUANTIZE to int16 takes float32 or int16 (as TFLite)",
+                 out.name.c_str(), in.name.c_str(), dtype_name(in.dtype));
+  if (in.dtype == DType::kInt16 && out.dtype == DType::kUInt8)
+    return error("input '%s' is int16 and output '%s' uint8; QUANTIZE from int16 gives int16 or int8 (as TFLite)",
+                 in.name.c_str(), out.name.c_str());
   if (out.quant.per_channel())
     return error("output '%s' is quantized per channel (%zu scales); per-channel QUANTIZE is not supported",
                  out.name.c_str(), out.quant.scale.size());
@@ -90,6 +97,7 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantize(PrepareContext& ctx) {
     p.inv_scale = 1.0f / os;
     p.scale = static_cast<double>(os);
     p.zero_point = ozp;
+    if (out.dtype == DType::kInt16) return bind_unary_kernel("quantize_f32_qs16_ref", quantize_f32_qs16_ref, p, ii, io, n);
     if (ctx.isa() != Isa::kReference)
       if (auto fast = prepare_quantize_fast(ctx, p, out.dtype, n)) return fast;
     if (out.dtype == DType::kInt8)
@@ -98,6 +106,18 @@ Result<std::unique_ptr<PreparedOp>> prepare_quantize(PrepareContext& ctx) {
   }
 
   EB_RETURN_IF_ERROR(check_per_tensor_quant(in, "input"));
+  if (in.dtype == DType::kInt16) {
+    if (out.dtype == DType::kInt16 && (in.quant.zp0() != 0 || ozp != 0))
+      return error("int16 -> int16 QUANTIZE needs zero points 0 (input '%s' has %d, output '%s' %d)", in.name.c_str(),
+                   in.quant.zp0(), out.name.c_str(), ozp);
+    RequantizeParams p;
+    p.in_zp = in.quant.zp0();
+    p.out_zp = ozp;
+    p.multiplier = quantize_multiplier(static_cast<double>(in.quant.scale0()) / static_cast<double>(os));
+    if (out.dtype == DType::kInt16)
+      return bind_unary_kernel("requantize_qs16_qs16_ref", requantize_qs16_qs16_ref, p, ii, io, n);
+    return bind_unary_kernel("requantize_qs16_qs8_ref", requantize_qs16_qs8_ref, p, ii, io, n);
+  }
   // Same signedness within XNNPACK's ratio range: the delegate's vcvt (quantize.h); otherwise TFLite's own
   // fixed-point Requantize.
   if (in.dtype == out.dtype && requantize_xnnpack_applies(in.quant.scale0(), os)) {

@@ -9,6 +9,15 @@
 //  - int8 / uint8 -> int8 / uint8 (requantize): TFLite's Requantize, out = clamp(out_zp +
 //    MultiplyByQuantizedMultiplier(x - in_zp, multiplier of in_scale/out_scale)). With equal scales the
 //    multiplier is exactly 1, so uint8 <-> int8 with zero points 128 apart is an exact shift.
+//  - float32 -> int16 (the converter's 16x8 mode): TFLite's own kernel (XNNPACK takes no int16 QUANTIZE),
+//    optimized_ops::AffineQuantize<int16_t> as LiteRT's x86 build runs it: on each 8 values its NEON
+//    body (through NEON_2_SSE): x * (1/scale) in float, rounded half to even; on the last n % 8 its
+//    scalar loop: round_half_away((double)x / (double)scale). Both + zp, clamped to [-32768, 32767]. A
+//    value outside int32 (or NaN) converts as x86 does (INT32_MIN), so it lands on -32768 whatever its
+//    sign, as in LiteRT.
+//  - int16 -> int16 and int16 -> int8: TFLite's Requantize (as for 8-bit above: multiplier of
+//    in_scale/out_scale, double rounding, zero points, clamp). int16 -> int16 needs zero points 0 (TFLite
+//    refuses others). TFLite has no int8 / uint8 -> int16 QUANTIZE: refused.
 //  Per-channel output quantization is refused.
 //
 // DEQUANTIZE
@@ -35,6 +44,8 @@ void quantize_float_to_uint8_ref(const QuantizeFloatParams& p, const float* in, 
 // TFLite's AffineQuantize rounding (half away from zero of x / scale).
 void quantize_float_to_int8_tflite_ref(const QuantizeFloatParams& p, const float* in, int8_t* out, int64_t n);
 void quantize_float_to_uint8_tflite_ref(const QuantizeFloatParams& p, const float* in, uint8_t* out, int64_t n);
+// float32 -> int16, TFLite's AffineQuantize (uses p.scale and p.zero_point).
+void quantize_f32_qs16_ref(const QuantizeFloatParams& p, const float* in, int16_t* out, int64_t n);
 
 struct RequantizeParams {
   int32_t in_zp = 0, out_zp = 0;
@@ -44,6 +55,8 @@ void requantize_int8_to_int8_ref(const RequantizeParams& p, const int8_t* in, in
 void requantize_int8_to_uint8_ref(const RequantizeParams& p, const int8_t* in, uint8_t* out, int64_t n);
 void requantize_uint8_to_int8_ref(const RequantizeParams& p, const uint8_t* in, int8_t* out, int64_t n);
 void requantize_uint8_to_uint8_ref(const RequantizeParams& p, const uint8_t* in, uint8_t* out, int64_t n);
+void requantize_qs16_qs16_ref(const RequantizeParams& p, const int16_t* in, int16_t* out, int64_t n);
+void requantize_qs16_qs8_ref(const RequantizeParams& p, const int16_t* in, int8_t* out, int64_t n);
 
 // int8 -> int8 and uint8 -> uint8 with in_scale / out_scale in [2^-8, 2^7]: TFLite's default path delegates
 // these to XNNPACK's qs8/qu8 vcvt: multiplier = lrintf(256 * (float) in_scale / out_scale), out =

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "kernels/common/float16.h"
 #include "kernels/common/quantization.h"
@@ -33,6 +34,15 @@ void quantize_tflite(const QuantizeFloatParams& p, const float* in, T* out, int6
     if (v > hi) v = hi;
     out[i] = static_cast<T>(static_cast<int32_t>(v));
   }
+}
+
+// TFLite's optimized_ops::AffineQuantize<int16_t>: the float widened to double, divided by the double
+// scale, rounded half away from zero (TfLiteRound), converted to int32 and clamped. The conversion of an
+// out-of-range quotient is undefined in C++; on x86 (cvttsd2si) it gives INT32_MIN, reproduced here.
+int32_t tflite_round_to_int32(double q) {
+  const double r = std::round(q);
+  if (!(r >= -2147483648.0 && r < 2147483648.0)) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(r);
 }
 
 template <typename In, typename Out>
@@ -70,6 +80,31 @@ void quantize_float_to_uint8_tflite_ref(const QuantizeFloatParams& p, const floa
   quantize_tflite(p, in, out, n);
 }
 
+// x86 cvtps2dq: round half to even; NaN and out-of-range give INT32_MIN.
+inline int32_t cvtps2dq(float v) {
+  if (!(v >= -2147483648.0f && v < 2147483648.0f)) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(std::nearbyint(v));
+}
+
+void quantize_f32_qs16_ref(const QuantizeFloatParams& p, const float* in, int16_t* out, int64_t n) {
+  // LiteRT's x86 build runs the NEON body (through NEON_2_SSE) on each 8 values: x * (1/scale) in float,
+  // rounded half to even (vcvtnq_s32_f32 = cvtps2dq), + zero point, clamped; the rest takes the scalar
+  // loop below. Found bit for bit against LiteRT 2.21 on crafted ties (sizes 7..40: body n - n % 8).
+  const int64_t body = n - n % 8;
+  for (int64_t i = 0; i < body; ++i) {
+    const int32_t v = static_cast<int32_t>(static_cast<uint32_t>(cvtps2dq(in[i] * p.inv_scale)) +
+                                           static_cast<uint32_t>(p.zero_point));
+    out[i] = static_cast<int16_t>(std::min(std::max(v, qmin_of<int16_t>()), qmax_of<int16_t>()));
+  }
+  for (int64_t i = body; i < n; ++i) {
+    // Wrapping add: INT32_MIN plus a negative zero point wraps in TFLite too (int16 zero points are 0 in
+    // the converter's models).
+    const int32_t v = static_cast<int32_t>(static_cast<uint32_t>(tflite_round_to_int32(static_cast<double>(in[i]) / p.scale)) +
+                                           static_cast<uint32_t>(p.zero_point));
+    out[i] = static_cast<int16_t>(std::min(std::max(v, qmin_of<int16_t>()), qmax_of<int16_t>()));
+  }
+}
+
 void requantize_int8_to_int8_ref(const RequantizeParams& p, const int8_t* in, int8_t* out, int64_t n) {
   requantize(p, in, out, n);
 }
@@ -80,6 +115,13 @@ void requantize_uint8_to_int8_ref(const RequantizeParams& p, const uint8_t* in, 
   requantize(p, in, out, n);
 }
 void requantize_uint8_to_uint8_ref(const RequantizeParams& p, const uint8_t* in, uint8_t* out, int64_t n) {
+  requantize(p, in, out, n);
+}
+
+void requantize_qs16_qs16_ref(const RequantizeParams& p, const int16_t* in, int16_t* out, int64_t n) {
+  requantize(p, in, out, n);
+}
+void requantize_qs16_qs8_ref(const RequantizeParams& p, const int16_t* in, int8_t* out, int64_t n) {
   requantize(p, in, out, n);
 }
 
