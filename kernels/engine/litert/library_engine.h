@@ -14,6 +14,8 @@
 
 #include "kernels/engine/engine.h"
 #include "kernels/engine/litert/litert_api.h"
+#include "kernels/engine/registry.h"
+#include "kernels/ops/op.h"
 
 namespace eb::litert_c {
 
@@ -55,6 +57,20 @@ class LibraryEngine : public Engine {
  protected:
   LibraryEngine(const Api* api, std::unique_ptr<Model> model, const EngineOptions& options)
       : api_(api), model_(std::move(model)), options_(options) {}
+
+  // Output shapes as edgebench's reference kernels infer them: the file may store none for an output
+  // an operator sizes in its prepare (TFLite_Detection_PostProcess stores [] for [1, 40, 4]), and this
+  // engine never prepares edgebench's graph otherwise. A node edgebench cannot prepare is passed over:
+  // LiteRT, not edgebench, decides what runs here (its output keeps the stored shape, or LiteRT's).
+  void infer_shapes() {
+    Graph& g = model_->graph();
+    for (const Node& n : g.nodes) {
+      PrepareFn prepare = find_node_prepare(n);
+      if (!prepare) continue;
+      PrepareContext ctx(g, n, Isa::kReference, 1);
+      (void)prepare(ctx);
+    }
+  }
 
   // (Re)allocates the edgebench-side buffers at the graph's current input/output byte sizes.
   Status allocate_host_buffers() {

@@ -70,6 +70,8 @@ void resolve_compiled_model(Resolver& r, Api& a) {
   r.need(a.GetInputBufferRequirements, "LiteRtGetCompiledModelInputBufferRequirements");
   r.need(a.GetOutputBufferRequirements, "LiteRtGetCompiledModelOutputBufferRequirements");
   r.need(a.CreateManagedTensorBufferFromRequirements, "LiteRtCreateManagedTensorBufferFromRequirements");
+  r.need(a.GetRequirementsBufferSize, "LiteRtGetTensorBufferRequirementsBufferSize");
+  r.need(a.CreateManagedTensorBuffer, "LiteRtCreateManagedTensorBuffer");
   r.need(a.GetTensorBufferPackedSize, "LiteRtGetTensorBufferPackedSize");
   r.need(a.LockTensorBuffer, "LiteRtLockTensorBuffer");
   r.need(a.UnlockTensorBuffer, "LiteRtUnlockTensorBuffer");

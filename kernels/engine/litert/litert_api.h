@@ -33,6 +33,7 @@ typedef size_t LiteRtParamIndex;
 
 constexpr LiteRtStatus kLiteRtStatusOk = 0;
 constexpr int kLiteRtHwAcceleratorCpu = 1 << 0;       // LiteRtHwAccelerators
+constexpr int kLiteRtTensorBufferTypeHostMemory = 1;  // LiteRtTensorBufferType
 constexpr int kLiteRtTensorBufferLockModeRead = 0;    // LiteRtTensorBufferLockMode
 constexpr int kLiteRtTensorBufferLockModeWrite = 1;
 constexpr int kLiteRtTensorMaxRank = 8;               // LITERT_TENSOR_MAX_RANK
@@ -107,6 +108,9 @@ struct Api {
                                               LiteRtTensorBufferRequirements*) = nullptr;
   LiteRtStatus (*CreateManagedTensorBufferFromRequirements)(LiteRtEnvironment, const LiteRtRankedTensorType*,
                                                             LiteRtTensorBufferRequirements, LiteRtTensorBuffer*) = nullptr;
+  LiteRtStatus (*GetRequirementsBufferSize)(LiteRtTensorBufferRequirements, size_t*) = nullptr;
+  LiteRtStatus (*CreateManagedTensorBuffer)(LiteRtEnvironment, int, const LiteRtRankedTensorType*, size_t,
+                                            LiteRtTensorBuffer*) = nullptr;
   LiteRtStatus (*GetTensorBufferPackedSize)(LiteRtTensorBuffer, size_t*) = nullptr;
   LiteRtStatus (*LockTensorBuffer)(LiteRtTensorBuffer, void**, int) = nullptr;
   LiteRtStatus (*UnlockTensorBuffer)(LiteRtTensorBuffer) = nullptr;

@@ -44,6 +44,7 @@ class LiteRtEngine final : public LibraryEngine {
   }
 
   Status build() {
+    infer_shapes();
     // Only the CPU accelerator is registered (no probing for GPU and NPU plugin libraries: this engine
     // runs on the CPU), and LiteRT logs errors only: its INFO lines would fill every command's output.
     LiteRtEnvOption env_options[2] = {};
@@ -211,60 +212,67 @@ class LiteRtEngine final : public LibraryEngine {
     return Status();
   }
 
-  // edgebench's graph is not prepared by this engine: its output shapes are LiteRT's (they differ from
-  // the stored ones once an input was resized). `update` lets LiteRT propagate a resize first.
-  Status take_output_shapes(bool update) {
-    if (!api_->GetOutputTensorLayouts) return Status();
+  // After an input was resized the output shapes are LiteRT's. Otherwise edgebench's stay (infer_shapes):
+  // LiteRT reports none (rank 0) for an output a custom operator sizes when it runs
+  // (TFLite_Detection_PostProcess).
+  Status take_output_shapes(bool resized) {
+    if (!resized || !api_->GetOutputTensorLayouts) return Status();
     std::vector<LiteRtLayout> layouts(out_tensors_.size());
-    EB_RETURN_IF_ERROR(check(api_->GetOutputTensorLayouts(compiled_, 0, layouts.size(), layouts.data(), update),
+    EB_RETURN_IF_ERROR(check(api_->GetOutputTensorLayouts(compiled_, 0, layouts.size(), layouts.data(), true),
                              "LiteRtGetCompiledModelOutputTensorLayouts"));
     for (int j = 0; j < num_outputs(); ++j) {
       const Shape s = layout_shape(layouts[out_index_[static_cast<size_t>(j)]]);
-      bool known = true;
+      bool known = !s.empty() || output(j).shape.empty();
       for (int32_t d : s) known = known && d >= 0;
       if (known) mutable_output(j).shape = s;
     }
     return Status();
   }
 
-  // LiteRT's managed buffers (from the compiled model's requirements) and edgebench's own, of equal sizes.
+  // LiteRT's managed buffers and edgebench's own, of equal sizes.
   Status make_buffers() {
     release_buffers();
     EB_RETURN_IF_ERROR(allocate_host_buffers());
-    for (size_t k = 0; k < in_tensors_.size(); ++k) {
-      LiteRtTensorBuffer b = nullptr;
-      EB_RETURN_IF_ERROR(make_buffer(k, true, &b));
-      in_buffers_.push_back(b);
+    for (size_t k = 0; k < in_tensors_.size(); ++k) in_buffers_.push_back(nullptr);
+    for (size_t k = 0; k < out_tensors_.size(); ++k) out_buffers_.push_back(nullptr);
+    for (int i = 0; i < num_inputs(); ++i) {
+      const size_t k = in_index_[static_cast<size_t>(i)];
+      EB_RETURN_IF_ERROR(make_buffer(k, true, input(i), &in_buffers_[k]));
+      EB_RETURN_IF_ERROR(check_size(in_buffers_[k], input(i), "input", i));
     }
-    for (size_t k = 0; k < out_tensors_.size(); ++k) {
-      LiteRtTensorBuffer b = nullptr;
-      EB_RETURN_IF_ERROR(make_buffer(k, false, &b));
-      out_buffers_.push_back(b);
+    for (int j = 0; j < num_outputs(); ++j) {
+      const size_t k = out_index_[static_cast<size_t>(j)];
+      EB_RETURN_IF_ERROR(make_buffer(k, false, output(j), &out_buffers_[k]));
+      EB_RETURN_IF_ERROR(check_size(out_buffers_[k], output(j), "output", j));
     }
-    for (int i = 0; i < num_inputs(); ++i) EB_RETURN_IF_ERROR(check_size(in_buffers_[in_index_[static_cast<size_t>(i)]], input(i), "input", i));
-    for (int j = 0; j < num_outputs(); ++j) EB_RETURN_IF_ERROR(check_size(out_buffers_[out_index_[static_cast<size_t>(j)]], output(j), "output", j));
     return Status();
   }
 
-  Status make_buffer(size_t k, bool is_input, LiteRtTensorBuffer* out) {
+  // From the compiled model's buffer requirements, as the wheel's CompiledModel does, when they hold
+  // edgebench's tensor. An output LiteRT has no size for before it runs (its requirement is smaller:
+  // 4 bytes for a shapeless detection output) gets a host buffer of edgebench's size instead, so the
+  // operator has room to write and the copy out never reads past LiteRT's buffer.
+  Status make_buffer(size_t k, bool is_input, const Tensor& t, LiteRtTensorBuffer* out) {
     LiteRtTensorBufferRequirements req = nullptr;  // owned by the compiled model
     EB_RETURN_IF_ERROR(check(is_input ? api_->GetInputBufferRequirements(compiled_, 0, k, &req)
                                       : api_->GetOutputBufferRequirements(compiled_, 0, k, &req),
                              "LiteRtGetCompiledModel*BufferRequirements"));
-    TensorTypeBox box;
+    size_t req_bytes = 0;
+    EB_RETURN_IF_ERROR(check(api_->GetRequirementsBufferSize(req, &req_bytes), "LiteRtGetTensorBufferRequirementsBufferSize"));
+    TensorTypeBox box;  // LiteRT's element type, edgebench's current shape
     EB_RETURN_IF_ERROR(check(api_->GetRankedTensorType(is_input ? in_tensors_[k] : out_tensors_[k], &box.type),
                              "LiteRtGetRankedTensorType"));
-    // The model's tensor type has the stored shape; the compiled model's layout is the current one.
-    if (is_input && api_->GetInputTensorLayout) {
-      LayoutBox l;
-      if (api_->GetInputTensorLayout(compiled_, 0, k, &l.layout) == kLiteRtStatusOk) box.type.layout = l.layout;
-    } else if (!is_input && api_->GetOutputTensorLayouts) {
-      std::vector<LiteRtLayout> layouts(out_tensors_.size());
-      if (api_->GetOutputTensorLayouts(compiled_, 0, layouts.size(), layouts.data(), false) == kLiteRtStatusOk)
-        box.type.layout = layouts[k];
-    }
-    return check(api_->CreateManagedTensorBufferFromRequirements(env_, &box.type, req, out),
-                 "LiteRtCreateManagedTensorBufferFromRequirements");
+    if (t.shape.size() > static_cast<size_t>(kLiteRtTensorMaxRank))
+      return error("engine 'litert': tensor '%s' has rank %zu, LiteRT's buffers take at most %d", t.name.c_str(),
+                   t.shape.size(), kLiteRtTensorMaxRank);
+    box.type.layout.rank = static_cast<unsigned>(t.shape.size()) & 0x7f;
+    box.type.layout.has_strides = false;
+    for (size_t d = 0; d < t.shape.size(); ++d) box.type.layout.dimensions[d] = t.shape[d];
+    if (req_bytes >= t.bytes())
+      return check(api_->CreateManagedTensorBufferFromRequirements(env_, &box.type, req, out),
+                   "LiteRtCreateManagedTensorBufferFromRequirements");
+    return check(api_->CreateManagedTensorBuffer(env_, kLiteRtTensorBufferTypeHostMemory, &box.type, t.bytes(), out),
+                 "LiteRtCreateManagedTensorBuffer");
   }
 
   Status check_size(LiteRtTensorBuffer b, const Tensor& t, const char* kind, int index) const {
@@ -277,8 +285,10 @@ class LiteRtEngine final : public LibraryEngine {
   }
 
   void release_buffers() {
-    for (LiteRtTensorBuffer b : in_buffers_) api_->DestroyTensorBuffer(b);
-    for (LiteRtTensorBuffer b : out_buffers_) api_->DestroyTensorBuffer(b);
+    for (LiteRtTensorBuffer b : in_buffers_)
+      if (b) api_->DestroyTensorBuffer(b);
+    for (LiteRtTensorBuffer b : out_buffers_)
+      if (b) api_->DestroyTensorBuffer(b);
     in_buffers_.clear();
     out_buffers_.clear();
   }

@@ -23,6 +23,7 @@ class TfLiteCEngine final : public LibraryEngine {
   }
 
   Status build() {
+    infer_shapes();
     // edgebench's bytes, alive as long as this engine (TfLiteModelCreate does not copy them).
     tfl_model_ = api_->TfLiteModelCreate(model_->bytes().data(), model_->file_bytes());
     if (!tfl_model_) return fail("TfLiteModelCreate");
@@ -93,7 +94,8 @@ class TfLiteCEngine final : public LibraryEngine {
     for (int j = 0; j < num_outputs(); ++j) {
       const TfLiteTensor* t = api_->TfLiteInterpreterGetOutputTensor(interpreter_, j);
       out_.push_back(t);
-      if (t) mutable_output(j).shape = dims_of(api_, t);
+      // TFLite's shapes once it has prepared, except an output it leaves shapeless until it runs.
+      if (t && (api_->TfLiteTensorNumDims(t) > 0 || output(j).shape.empty())) mutable_output(j).shape = dims_of(api_, t);
     }
     for (int i = 0; i < num_inputs(); ++i) EB_RETURN_IF_ERROR(check_size(in_[static_cast<size_t>(i)], input(i), "input", i));
     for (int j = 0; j < num_outputs(); ++j) EB_RETURN_IF_ERROR(check_size(out_[static_cast<size_t>(j)], output(j), "output", j));
