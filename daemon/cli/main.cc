@@ -17,15 +17,15 @@ namespace {
 constexpr const char* kUsage = R"(usage: edgebench COMMAND [ARGS]
 
 Commands:
-  inspect MODEL [--json] [--input-shape I:D0,D1,...] [--engine ref|auto|xnnpack] [--isa PATH]
+  inspect MODEL [--json] [--input-shape I:D0,D1,...] [--engine ref|auto|xnnpack|litert] [--isa PATH]
       Variant kind, inputs and outputs (dtype, shape, quantization), operator histogram, parameter
       count, multiply-accumulates per inference, file size, activation arena and its lower bound,
       the CPU's features, the kernel path (ISA) chosen and the kernel bound to every node.
   infer MODEL --input IN.npy [--input IN2.npy ...] --output-dir DIR [--input-shape I:D0,D1,...]
-        [--engine ref|auto|xnnpack] [--threads N] [--isa PATH]
+        [--engine ref|auto|xnnpack|litert] [--threads N] [--isa PATH]
       One inference. Inputs are NumPy .npy files in model input order and dtype; writes
       DIR/output_<j>.npy for each model output j.
-  bench MODEL [--engine ref|auto|xnnpack] [--threads N] [--isa PATH] [--warmup W] [--iterations K]
+  bench MODEL [--engine ref|auto|xnnpack|litert] [--threads N] [--isa PATH] [--warmup W] [--iterations K]
         [--input-shape I:D0,...] [--profile-ops] [--json]
       Load time, first inference, then K timed inferences after W warm-ups (min, mean, std, p50,
       p90, p99, max), peak resident memory and arena size; --profile-ops adds time per operator
@@ -36,7 +36,10 @@ Commands:
   Engines: ref = reference kernels, one thread (the correctness baseline); auto (default for bench)
   = the fastest kernels this CPU runs, chosen once at load (AVX2, AVX-512, AVX-512 VNNI, NEON,
   NEON dot product); xnnpack = Debian's XNNPACK library, the engine inside TensorFlow Lite, as a
-  yardstick. --isa PATH or EDGEBENCH_ISA=PATH forces a kernel path of auto (ref, avx2, avx512,
+  yardstick; litert = TensorFlow Lite / LiteRT itself, the library a deployment uses, loaded at run
+  time from EDGEBENCH_LITERT_LIB (e.g. .../site-packages/ai_edge_litert/libLiteRt.so of pip's
+  ai-edge-litert) or else libLiteRt.so / libtensorflowlite_c.so, on its CPU accelerator (XNNPACK).
+  --isa PATH or EDGEBENCH_ISA=PATH forces a kernel path of auto (ref, avx2, avx512,
   avx512vnni, neon, neon-dotprod); forcing one the CPU lacks is an error.
 
   run --config FILE [--group NAME] [--db FILE] [--profile-ops]

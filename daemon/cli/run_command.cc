@@ -117,7 +117,7 @@ Status check_engines(const std::vector<std::string>& engines) {
   const auto& known = config::known_engines();
   for (const auto& e : engines)
     if (std::find(known.begin(), known.end(), e) == known.end())
-      return error("--engine '%s': expected ref, auto or xnnpack", e.c_str());
+      return error("--engine '%s': expected ref, auto, xnnpack or litert", e.c_str());
   return Status();
 }
 

@@ -33,7 +33,7 @@ Status read_matrix(const YamlReader& r, GroupConfig& g) {
     const YAML::Node at = v.IsSequence() ? v[i] : v;
     return yaml_error(r.file(), at, r.child_path("engines") + (v.IsSequence() ? strfmt("[%zu]", i) : ""),
                       "unknown engine '" + engines[i] + "'" +
-                          (hint.empty() ? " (ref, auto or xnnpack)" : " (did you mean '" + hint + "'?)"));
+                          (hint.empty() ? " (ref, auto, xnnpack or litert)" : " (did you mean '" + hint + "'?)"));
   }
   if (!engines.empty()) g.engines = engines;
   EB_ASSIGN_OR_RETURN(auto threads, r.integers("threads", 1, 256));
@@ -264,7 +264,7 @@ Result<Config> load(const std::string& text, const std::string& file, const std:
 }  // namespace
 
 const std::vector<std::string>& known_engines() {
-  static const std::vector<std::string> kEngines = {"ref", "auto", "xnnpack"};
+  static const std::vector<std::string> kEngines = {"ref", "auto", "xnnpack", "litert"};
   return kEngines;
 }
 
