@@ -444,7 +444,7 @@ TEST(FullyConnectedRefuses, BadDtypes) {
   s.in = DType::kInt16;
   s.w = DType::kInt16;
   s.out = DType::kInt16;
-  expect_refused(s, "unsupported combination");
+  expect_refused(s, "must be int8");  // 16x8 takes int8 weights only
   s = Bad{};
   s.in = DType::kFloat32;
   s.w = DType::kFloat32;

@@ -136,8 +136,9 @@ TEST(QuantizeOp, RefusesUnsupported) {
     EXPECT_NE(s.message().find("per channel"), std::string::npos) << s.message();
   }
   {
+    // TFLite's QUANTIZE has no int8 -> int16 (the 16x8 converter writes float32 -> int16).
     OpHarness h(OpCode::kQuantize);
-    h.add_input(DType::kFloat32, {2}, std::vector<float>(2));
+    h.add_input(DType::kInt8, {2}, std::vector<int8_t>(2), qparams(0.1f, 0));
     h.add_output(DType::kInt16, qparams(0.1f, 0));
     const Status s = h.prepare();
     ASSERT_FALSE(s.ok());

@@ -174,7 +174,7 @@ TEST(SoftmaxRefuses, OutputQuantizationIsFixed) {
 
 TEST(SoftmaxRefuses, BadTypesShapesAndBeta) {
   expect_refused(prepare_softmax(DType::kInt8, DType::kFloat32, qparams(0.1f, 0), {}), "must match");
-  expect_refused(prepare_softmax(DType::kInt16, DType::kInt16, qparams(0.1f, 0), qparams(1.0f / 256, 0)), "supported");
+  expect_refused(prepare_softmax(DType::kInt16, DType::kInt16, qparams(0.1f, 0), qparams(1.0f / 256, 0)), "1/32768");
   expect_refused(prepare_softmax(DType::kFloat32, DType::kFloat32, {}, {}, Shape{}), "scalar");
   expect_refused(prepare_softmax(DType::kFloat32, DType::kFloat32, {}, {}, {1, 4}, std::numeric_limits<float>::infinity()),
                  "beta");

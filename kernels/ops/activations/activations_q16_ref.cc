@@ -76,6 +76,13 @@ bool sigmoid_int16_params(float input_scale, bool tanh, SigmoidInt16Params* p, c
   }
   // TFLite truncates; beyond 65535 its int32 product x * multiplier can overflow, and a multiplier of 0
   // (a scale below 2^-44) would be taken for the power-of-two case.
+  // Below 1 (an input scale under about 2^-44, which converters do write for a near-constant tensor)
+  // TFLite's truncation gives a multiplier of 0, and its Eval then takes the power-of-two path on the raw
+  // values: so does edgebench (input_multiplier 0, the shift as the loop left it).
+  if (multiplier < 1.0 && multiplier >= 0.0) {
+    p->input_multiplier = 0;
+    return true;
+  }
   if (!(multiplier >= 1.0 && multiplier < 65536.0)) {
     *error = "is outside the range TFLite's int16 kernel computes without int32 overflow";
     return false;
