@@ -35,6 +35,20 @@ class PoolOp final : public PreparedOp {
   int in_, out_;
 };
 
+// The quantized reference op of type T: the output's range narrowed by the fused activation, then the
+// average or max kernel (input and output quantization are equal: checked by the caller). Sets p.qmin and
+// p.qmax, which the fast path reads too.
+template <typename T>
+std::unique_ptr<PreparedOp> quantized_pool(PoolParams& p, Activation act, const Tensor& out, bool avg,
+                                           PoolKernel<T> average, PoolKernel<T> max, const char* average_name,
+                                           const char* max_name, int ii, int oi) {
+  const QuantRange r = activation_range_quantized(act, out.quant.scale0(), out.quant.zp0(), qmin_of<T>(), qmax_of<T>());
+  p.qmin = r.min;
+  p.qmax = r.max;
+  return avg ? std::unique_ptr<PreparedOp>(new PoolOp<T>(p, average, average_name, ii, oi))
+             : std::unique_ptr<PreparedOp>(new PoolOp<T>(p, max, max_name, ii, oi));
+}
+
 Result<std::unique_ptr<PreparedOp>> prepare_pool(PrepareContext& ctx, PoolKind kind) {
   EB_RETURN_IF_ERROR(ctx.expect_io(1, 1, 1));
   const NodeOptions& opt = ctx.options();
@@ -84,36 +98,21 @@ Result<std::unique_ptr<PreparedOp>> prepare_pool(PrepareContext& ctx, PoolKind k
                    : new PoolOp<float>(p, max_pool2d_float32_ref, "max_pool2d_float32_ref", ii, oi));
       break;
     }
-    case DType::kInt8: {
+    case DType::kInt8:
       EB_RETURN_IF_ERROR(check_same_quant(in, out));
-      const QuantRange r = activation_range_quantized(opt.activation, out.quant.scale0(), out.quant.zp0(),
-                                                      qmin_of<int8_t>(), qmax_of<int8_t>());
-      p.qmin = r.min;
-      p.qmax = r.max;
-      op.reset(avg ? new PoolOp<int8_t>(p, average_pool2d_int8_ref, "average_pool2d_int8_ref", ii, oi)
-                   : new PoolOp<int8_t>(p, max_pool2d_int8_ref, "max_pool2d_int8_ref", ii, oi));
+      op = quantized_pool<int8_t>(p, opt.activation, out, avg, average_pool2d_int8_ref, max_pool2d_int8_ref,
+                                  "average_pool2d_int8_ref", "max_pool2d_int8_ref", ii, oi);
       break;
-    }
-    case DType::kUInt8: {
+    case DType::kUInt8:
       EB_RETURN_IF_ERROR(check_same_quant(in, out));
-      const QuantRange r = activation_range_quantized(opt.activation, out.quant.scale0(), out.quant.zp0(),
-                                                      qmin_of<uint8_t>(), qmax_of<uint8_t>());
-      p.qmin = r.min;
-      p.qmax = r.max;
-      op.reset(avg ? new PoolOp<uint8_t>(p, average_pool2d_uint8_ref, "average_pool2d_uint8_ref", ii, oi)
-                   : new PoolOp<uint8_t>(p, max_pool2d_uint8_ref, "max_pool2d_uint8_ref", ii, oi));
+      op = quantized_pool<uint8_t>(p, opt.activation, out, avg, average_pool2d_uint8_ref, max_pool2d_uint8_ref,
+                                   "average_pool2d_uint8_ref", "max_pool2d_uint8_ref", ii, oi);
       break;
-    }
-    case DType::kInt16: {
+    case DType::kInt16:
       EB_RETURN_IF_ERROR(check_same_quant(in, out));
-      const QuantRange r = activation_range_quantized(opt.activation, out.quant.scale0(), out.quant.zp0(),
-                                                      qmin_of<int16_t>(), qmax_of<int16_t>());
-      p.qmin = r.min;
-      p.qmax = r.max;
-      op.reset(avg ? new PoolOp<int16_t>(p, average_pool2d_int16_ref, "average_pool2d_int16_ref", ii, oi)
-                   : new PoolOp<int16_t>(p, max_pool2d_int16_ref, "max_pool2d_int16_ref", ii, oi));
+      op = quantized_pool<int16_t>(p, opt.activation, out, avg, average_pool2d_int16_ref, max_pool2d_int16_ref,
+                                   "average_pool2d_int16_ref", "max_pool2d_int16_ref", ii, oi);
       break;
-    }
     default:
       return error("input '%s' is %s; supported: float32, int8, uint8, int16", in.name.c_str(), dtype_name(in.dtype));
   }
