@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <functional>
+#include <map>
 #include <thread>
 
 #include "daemon/build_info.h"
@@ -12,13 +12,13 @@
 #include "daemon/measure/device_state.h"
 #include "daemon/measure/variant_runner.h"
 #include "daemon/pipeline/image_module.h"
+#include "daemon/pipeline/model_content.h"
 #include "kernels/engine/cpu_features.h"
 #include "kernels/engine/engine.h"
 
 namespace eb::job {
 namespace {
 
-namespace fs = std::filesystem;
 using SourceOpener = std::function<Result<std::unique_ptr<ImageSource>>()>;
 
 SourceOpener source_opener(const config::SourceConfig& s) {
@@ -116,12 +116,16 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
   size_t total = 0;
   for (const std::string& engine : group.engines)
     total += order.size() * thread_counts_for(engine, group.threads).size();
-  std::optional<int64_t> reference_size;
-  {
-    std::error_code ec;
-    const auto size = fs::file_size(order[0]->path, ec);
-    if (!ec && order[0]->reference) reference_size = static_cast<int64_t>(size);
-  }
+  // Each model file is read once for the whole run (model_content.h): every engine and thread count
+  // measures those bytes, and the size stored is theirs. A file that cannot be read gives each of its
+  // measurements that error.
+  std::map<const config::VariantConfig*, Result<std::unique_ptr<ModelContent>>> contents;
+  for (const config::VariantConfig* v : order) contents.emplace(v, ModelContent::read(v->path));
+  auto size_of = [&](const config::VariantConfig* v) -> std::optional<int64_t> {
+    const auto& c = contents.at(v);
+    return c.ok() ? std::optional<int64_t>(static_cast<int64_t>(c.value()->size())) : std::nullopt;
+  };
+  const std::optional<int64_t> reference_size = order[0]->reference ? size_of(order[0]) : std::nullopt;
   const PreprocessOptions preprocess = config::to_preprocess_options(group.preprocess);
   size_t index = 0;
   auto stop = [&] { return observer.stop_requested(); };
@@ -150,14 +154,21 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
         vo.max_memory_bytes = static_cast<size_t>(group.max_memory_mb) << 20;
         vo.cpu_affinity = group.cpu_affinity;
         vo.timeout_s = group.worker_timeout_s;
-        VariantResult r = run_variant(v->path, open_source, vo);
+        const auto& content = contents.at(v);
+        VariantResult r;
+        if (content.ok()) {
+          vo.content = content.value().get();
+          r = run_variant(v->path, open_source, vo);
+        } else {
+          r.error = content.status().message();
+        }
         for (const std::string& note : r.notes) observer.on_status(v->label + ": " + note);
         if (r.interrupted) {  // dropped: a measurement over part of the items would mislead
           result.status = store::RunStatus::kInterrupted;
           break;
         }
         if (v->reference) reference_outputs = std::move(r.outputs);
-        const store::Measurement m = to_measurement({v, engine, threads, reference_size}, r, class_names);
+        const store::Measurement m = to_measurement({v, engine, threads, reference_size, size_of(v)}, r, class_names);
         auto id = store.add_measurement(*run_id, m);
         if (!id.ok()) {
           result.status = store::RunStatus::kFailed;

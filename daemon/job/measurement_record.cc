@@ -1,7 +1,5 @@
 #include "daemon/job/measurement_record.h"
 
-#include <filesystem>
-
 #include "daemon/measure/latency_stats.h"
 #include "daemon/store/results_store.h"
 
@@ -25,12 +23,11 @@ store::Measurement to_measurement(const MeasurementKey& key, const VariantResult
   m.engine = key.engine;
   m.isa = r.isa.empty() ? "reference" : r.isa;  // a variant that failed to load never reached an engine
   m.threads = key.threads;
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(v.path, ec);
-  if (!ec) {
-    m.file_size_bytes = static_cast<int64_t>(size);
-    if (key.reference_size && size > 0)
-      m.compression_ratio = static_cast<double>(*key.reference_size) / static_cast<double>(size);
+  // The size of the bytes measured, read once for the run; not the file's size now (it may have changed).
+  if (key.file_size) {
+    m.file_size_bytes = *key.file_size;
+    if (key.reference_size && *key.file_size > 0)
+      m.compression_ratio = static_cast<double>(*key.reference_size) / static_cast<double>(*key.file_size);
   }
   if (!r.error.empty()) {
     m.error = r.error;

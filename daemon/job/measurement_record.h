@@ -18,6 +18,7 @@ struct MeasurementKey {
   std::string engine;
   int threads = 1;
   std::optional<int64_t> reference_size;  // bytes of the reference file, for the compression ratio
+  std::optional<int64_t> file_size;       // bytes of this variant's file as read for the run (ModelContent)
 };
 
 store::Measurement to_measurement(const MeasurementKey& key, const VariantResult& result,

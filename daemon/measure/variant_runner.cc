@@ -60,11 +60,13 @@ class WorkerSession {
     if (exe.empty()) {
       EB_ASSIGN_OR_RETURN(exe, worker::find_worker_executable());
     }
+    const int model_fd = options_.content ? options_.content->fd() : -1;
     EB_ASSIGN_OR_RETURN(worker_, worker::WorkerProcess::start(
-                                     exe, {options_.timeout_s, options_.max_memory_bytes, options_.stop_requested}));
+                                     exe, {options_.timeout_s, options_.max_memory_bytes, options_.stop_requested},
+                                     model_fd));
     const EngineOptions& eo = options_.engine;
     Writer setup;
-    setup.str(path_).str(eo.engine).put<int32_t>(eo.threads).str(eo.isa).put<uint8_t>(eo.profile_ops);
+    setup.str(path_).put<uint8_t>(model_fd >= 0).str(eo.engine).put<int32_t>(eo.threads).str(eo.isa).put<uint8_t>(eo.profile_ops);
     setup.put<int32_t>(options_.warmup).str(options_.cpu_affinity);
     EB_RETURN_IF_ERROR(worker_->send(Msg::kSetup, setup));
     EB_ASSIGN_OR_RETURN(Message baseline, worker_->receive(Msg::kBaseline));
@@ -72,6 +74,7 @@ class WorkerSession {
     r_.memory.baseline_rss = b.get<uint64_t>();
     EB_RETURN_IF_ERROR(check(b, "baseline"));
     worker_->set_phase("at load");
+    EB_RETURN_IF_ERROR(worker_->send(Msg::kLoad, Writer()));
     EB_ASSIGN_OR_RETURN(Message model, worker_->receive(Msg::kModel));
     Reader m = model.reader();
     const int32_t inputs = m.get<int32_t>();

@@ -17,6 +17,7 @@
 
 #include "daemon/measure/device_state.h"
 #include "daemon/pipeline/image_source.h"
+#include "daemon/pipeline/model_content.h"
 #include "daemon/pipeline/preprocess_options.h"
 #include "kernels/engine/create_engine.h"
 
@@ -42,6 +43,9 @@ struct VariantRunOptions {
   double timeout_s = 300;          // the longest the worker may take for its load or one inference
   size_t max_memory_bytes = 0;     // --max-memory: the worker's peak resident set may not pass it; 0: no limit
   std::string cpu_affinity;        // --cpu: pin the worker to these CPUs ("2", "0-3"); empty: not pinned
+  // The model's bytes as read once for the run (every measurement loads them); null: the worker reads
+  // the path itself.
+  const ModelContent* content = nullptr;
 };
 
 struct DeviceSampleAt {

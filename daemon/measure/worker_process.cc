@@ -62,20 +62,34 @@ Result<std::string> find_worker_executable() {
   return path;
 }
 
-Result<std::unique_ptr<WorkerProcess>> WorkerProcess::start(const std::string& executable, const Limits& limits) {
+Result<std::unique_ptr<WorkerProcess>> WorkerProcess::start(const std::string& executable, const Limits& limits,
+                                                            int model_fd) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     return error("cannot create a socket for %s: %s", kWho, std::strerror(errno));
   // dup2 onto the same number would keep close-on-exec set: move the child's end out of the way first.
-  if (sv[1] == kWorkerFd) {
-    const int moved = fcntl(sv[1], F_DUPFD_CLOEXEC, kWorkerFd + 1);
+  // The same for the model's descriptor, and each must also stay clear of the other's target: both are
+  // moved above kModelFd first.
+  if (sv[1] <= kModelFd) {
+    const int moved = fcntl(sv[1], F_DUPFD_CLOEXEC, kModelFd + 1);
     close(sv[1]);
     sv[1] = moved;
+  }
+  int model_src = -1;
+  if (model_fd >= 0) {
+    model_src = fcntl(model_fd, F_DUPFD_CLOEXEC, kModelFd + 1);
+    if (model_src < 0) {
+      const int e = errno;
+      close(sv[0]);
+      close(sv[1]);
+      return error("cannot hand the model to %s: %s", kWho, std::strerror(e));
+    }
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, sv[1], kWorkerFd);
-  posix_spawn_file_actions_addclosefrom_np(&actions, kWorkerFd + 1);
+  if (model_src >= 0) posix_spawn_file_actions_adddup2(&actions, model_src, kModelFd);
+  posix_spawn_file_actions_addclosefrom_np(&actions, model_src >= 0 ? kModelFd + 1 : kWorkerFd + 1);
   // The daemon blocks its stop signals (signalfd) and a mask is inherited: the worker starts clean.
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
@@ -93,6 +107,7 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::start(const std::string& e
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
   close(sv[1]);
+  if (model_src >= 0) close(model_src);
   if (rc != 0) {
     close(sv[0]);
     return error("cannot start %s %s: %s", kWho, executable.c_str(), std::strerror(rc));

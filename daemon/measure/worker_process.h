@@ -31,7 +31,9 @@ Result<std::string> find_worker_executable();
 
 class WorkerProcess {
  public:
-  static Result<std::unique_ptr<WorkerProcess>> start(const std::string& executable, const Limits& limits);
+  // model_fd >= 0: a descriptor the worker gets as kModelFd (the model's bytes, ModelContent).
+  static Result<std::unique_ptr<WorkerProcess>> start(const std::string& executable, const Limits& limits,
+                                                      int model_fd = -1);
   ~WorkerProcess();  // a worker still running is killed and reaped
   WorkerProcess(const WorkerProcess&) = delete;
   WorkerProcess& operator=(const WorkerProcess&) = delete;

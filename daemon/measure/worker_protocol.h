@@ -2,9 +2,12 @@
 // loads one model and times it. One stream socket; every message is [u32 type][u32 length][payload],
 // little-endian host order (both ends are the same build on the same machine). The order:
 //
-//   parent -> kSetup      model path, engine, threads, warm-ups, CPU affinity
+//   parent -> kSetup      model path (for messages), whether its bytes are at kModelFd, engine, threads,
+//                         warm-ups, CPU affinity
 //   worker -> kBaseline   its resident set before touching the model, with the engine's runtime warm
 //                         (worker.cc: warm_up_runtime)
+//   parent -> kLoad       go ahead: the parent has moved its phase to "at load", so a memory limit
+//                         passed from here on is reported as passed at load, not at start
 //   worker -> kModel      the model's first input as stored (shape, signature): a dynamic input needs a
 //   parent -> kShape      shape from the parent (from the configured resize or the first image), or none
 //   worker -> kLoaded     load time, engine, arena/scratch, RSS after load, input and output tensors
@@ -41,6 +44,7 @@ enum class Msg : uint32_t {
   kFinish,
   kDone,
   kError,
+  kLoad,
 };
 
 // Larger than any input or output tensor a measurement moves (a 4K float image is 100 MB).
@@ -48,6 +52,10 @@ constexpr uint32_t kMaxMessageBytes = 1u << 30;
 
 // The worker's end of the socket: the parent places it at this descriptor before exec.
 constexpr int kWorkerFd = 3;
+// The model's bytes as the parent read them once for the whole run (daemon/pipeline/model_content.h), a
+// sealed memory file placed here before exec; kSetup says whether the worker loads from it or, without
+// one (tests, tools), from the path.
+constexpr int kModelFd = 4;
 
 // Appends plain values to a payload.
 class Writer {

@@ -20,16 +20,6 @@ namespace eb::service {
 
 namespace fs = std::filesystem;
 
-uint64_t fnv1a64(const void* data, size_t size, uint64_t seed) {
-  uint64_t h = seed;
-  const auto* p = static_cast<const unsigned char*>(data);
-  for (size_t i = 0; i < size; ++i) {
-    h ^= p[i];
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 // File format: one line per model, "size<TAB>mtime_ns<TAB>hash_hex<TAB>path" (path last: it may hold tabs).
 SeenModels SeenModels::load(const std::string& state_file) {
   SeenModels s;

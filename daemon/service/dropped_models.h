@@ -24,14 +24,12 @@
 #include <vector>
 
 #include "daemon/config/config.h"
+#include "daemon/pipeline/model_content.h"  // fnv1a64
 #include "daemon/service/debounce.h"
 #include "daemon/service/service_config.h"
 #include "kernels/common/status.h"
 
 namespace eb::service {
-
-// 64-bit FNV-1a of a byte string: change detection, not security.
-uint64_t fnv1a64(const void* data, size_t size, uint64_t seed = 0xcbf29ce484222325ULL);
 
 struct SeenModel {
   FileState state;

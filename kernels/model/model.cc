@@ -248,37 +248,36 @@ Result<std::unique_ptr<Model>> Model::load_file(const std::string& path, const L
   // A FIFO or a device named as a model must not block the command: kernels/common/input_file.h.
   size_t size = 0;
   EB_ASSIGN_OR_RETURN(const int fd, open_input_file(path, "model", &size));
-  if (size < 16) {
-    close(fd);
-    return error("model '%s' is too small to be a .tflite file (%zu bytes)", path.c_str(), size);
-  }
-  if (size > limits.max_file_bytes) {
-    close(fd);
+  auto m = load_fd(fd, path, limits);
+  close(fd);
+  return m;
+}
+
+Result<std::unique_ptr<Model>> Model::load_fd(int fd, const std::string& path, const LoadLimits& limits) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return error("cannot read model '%s': %s", path.c_str(), std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return error("model '%s' is not a regular file", path.c_str());
+  const size_t size = static_cast<size_t>(st.st_size);
+  if (size < 16) return error("model '%s' is too small to be a .tflite file (%zu bytes)", path.c_str(), size);
+  if (size > limits.max_file_bytes)
     return error("model '%s' is %zu bytes, above the limit of %zu", path.c_str(), size, limits.max_file_bytes);
-  }
   // Read, not memory-mapped: a file truncated or rewritten while a benchmark runs would change under
   // the engine or kill the process with SIGBUS; a private copy makes the loaded model what was read.
   std::unique_ptr<Model> m(new Model());
   m->path_ = path;
   auto bytes = ModelBytes::allocate(size);
-  if (!bytes.ok()) {
-    close(fd);
-    return bytes.status().with_context("model '" + path + "': ");
-  }
+  if (!bytes.ok()) return bytes.status().with_context("model '" + path + "': ");
   m->owned_ = std::move(bytes.value());
   size_t got = 0;
   while (got < size) {
     const ssize_t n = pread(fd, m->owned_.data() + got, size - got, static_cast<off_t>(got));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      const int err = n < 0 ? errno : 0;
-      close(fd);
-      if (err != 0) return error("cannot read model '%s': %s", path.c_str(), std::strerror(err));
+      if (n < 0) return error("cannot read model '%s': %s", path.c_str(), std::strerror(errno));
       return error("model '%s' shrank while being read (%zu of %zu bytes)", path.c_str(), got, size);
     }
     got += static_cast<size_t>(n);
   }
-  close(fd);
   m->data_ = m->owned_.data();
   m->size_ = size;
   Status s = m->parse(limits);

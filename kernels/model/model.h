@@ -40,6 +40,10 @@ class Model {
 
   // Maps and verifies `path`. Errors name the file and what is wrong with it.
   static Result<std::unique_ptr<Model>> load_file(const std::string& path, const LoadLimits& limits = {});
+  // Reads and verifies the regular file open on `fd` (from offset 0; the descriptor stays open and is the
+  // caller's), named `path` in errors: the measuring worker loads the bytes its parent read once
+  // (daemon/pipeline/model_content.h) this way.
+  static Result<std::unique_ptr<Model>> load_fd(int fd, const std::string& path, const LoadLimits& limits = {});
   // Verifies a copy of an in-memory buffer (tests, fuzzing).
   static Result<std::unique_ptr<Model>> load_bytes(const uint8_t* data, size_t size,
                                                    const LoadLimits& limits = {});

@@ -235,5 +235,32 @@ TEST_F(WorkerTest, LoadErrorComesBackAsTheWorkersMessage) {
   EXPECT_EQ(r.error.find("worker"), std::string::npos) << r.error;  // the model's fault, not the worker's
 }
 
+// One model, one content: a file replaced on disk while a run measures it. Each worker loads the bytes
+// the run read once (ModelContent), so every measurement still measures them; a worker left to open the
+// path (no content) loads what is there now and fails -- the check that the content is what is loaded.
+TEST_F(WorkerTest, AFileReplacedDuringTheRunIsNotWhatIsMeasured) {
+  const std::string copy = (std::filesystem::temp_directory_path() / "eb-replaced-model.tflite").string();
+  std::filesystem::copy_file(model_path("fmnist-cnn-int8.tflite"), copy, std::filesystem::copy_options::overwrite_existing);
+  auto content = ModelContent::read(copy);
+  ASSERT_TRUE(content.ok()) << content.status().message();
+  const size_t size = content.value()->size();
+  EXPECT_EQ(size, std::filesystem::file_size(model_path("fmnist-cnn-int8.tflite")));
+  setenv("EB_TEST_FAULT", "eb-replaced:replace:0", 1);
+  options_.worker_executable = EB_FAULT_WORKER_PATH;
+  options_.content = content.value().get();
+  auto frames = []() -> Result<std::unique_ptr<ImageSource>> { return std::unique_ptr<ImageSource>(new Frames(3)); };
+  for (const char* engine : {"ref", "auto"}) {  // the same content for every engine of the run
+    options_.engine.engine = engine;
+    VariantResult r = run_variant(copy, frames, options_);
+    EXPECT_EQ(r.error, "") << engine;
+    EXPECT_EQ(r.items, 3) << engine;
+  }
+  EXPECT_LT(std::filesystem::file_size(copy), size);  // the fault did replace it
+  options_.content = nullptr;
+  VariantResult from_path = run_variant(copy, frames, options_);
+  std::filesystem::remove(copy);
+  EXPECT_NE(from_path.error.find("not a TFLite flatbuffer"), std::string::npos) << from_path.error;
+}
+
 }  // namespace
 }  // namespace eb

@@ -100,7 +100,7 @@ class NotifySocket:
 
 
 def write_config(path, images, models_dir, limit=200, debounce=0.5, extra_service='', default_limit=100, prom='',
-                 group='fmnist', engine='ref', extra_groups=''):
+                 group='fmnist', engine='ref', extra_groups='', reference=None):
     text = ('groups:\n'
             '  - name: %s\n'
             '    source: {images: %s, limit: %d}\n'
@@ -114,7 +114,7 @@ def write_config(path, images, models_dir, limit=200, debounce=0.5, extra_servic
             '  watch_debounce_s: %s\n'
             '  cooldown_s: 0\n'
             '  default_source: {images: %s, limit: %d}\n'
-            % (group, images, limit, engine, MODELS['float32'], extra_groups, models_dir, debounce, images, default_limit))
+            % (group, images, limit, engine, reference or MODELS['float32'], extra_groups, models_dir, debounce, images, default_limit))
     if prom:
         text += '  exporter: {textfile: %s}\n' % prom
     text += extra_service

@@ -3,11 +3,12 @@
 //                                  (N = 0: before the model is loaded), do KIND:
 //     segv   dereference a null pointer (SIGSEGV)      kill   SIGKILL itself (as the OOM killer does)
 //     hang   sleep for an hour                          alloc  touch 256 MiB and keep it
-//     exit   exit(3) without a word
+//     exit   exit(3) without a word                    replace  overwrite the model file with text
 // Tests point edgebench at it with EDGEBENCH_WORKER. The product's worker has no such hooks.
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -42,6 +43,12 @@ void maybe_fault(const std::string& model_path, int64_t n) {
     (void)keep;
   } else if (kind == "exit") {
     _exit(3);
+  } else if (kind == "replace") {
+    // The file changes on disk while the run is measuring it (a user copying a new export over it).
+    if (FILE* f = std::fopen(model_path.c_str(), "wb")) {
+      std::fputs("replaced while being measured", f);
+      std::fclose(f);
+    }
   }
 }
 
