@@ -57,23 +57,27 @@ void print_op_profile(const std::vector<NodeTime>& nodes, int invocations) {
                 sorted[k]->total_ms * per);
 }
 
-Status bench(const Args& args) {
-  if (args.positional.size() != 1) return error("bench takes exactly one MODEL argument (got %zu)", args.positional.size());
-  const std::string& path = args.positional[0];
-  EngineOptions opts;
-  opts.engine = args.get("--engine", "auto");
-  auto threads = parse_int("--threads", args.get("--threads", "1"), 1, 256);
-  auto warmup = parse_int("--warmup", args.get("--warmup", "5"), 0, 1000000);
-  auto iterations = parse_int("--iterations", args.get("--iterations", "50"), 1, 10000000);
-  if (!threads.ok()) return threads.status();
-  if (!warmup.ok()) return warmup.status();
-  if (!iterations.ok()) return iterations.status();
-  opts.threads = *threads;
-  opts.isa = args.get("--isa", "");
-  opts.profile_ops = args.has("--profile-ops");
+// The command line, checked before any work (every error is a usage error).
+struct BenchCommandLine {
+  ModelCommandLine model;
+  int warmup = 5, iterations = 50;
+};
+
+Result<BenchCommandLine> parse_bench(const Args& args) {
+  BenchCommandLine c;
+  EB_ASSIGN_OR_RETURN(c.model, parse_model_command(args, "bench", "auto"));
+  c.model.engine.profile_ops = args.has("--profile-ops");
+  EB_ASSIGN_OR_RETURN(c.warmup, parse_int("--warmup", args.get("--warmup", "5"), 0, 1000000));
+  EB_ASSIGN_OR_RETURN(c.iterations, parse_int("--iterations", args.get("--iterations", "50"), 1, 10000000));
+  return c;
+}
+
+Status bench(const Args& args, const BenchCommandLine& c) {
+  const std::string& path = c.model.model;
+  const EngineOptions& opts = c.model.engine;
 
   const auto t_load = Clock::now();
-  auto loaded = load_engine(path, opts, args.all("--input-shape"));
+  auto loaded = load_engine(path, opts, c.model.input_shapes);
   if (!loaded.ok()) return loaded.status();
   const double load_ms = ms_since(t_load);
   Engine& it = *loaded.value();
@@ -83,10 +87,10 @@ Status bench(const Args& args) {
   const auto t_first = Clock::now();
   EB_RETURN_IF_ERROR(it.invoke());
   const double first_ms = ms_since(t_first);
-  for (int w = 0; w < *warmup; ++w) EB_RETURN_IF_ERROR(it.invoke());
+  for (int w = 0; w < c.warmup; ++w) EB_RETURN_IF_ERROR(it.invoke());
   std::vector<double> samples;
-  samples.reserve(static_cast<size_t>(*iterations));
-  for (int k = 0; k < *iterations; ++k) {
+  samples.reserve(static_cast<size_t>(c.iterations));
+  for (int k = 0; k < c.iterations; ++k) {
     const auto t0 = Clock::now();
     EB_RETURN_IF_ERROR(it.invoke());
     samples.push_back(ms_since(t0));
@@ -102,8 +106,8 @@ Status bench(const Args& args) {
         "\"load_ms\": %s, \"first_ms\": %s, \"latency_ms\": {\"min\": %s, \"mean\": %s, \"std\": %s, \"p50\": %s, "
         "\"p90\": %s, \"p99\": %s, \"max\": %s}, \"peak_rss_bytes\": %zu, \"arena_bytes\": %zu, "
         "\"arena_lower_bound_bytes\": %zu}\n",
-        json_string(path).c_str(), json_string(opts.engine).c_str(), json_string(isa).c_str(), it.effective_threads(), opts.threads, *warmup,
-        *iterations, json_number(load_ms).c_str(), json_number(first_ms).c_str(), json_number(s.min).c_str(),
+        json_string(path).c_str(), json_string(opts.engine).c_str(), json_string(isa).c_str(), it.effective_threads(), opts.threads, c.warmup,
+        c.iterations, json_number(load_ms).c_str(), json_number(first_ms).c_str(), json_number(s.min).c_str(),
         json_number(s.mean).c_str(), json_number(s.std).c_str(), json_number(s.p50).c_str(), json_number(s.p90).c_str(),
         json_number(s.p99).c_str(), json_number(s.max).c_str(), peak, it.arena_bytes(), it.arena_lower_bound_bytes());
     return Status();
@@ -111,12 +115,12 @@ Status bench(const Args& args) {
   std::printf("model:       %s\nengine:      %s (%s), %d thread(s) of %d requested\n", path.c_str(), opts.engine.c_str(), isa,
               it.effective_threads(), opts.threads);
   std::printf("load:        %.3f ms\nfirst:       %.3f ms\n", load_ms, first_ms);
-  std::printf("latency (ms) over %d runs after %d warm-ups:\n", *iterations, *warmup);
+  std::printf("latency (ms) over %d runs after %d warm-ups:\n", c.iterations, c.warmup);
   std::printf("  min %.3f  mean %.3f  std %.3f  p50 %.3f  p90 %.3f  p99 %.3f  max %.3f\n", s.min, s.mean, s.std, s.p50,
               s.p90, s.p99, s.max);
   std::printf("peak RSS:    %.1f MiB\narena:       %zu bytes (lower bound %zu)\n", static_cast<double>(peak) / 1048576.0,
               it.arena_bytes(), it.arena_lower_bound_bytes());
-  if (opts.profile_ops) print_op_profile(it.node_times(), *iterations + *warmup + 1);
+  if (opts.profile_ops) print_op_profile(it.node_times(), c.iterations + c.warmup + 1);
   return Status();
 }
 
@@ -129,7 +133,12 @@ int run_bench(const std::vector<std::string>& argv) {
     print_error(args.status().message());
     return kExitUsage;
   }
-  Status s = bench(args.value());
+  auto command = parse_bench(args.value());
+  if (!command.ok()) {
+    print_error(command.status().message());
+    return kExitUsage;
+  }
+  Status s = bench(args.value(), command.value());
   if (!s.ok()) {
     print_error(s.message());
     return kExitError;

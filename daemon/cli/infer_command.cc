@@ -29,18 +29,18 @@ Status make_dirs(const std::string& path) {
   return Status();
 }
 
-Status infer(const Args& args) {
-  if (args.positional.size() != 1) return error("infer takes exactly one MODEL argument (got %zu)", args.positional.size());
+// The command line, checked before any work (every error is a usage error).
+Result<ModelCommandLine> parse_infer(const Args& args) {
+  EB_ASSIGN_OR_RETURN(ModelCommandLine c, parse_model_command(args, "infer", "ref"));
+  if (args.all("--input").empty()) return error("infer needs --input IN.npy (one per model input)");
+  if (args.get("--output-dir").empty()) return error("infer needs --output-dir DIR");
+  return c;
+}
+
+Status infer(const Args& args, const ModelCommandLine& c) {
   const auto& inputs = args.all("--input");
   const std::string out_dir = args.get("--output-dir");
-  if (inputs.empty()) return error("infer needs --input IN.npy (one per model input)");
-  if (out_dir.empty()) return error("infer needs --output-dir DIR");
-  EngineOptions opts;
-  opts.engine = args.get("--engine", "ref");
-  auto threads = parse_int("--threads", args.get("--threads", "1"), 1, 256);
-  if (!threads.ok()) return threads.status();
-  opts.threads = *threads;
-  opts.isa = args.get("--isa", "");
+  const EngineOptions& opts = c.engine;
 
   // The arrays are read first: a dynamic input takes its array's shape (unless --input-shape fixes it)
   // before the engine prepares the graph, as TFLite resizes inputs before it allocates.
@@ -51,7 +51,7 @@ Status infer(const Args& args) {
     data_shapes.push_back(a.shape);
     arrays.push_back(std::move(a));
   }
-  auto loaded = load_engine(args.positional[0], opts, args.all("--input-shape"), data_shapes);
+  auto loaded = load_engine(c.model, opts, c.input_shapes, data_shapes);
   if (!loaded.ok()) return loaded.status();
   Engine& it = *loaded.value();
   if (static_cast<int>(inputs.size()) != it.num_inputs())
@@ -94,7 +94,12 @@ int run_infer(const std::vector<std::string>& argv) {
     print_error(args.status().message());
     return kExitUsage;
   }
-  Status s = infer(args.value());
+  auto command = parse_infer(args.value());
+  if (!command.ok()) {
+    print_error(command.status().message());
+    return kExitUsage;
+  }
+  Status s = infer(args.value(), command.value());
   if (!s.ok()) {
     print_error(s.message());
     return kExitError;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "daemon/cli/args.h"
+#include "daemon/store/stored_text.h"
 #include "daemon/cli/commands.h"
 #include "daemon/cli/json_writer.h"
 #include "daemon/cli/model_loading.h"
@@ -39,13 +40,10 @@ std::string tensor_json(int index, const Tensor& t) {
   return s + "}";
 }
 
-Status inspect(const Args& args) {
-  if (args.positional.size() != 1) return error("inspect takes exactly one MODEL argument (got %zu)", args.positional.size());
-  const std::string& path = args.positional[0];
-  EngineOptions opts;
-  opts.engine = args.get("--engine", "auto");
-  opts.isa = args.get("--isa", "");
-  auto loaded = load_engine(path, opts, args.all("--input-shape"));
+Status inspect(const Args& args, const ModelCommandLine& c) {
+  const std::string& path = c.model;
+  const EngineOptions& opts = c.engine;
+  auto loaded = load_engine(path, opts, c.input_shapes);
   if (!loaded.ok()) return loaded.status();
   const Engine& it = *loaded.value();
   const ModelStats st = compute_model_stats(it);
@@ -86,15 +84,15 @@ Status inspect(const Args& args) {
   std::printf("inputs:\n");
   for (int i = 0; i < it.num_inputs(); ++i) {
     const Tensor& t = it.input(i);
-    std::printf("  %d  %-8s %-18s %s%s\n", i, dtype_name(t.dtype), shape_str(t.shape).c_str(), t.name.c_str(), quant_text(t.quant).c_str());
+    std::printf("  %d  %-8s %-18s %s%s\n", i, dtype_name(t.dtype), shape_str(t.shape).c_str(), store::stored_text(t.name).c_str(), quant_text(t.quant).c_str());
   }
   std::printf("outputs:\n");
   for (int j = 0; j < it.num_outputs(); ++j) {
     const Tensor& t = it.output(j);
-    std::printf("  %d  %-8s %-18s %s%s\n", j, dtype_name(t.dtype), shape_str(t.shape).c_str(), t.name.c_str(), quant_text(t.quant).c_str());
+    std::printf("  %d  %-8s %-18s %s%s\n", j, dtype_name(t.dtype), shape_str(t.shape).c_str(), store::stored_text(t.name).c_str(), quant_text(t.quant).c_str());
   }
   std::printf("operators:    %zu nodes (%d folded at load time)\n", g.nodes.size(), it.folded_nodes());
-  for (const auto& [name, count] : st.op_histogram) std::printf("  %-26s %d\n", name.c_str(), count);
+  for (const auto& [name, count] : st.op_histogram) std::printf("  %-26s %d\n", store::stored_text(name).c_str(), count);
   std::printf("parameters:   %lld\n", static_cast<long long>(st.parameters));
   std::printf("MACs:         %lld (%.1f M per inference)\n", static_cast<long long>(st.macs), static_cast<double>(st.macs) / 1e6);
   if (it.arena_bytes() == 0 && std::string(it.engine_name()) == "xnnpack")
@@ -116,7 +114,13 @@ int run_inspect(const std::vector<std::string>& argv) {
     print_error(args.status().message());
     return kExitUsage;
   }
-  Status s = inspect(args.value());
+  // Checked before any work: every error here is a usage error.
+  auto command = parse_model_command(args.value(), "inspect", "auto");
+  if (!command.ok()) {
+    print_error(command.status().message());
+    return kExitUsage;
+  }
+  Status s = inspect(args.value(), command.value());
   if (!s.ok()) {
     print_error(s.message());
     return kExitError;

@@ -7,10 +7,15 @@
 
 #include "daemon/build_info.h"
 #include "daemon/cli/commands.h"
+#include "daemon/store/stored_text.h"
 
 namespace eb::cli {
 
-void print_error(const std::string& message) { std::fprintf(stderr, "edgebench: %s\n", message.c_str()); }
+// Errors quote names from files and models: their control characters are escaped (stored_text.h), so a
+// name cannot move the cursor, recolour the terminal or forge a second line.
+void print_error(const std::string& message) {
+  std::fprintf(stderr, "edgebench: %s\n", store::stored_text(message).c_str());
+}
 
 namespace {
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "daemon/cli/args.h"
+#include "daemon/config/config.h"
+#include "kernels/common/isa.h"
 #include "kernels/engine/create_engine.h"
 
 namespace eb::cli {
@@ -62,8 +64,40 @@ Result<std::unique_ptr<Engine>> load_engine(const std::string& model_path, const
                     shape_str(t.shape).c_str(), i);
   }
   auto it = create_engine(std::move(model), options);
-  if (!it.ok()) return Status::error("model '" + model_path + "': " + it.status().message() + hint);
+  if (!it.ok()) {
+    // The hint is for a graph that failed to prepare (those errors name the node), not for an engine that
+    // could not start (a missing LiteRT library, a forced ISA the CPU lacks).
+    const std::string& why = it.status().message();
+    return Status::error("model '" + model_path + "': " + why + (why.find("node ") != std::string::npos ? hint : ""));
+  }
   return std::move(it.value());
+}
+
+Result<ModelCommandLine> parse_model_command(const Args& args, const std::string& command, const std::string& default_engine) {
+  if (args.positional.size() != 1)
+    return error("%s takes exactly one MODEL argument (got %zu)", command.c_str(), args.positional.size());
+  ModelCommandLine c;
+  c.model = args.positional[0];
+  c.engine.engine = args.get("--engine", default_engine);
+  const auto& known = config::known_engines();
+  if (std::find(known.begin(), known.end(), c.engine.engine) == known.end())
+    return error("--engine '%s': expected ref, auto, xnnpack or litert", c.engine.engine.c_str());
+  EB_ASSIGN_OR_RETURN(c.engine.threads, parse_int("--threads", args.get("--threads", "1"), 1, 256));
+  c.engine.isa = args.get("--isa", "");
+  if (!c.engine.isa.empty()) {
+    // Only auto chooses among edgebench's kernel paths; the others would silently ignore the flag.
+    if (c.engine.engine != "auto")
+      return error("--isa %s: only the auto engine has kernel paths to force (--engine %s runs its own kernels)",
+                   c.engine.isa.c_str(), c.engine.engine.c_str());
+    if (!is_isa_name(c.engine.isa))
+      return error("--isa '%s': expected ref, avx2, avx512, avx512vnni, neon or neon-dotprod", c.engine.isa.c_str());
+  }
+  c.input_shapes = args.all("--input-shape");
+  for (const std::string& spec : c.input_shapes) {
+    auto parsed = parse_input_shape(spec);
+    if (!parsed.ok()) return parsed.status();
+  }
+  return c;
 }
 
 }  // namespace eb::cli

@@ -20,4 +20,17 @@ Result<std::unique_ptr<Engine>> load_engine(const std::string& model_path, const
                                             const std::vector<std::string>& input_shapes,
                                             const std::vector<Shape>& data_shapes = {});
 
+struct Args;
+
+// The command line of the in-process commands that run one model (inspect, infer, bench): MODEL, --engine,
+// --threads, --isa, --input-shape. Checked before any work is done, so every error is a usage error
+// (exit 2): an unknown engine, a thread count out of range, --isa with an engine other than auto or an
+// unknown path, a malformed --input-shape.
+struct ModelCommandLine {
+  std::string model;
+  EngineOptions engine;
+  std::vector<std::string> input_shapes;
+};
+Result<ModelCommandLine> parse_model_command(const Args& args, const std::string& command, const std::string& default_engine);
+
 }  // namespace eb::cli

@@ -17,6 +17,7 @@
 
 #include "daemon/cli/args.h"
 #include "daemon/cli/commands.h"
+#include "daemon/store/stored_text.h"
 #include "daemon/cli/query_detail.h"
 #include "daemon/config/config.h"
 #include "daemon/job/benchmark_job.h"
@@ -56,7 +57,9 @@ class StopSignals {
 class ProgressPrinter : public job::JobObserver {
  public:
   ProgressPrinter() : tty_(isatty(STDERR_FILENO) != 0) {}
-  void on_status(const std::string& text) override {
+  // Everything printed here quotes file and variant names: escaped as they are stored (stored_text.h).
+  void on_status(const std::string& raw) override {
+    const std::string text = store::stored_text(raw);
     clear();
     const bool cooling = text.rfind("cooling down", 0) == 0;
     if (cooling && tty_) {  // a countdown: rewritten in place
@@ -82,11 +85,13 @@ class ProgressPrinter : public job::JobObserver {
   }
   void on_measurement(const std::string& variant, const std::string&, int, const std::string& error) override {
     clear();
-    if (!error.empty()) std::fprintf(stderr, "edgebench: %s: %s (recorded, carrying on)\n", variant.c_str(), error.c_str());
+    if (!error.empty())
+      std::fprintf(stderr, "edgebench: %s: %s (recorded, carrying on)\n", store::stored_text(variant).c_str(),
+                   store::stored_text(error).c_str());
   }
   void on_skipped_items(int64_t count, const std::vector<std::string>& examples) override {
     clear();
-    for (const auto& e : examples) std::fprintf(stderr, "edgebench: skipped item: %s\n", e.c_str());
+    for (const auto& e : examples) std::fprintf(stderr, "edgebench: skipped item: %s\n", store::stored_text(e).c_str());
     if (count > static_cast<int64_t>(examples.size()))
       std::fprintf(stderr, "edgebench: ... %lld items skipped in all\n", static_cast<long long>(count));
   }

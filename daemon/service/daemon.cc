@@ -22,6 +22,7 @@
 #include "daemon/job/benchmark_job.h"
 #include "daemon/service/debounce.h"
 #include "daemon/service/dropped_models.h"
+#include "daemon/service/instance_lock.h"
 #include "daemon/service/exporter.h"
 #include "daemon/service/logging.h"
 #include "daemon/service/notifier.h"
@@ -129,6 +130,7 @@ class Daemon {
   Notifier notifier_;
   Settings settings_;
   std::string db_path_, state_dir_, models_dir_, snapshot_dir_;
+  std::optional<InstanceLock> lock_;
   std::optional<store::ResultsStore> store_;
   std::optional<ModelDirWatcher> watcher_;
   DebounceTracker tracker_{2s};
@@ -205,13 +207,16 @@ Status Daemon::start() {
   settings_ = std::move(*s);
   db_path_ = database_path(options_, settings_.config);
   EB_RETURN_IF_ERROR(store::ensure_parent_directory(db_path_));
-  auto st = store::ResultsStore::open(db_path_);
-  if (!st.ok()) return st.status();
-  store_.emplace(std::move(*st));
   // Absolute, so the snapshot paths stored as model_path mean something to a later reader.
   std::error_code ec;
   state_dir_ = fs::absolute(db_path_, ec).parent_path().lexically_normal().string();
   const std::string stem = fs::path(db_path_).stem().string();
+  // Before the database is opened: a second daemon on it stops here (instance_lock.h).
+  EB_ASSIGN_OR_RETURN(InstanceLock lock, InstanceLock::acquire((fs::path(state_dir_) / (stem + ".lock")).string(), db_path_));
+  lock_.emplace(std::move(lock));
+  auto st = store::ResultsStore::open(db_path_);
+  if (!st.ok()) return st.status();
+  store_.emplace(std::move(*st));
   snapshot_dir_ = (fs::path(state_dir_) / (stem + ".snapshots")).string();
   seen_ = SeenModels::load((fs::path(state_dir_) / (stem + ".dropped-models")).string());
   EB_RETURN_IF_ERROR(open_watcher());

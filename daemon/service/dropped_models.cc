@@ -20,7 +20,36 @@ namespace eb::service {
 
 namespace fs = std::filesystem;
 
-// File format: one line per model, "size<TAB>mtime_ns<TAB>hash_hex<TAB>path" (path last: it may hold tabs).
+// File format: one line per model, "size<TAB>mtime_ns<TAB>hash_hex<TAB>path" (path last: it may hold tabs;
+// its backslashes and newlines are written as \\ and \n, so a file named with a newline is one line and
+// is remembered across restarts instead of being benchmarked again at every start).
+namespace {
+
+std::string escape_path(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+std::string unescape_path(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == '\\' || text[i + 1] == 'n')) {
+      out += text[i + 1] == 'n' ? '\n' : '\\';
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 SeenModels SeenModels::load(const std::string& state_file) {
   SeenModels s;
   s.file_ = state_file;
@@ -33,7 +62,7 @@ SeenModels SeenModels::load(const std::string& state_file) {
     if (std::sscanf(line.c_str(), "%lld\t%lld\t%llx\t%n", &size, &mtime, &hash, &consumed) != 3 || consumed <= 0 ||
         static_cast<size_t>(consumed) >= line.size())
       continue;
-    s.entries_[line.substr(static_cast<size_t>(consumed))] = SeenModel{{size, mtime}, hash};
+    s.entries_[unescape_path(line.substr(static_cast<size_t>(consumed)))] = SeenModel{{size, mtime}, hash};
   }
   return s;
 }
@@ -51,8 +80,7 @@ bool SeenModels::unchanged_content(const std::string& path, uint64_t hash) const
 Status SeenModels::save() const {
   std::ostringstream out;
   for (const auto& [path, e] : entries_) {
-    if (path.find('\n') != std::string::npos) continue;  // cannot be represented; re-run at worst
-    out << e.state.size << '\t' << e.state.mtime_ns << '\t' << strfmt("%016" PRIx64, e.hash) << '\t' << path << '\n';
+    out << e.state.size << '\t' << e.state.mtime_ns << '\t' << strfmt("%016" PRIx64, e.hash) << '\t' << escape_path(path) << '\n';
   }
   return write_file_atomically(file_, out.str());
 }

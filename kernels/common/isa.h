@@ -2,11 +2,14 @@
 // (kernels/engine/cpu_features.h) and handed to every operator's prepare, which binds its kernel.
 #pragma once
 
+#include <string_view>
+
 namespace eb {
 
 // Ordered from the most portable to the most specific within each architecture.
 // kAvx512 = F+BW+VL+DQ; kAvx512Vnni adds VPDPBUSD (Ice Lake and later); kNeonDot adds SDOT/UDOT.
 enum class Isa { kReference, kAvx2, kAvx512, kAvx512Vnni, kNeon, kNeonDot };
+inline constexpr Isa kAllIsas[] = {Isa::kReference, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni, Isa::kNeon, Isa::kNeonDot};
 
 // "ref", "avx2", "avx512", "avx512vnni", "neon", "neon-dotprod": the names reported by inspect, bench and the store.
 inline const char* isa_name(Isa isa) {
@@ -19,6 +22,13 @@ inline const char* isa_name(Isa isa) {
     case Isa::kNeonDot: return "neon-dotprod";
   }
   return "?";
+}
+
+// True for one of the names above (what --isa and EDGEBENCH_ISA accept).
+inline bool is_isa_name(std::string_view name) {
+  for (Isa isa : kAllIsas)
+    if (name == isa_name(isa)) return true;
+  return false;
 }
 
 }  // namespace eb

@@ -78,7 +78,7 @@ Result<Isa> select_isa(const std::string& engine, const std::string& forced, con
     if (env != nullptr && *env != '\0') want = env;
   }
   if (want.empty()) return best_isa(f);
-  for (Isa isa : {Isa::kReference, Isa::kAvx2, Isa::kAvx512, Isa::kAvx512Vnni, Isa::kNeon, Isa::kNeonDot}) {
+  for (Isa isa : kAllIsas) {
     if (want != isa_name(isa)) continue;
     if (!cpu_supports(f, isa))
       return error("ISA path '%s' was forced (EDGEBENCH_ISA or --isa) but this CPU lacks it (has: %s)", want.c_str(),

@@ -162,6 +162,39 @@ def test_input_errors():
         check('unknown command', p.returncode == 2, p.stderr)
 
 
+def test_bad_flag_values_are_usage_errors():
+    """Every bad value of a flag of inspect, infer and bench exits 2 with one line naming the flag, before
+    any work: the model given here does not even exist, so a flag checked late would exit 1 instead."""
+    missing = '/nonexistent/model.tflite'
+    io = ['--input', '/nonexistent/in.npy', '--output-dir', '/nonexistent/out']
+    cases = [
+        (['bench', missing, '--iterations', 'abc'], '--iterations'),
+        (['bench', missing, '--iterations', '0'], '--iterations'),
+        (['bench', missing, '--warmup', '-1'], '--warmup'),
+        (['bench', missing, '--threads', '0'], '--threads'),
+        (['bench', missing, '--threads', '9999'], '--threads'),
+        (['bench', missing, '--engine', 'foo'], '--engine'),
+        (['bench', missing, '--engine', 'xnnpack', '--isa', 'avx2'], '--isa'),
+        (['bench', missing, '--engine', 'ref', '--isa', 'ref'], '--isa'),
+        (['bench', missing, '--isa', 'avx9'], '--isa'),
+        (['bench', missing, '--input-shape', '0:1,x'], '--input-shape'),
+        (['bench'], 'MODEL'),
+        (['inspect', missing, '--engine', 'litert2'], '--engine'),
+        (['inspect', missing, '--engine', 'litert', '--isa', 'neon'], '--isa'),
+        (['inspect', missing, '--input-shape', 'zz'], '--input-shape'),
+        (['inspect', missing, 'second.tflite'], 'MODEL'),
+        (['infer', missing] + io + ['--threads', 'two'], '--threads'),
+        (['infer', missing] + io + ['--engine', 'xnnpack', '--isa', 'neon'], '--isa'),
+        (['infer', missing, '--output-dir', '/nonexistent/out'], '--input'),
+        (['infer', missing, '--input', '/nonexistent/in.npy'], '--output-dir'),
+    ]
+    for argv, flag in cases:
+        p = run(*argv)
+        lines = [l for l in p.stderr.splitlines() if l.strip()]
+        check('usage error (exit 2) naming %s: %s' % (flag, ' '.join(argv[2:] if len(argv) > 2 else argv)),
+              p.returncode == 2 and len(lines) == 1 and flag in lines[0], (p.returncode, p.stderr))
+
+
 def test_bench_json():
     p = run('bench', model('kws-dscnn-int8.tflite'), '--warmup', '1', '--iterations', '7', '--threads', '2', '--json')
     check('bench exit 0', p.returncode == 0, p.stderr)
@@ -178,7 +211,7 @@ def test_bench_json():
     check('bench: the reference engine stays on one thread', j.get('threads') == 1 and j.get('isa') == 'ref', p.stdout + p.stderr)
     check('bench memory figures', j['peak_rss_bytes'] > j['arena_bytes'] > 0, str(j))
     p = run('bench', model('kws-dscnn-int8.tflite'), '--iterations', '0')
-    check('bench rejects zero iterations', p.returncode == 1 and '--iterations' in p.stderr, p.stderr)
+    check('bench rejects zero iterations', p.returncode == 2 and '--iterations' in p.stderr, p.stderr)
 
 
 def main():
@@ -191,7 +224,8 @@ def main():
     if not os.path.isdir(os.path.join(ARGS.shared, 'models')):
         print('SKIPPED: shared models not found at %s' % ARGS.shared)
         return 77
-    for t in [test_readme_operator_table, test_custom_op_refused, test_inspect_figures, test_truncated_and_flipped, test_input_errors, test_bench_json]:
+    for t in [test_readme_operator_table, test_custom_op_refused, test_inspect_figures, test_truncated_and_flipped, test_input_errors, test_bad_flag_values_are_usage_errors,
+              test_bench_json]:
         t()
     failed = sum(1 for _, ok, _ in RESULTS if not ok)
     print('%d passed, %d failed' % (len(RESULTS) - failed, failed))

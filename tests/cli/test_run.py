@@ -273,6 +273,13 @@ def test_hostile_names(images, d):
                        [b'--images', os.fsencode(images), b'--limit', b'20', b'--db', os.fsencode(db)],
                        capture_output=True, timeout=300)
     check('hostile names: run exit 0', p.returncode == 0, p.stderr[-400:])
+    # Its progress and error lines on stderr name the files too: escaped like the stored names.
+    try:
+        err = p.stderr.decode('utf-8', errors='strict')
+        bad = [c for c in err if (ord(c) < 0x20 and c not in '\n\r') or ord(c) == 0x7f]
+        check('hostile names: run stderr has no control characters', not bad, repr(bad[:5]))
+    except UnicodeDecodeError as e:
+        check('hostile names: run stderr is valid UTF-8', False, str(e))
     outputs = {}
     for fmt in ('table', 'json', 'csv', 'markdown'):
         outputs['compare ' + fmt] = subprocess.run([ARGS.edgebench, 'query', 'compare', '--db', db, '--format', fmt],

@@ -190,6 +190,9 @@ TEST_F(DroppedModelsTest, SeenRegistryRoundTripsAndSkipsGarbage) {
   EXPECT_TRUE(s.entries().empty());
   s.record("/m/a b.tflite", SeenModel{{100, 1700000000123456789LL}, 0xdeadbeefcafef00dULL});
   s.record("/m/c.tflite", SeenModel{{5, 7}, 1});
+  // Names with a newline, a backslash before an n, a tab and a byte that is not UTF-8 stay one entry each.
+  s.record("/m/evil\nFORGED\\n\t\xff.tflite", SeenModel{{9, 9}, 9});
+  s.record("/m/back\\slash\\", SeenModel{{8, 8}, 8});
   ASSERT_TRUE(s.save().ok());
   std::ofstream(file, std::ios::app) << "garbage line\n";
   SeenModels back = SeenModels::load(file);
@@ -198,8 +201,9 @@ TEST_F(DroppedModelsTest, SeenRegistryRoundTripsAndSkipsGarbage) {
   EXPECT_FALSE(back.unchanged_state("/m/a b.tflite", FileState{100, 1}));
   EXPECT_TRUE(back.unchanged_content("/m/a b.tflite", 0xdeadbeefcafef00dULL));
   EXPECT_FALSE(back.unchanged_content("/m/c.tflite", 2));
+  EXPECT_TRUE(back.unchanged_content("/m/evil\nFORGED\\n\t\xff.tflite", 9));
   back.forget("/m/c.tflite");
-  EXPECT_EQ(back.entries().size(), 1u);
+  EXPECT_EQ(back.entries().size(), 3u);
 }
 
 TEST_F(DroppedModelsTest, ModelFileNames) {

@@ -63,6 +63,17 @@ def run_all(d, images):
         if not check('READY=1 sent', ready, daemon.text()):
             return
         check('database exists at READY', os.path.isfile(db))
+        # A second daemon on the same database stops at start with one line naming it and the holder.
+        second = h.Daemon(ARGS.edgebench, cfg, db, os.path.join(d, 'daemon2.log'), extra_args=['--log', 'stderr'])
+        try:
+            rc2 = second.proc.wait(h.scaled(30))
+        except subprocess.TimeoutExpired:
+            second.proc.kill()
+            rc2 = second.proc.wait()
+        check('a second daemon on the same database exits 1',
+              rc2 == 1 and 'another edgebench daemon (pid %d) already uses the database %s' % (daemon.proc.pid, db) in second.text(),
+              (rc2, second.text()[-800:]))
+        check('the first daemon carries on', daemon.proc.poll() is None, daemon.text()[-800:])
         check('STATUS sent', sock.lines('STATUS='), sock.lines())
         time.sleep(2.6)
         idle_pings = sock.lines('WATCHDOG=1', since=ready[0])

@@ -267,6 +267,37 @@ def test_worker_crash(d, images):
     check('worker crash: clean exit', rc == 0, rc)
 
 
+def test_hostile_name(d, images):
+    """A model dropped under a name holding a newline, an escape sequence and bytes that are not UTF-8: it is
+    benchmarked once, every log line that names it stays one line without the escape byte, and a restart
+    does not benchmark it again (the record of what was measured survives the name)."""
+    models = h.fresh_dir(os.path.join(d, 'names', 'models'))
+    cfg = os.path.join(d, 'names', 'eb.yaml')
+    db = os.path.join(d, 'names', 'state', 'results.db')
+    h.write_config(cfg, images, models, limit=IMAGES_PER_RUN, default_limit=IMAGES_PER_RUN, debounce=0.1)
+    name = b'evil\nFORGED line \x1b[31mred\xff.tflite'
+    tmp = os.path.join(os.fsencode(models), b'.part')
+    shutil.copy(h.MODELS['int8'], tmp)
+    os.rename(tmp, os.path.join(os.fsencode(models), name))
+    log_path = os.path.join(d, 'names', 'daemon.log')
+    daemon = h.Daemon(ARGS.edgebench, cfg, db, log_path)
+    try:
+        got = h.wait_rows(db, "select count(*) from measurements m join runs r on r.id = m.run_id "
+                              "where r.status = 'complete' and m.variant like 'evil%'", lambda r: r and r[0][0] >= 1, timeout=120)
+        check('hostile name: benchmarked', got and got[0][0] == 1, (got, daemon.text()[-1500:]))
+    finally:
+        daemon.stop()
+    again = h.Daemon(ARGS.edgebench, cfg, db, log_path, extra_args=['--once'])
+    rc = again.wait(120)
+    raw = open(log_path, 'rb').read()
+    lines = raw.split(b'\n')
+    check('hostile name: no forged log line', not [l for l in lines if l.startswith(b'FORGED')], raw[-1500:])
+    check('hostile name: no escape byte or invalid UTF-8 in the log', b'\x1b' not in raw and b'\xff' not in raw, raw[-800:])
+    check('hostile name: the name is logged escaped', b'evil\\x0aFORGED line \\x1b[31mred\\xff.tflite' in raw, raw[-1500:])
+    runs = h.rows(db, "select count(*) from measurements where variant like 'evil%'")
+    check('hostile name: not benchmarked again after a restart', rc == 0 and runs == [(1,)], (rc, runs, again.text()[-800:]))
+
+
 def test_disk_full(d, images):
     models = h.fresh_dir(os.path.join(d, 'full', 'models'))
     cfg = os.path.join(d, 'full', 'eb.yaml')
@@ -338,6 +369,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix='ebfaults_') as d:
         test_replaced_and_broken_models(d, images)
         test_worker_crash(d, images)
+        test_hostile_name(d, images)
         test_disk_full(d, images)
         test_sigkill_loop(d, images)
     return h.summary()
