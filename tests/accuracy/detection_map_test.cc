@@ -109,6 +109,18 @@ TEST(DetectionMap, CrowdRegionsAreIgnoredNotCounted) {
   EXPECT_EQ(f->detections_above, 1);
 }
 
+TEST(DetectionMap, AMatchWithACountedBoxIsNotTakenByACrowdRegion) {
+  // The detection overlaps a real object (IoU 0.62) inside a crowd region (IoU 1 by pycocotools' crowd
+  // rule): it stays the object's hit, as in pycocotools (crowd regions are searched last and only when
+  // no counted box matched).
+  DetectionEvaluator e;
+  e.add_image({{box(0, 0, 100, 100), 0}, {box(0, 0, 300, 300), 0, true}}, {{box(0, 0, 100, 62), 0, 0.9}});
+  auto f = e.figures();
+  ASSERT_TRUE(f.ok());
+  EXPECT_DOUBLE_EQ(f->map50, 1.0);
+  EXPECT_EQ(f->true_positives, 1);
+}
+
 TEST(DetectionMap, HalfTheObjectsFound) {
   DetectionEvaluator e;
   e.add_image({{box(0, 0, 10, 10), 0}, {box(50, 50, 10, 10), 0}}, {{box(0, 0, 10, 10), 0, 0.9}});
