@@ -169,18 +169,21 @@ Status read_task(const YamlReader& group, const std::string& base_dir, TaskConfi
   }
   EB_ASSIGN_OR_RETURN(auto task, group.map("task"));
   if (!task) return Status();
-  EB_RETURN_IF_ERROR(task->check_keys({"kind", "labels", "format", "conf", "iou", "max_det", "score_threshold"}));
+  EB_RETURN_IF_ERROR(
+      task->check_keys({"kind", "labels", "names", "format", "conf", "iou", "max_det", "score_threshold"}));
   EB_ASSIGN_OR_RETURN(auto kind, task->string("kind"));
   if (!kind || (*kind != "classify" && *kind != "detect"))
     return task->error_at("kind", kind ? "'" + *kind + "': expected classify or detect" : "missing: classify or detect");
   if (*kind == "classify") {
-    for (const char* k : {"labels", "format", "conf", "iou", "max_det", "score_threshold"})
+    for (const char* k : {"labels", "names", "format", "conf", "iou", "max_det", "score_threshold"})
       if (task->has(k)) return task->error_at(k, "applies to kind: detect only");
     return Status();
   }
   t.kind = TaskConfig::Kind::kDetect;
   EB_ASSIGN_OR_RETURN(auto labels, task->path("labels", base_dir, PathKind::kAny));
   if (labels) t.labels = *labels;
+  EB_ASSIGN_OR_RETURN(auto names, task->path("names", base_dir, PathKind::kFile));
+  if (names) t.names = *names;
   EB_ASSIGN_OR_RETURN(auto format, task->string("format"));
   if (format) {
     auto f = accuracy::parse_detect_format(*format);

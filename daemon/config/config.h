@@ -61,6 +61,7 @@ struct TaskConfig {
   enum class Kind { kClassify, kDetect };
   Kind kind = Kind::kClassify;
   std::string labels;  // detect: a YOLO labels folder or a COCO JSON file; empty: against the reference only
+  std::string names;   // detect: class names, one a line (a COCO file carries its own); empty: none
   accuracy::DetectFormat format = accuracy::DetectFormat::kAuto;
   float conf = 0.001f;             // YOLO candidates for mAP (Ultralytics val)
   float iou = 0.7f;                // NMS IoU (Ultralytics val)

@@ -13,6 +13,7 @@
 #include "daemon/measure/device_state.h"
 #include "daemon/measure/variant_runner.h"
 #include "daemon/pipeline/image_module.h"
+#include "daemon/pipeline/labels.h"
 #include "kernels/engine/cpu_features.h"
 #include "kernels/engine/engine.h"
 
@@ -104,6 +105,10 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
     if (!group.task.labels.empty()) {
       auto labels = accuracy::DetectionLabels::open(group.task.labels);
       if (!labels.ok()) return labels.status().with_context("group '" + group.name + "': ");
+    }
+    if (!group.task.names.empty()) {
+      auto names = read_label_names(group.task.names);
+      if (!names.ok()) return names.status().with_context("group '" + group.name + "': ");
     }
     // ... but detection cannot be scored yet: decoding needs every output tensor of each inference, and
     // the measuring worker sends back output 0 only (daemon/measure/worker_protocol.h, kOutput). Refused

@@ -256,6 +256,7 @@ class TaskConfigTest : public ::testing::Test {
     fs::create_directories(dir_ / "images");
     fs::create_directories(dir_ / "labels");
     std::ofstream(dir_ / "m.tflite") << "x";
+    std::ofstream(dir_ / "coco.names") << "person\nbicycle\n";
   }
   void TearDown() override { fs::remove_all(dir_); }
   Result<Config> load(const std::string& task) {
@@ -278,10 +279,12 @@ TEST_F(TaskConfigTest, ClassifyByDefaultDetectWithUltralyticsValSettings) {
   EXPECT_FLOAT_EQ(t.iou, 0.7f);
   EXPECT_EQ(t.max_det, 300);
   EXPECT_TRUE(t.labels.empty());
-  c = load("    task: {kind: detect, labels: labels, format: yolov5, iou: 0.6, max_det: 100, score_threshold: 0.3}\n");
+  c = load("    task: {kind: detect, labels: labels, names: coco.names, format: yolov5, iou: 0.6, max_det: 100,\n"
+           "           score_threshold: 0.3}\n");
   ASSERT_TRUE(c.ok()) << c.status().message();
   const TaskConfig& d = c->groups[0].task;
   EXPECT_EQ(d.labels, (dir_ / "labels").string());
+  EXPECT_EQ(d.names, (dir_ / "coco.names").string());
   EXPECT_EQ(d.format, accuracy::DetectFormat::kYoloV5);
   EXPECT_FLOAT_EQ(d.iou, 0.6f);
   EXPECT_EQ(d.max_det, 100);
