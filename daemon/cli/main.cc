@@ -53,6 +53,7 @@ Commands:
         [--reference MODEL] [--input-range LO,HI] [--name GROUP] [--db FILE]
         [--engine E[,E...]] [--threads N[,N...]] [--warmup W] [--iterations K] [--cooldown S]
         [--max-memory MIB] [--cpu LIST] [--worker-timeout S] [--profile-ops]
+        [--task classify|detect [--detect-labels DIR|FILE.json] [--detect-format yolov8|yolov5|ssd|auto]]
       Benchmarks every variant over the same images or camera frames: latency, memory, accuracy
       (labels from class folders or a CSV), agreement and drift against the reference (default: the
       first MODEL). Pixels map linearly from 0..255 to --input-range (default 0,1), then are quantized

@@ -234,7 +234,12 @@ std::string compare_row_json(const CompareRow& r) {
          ", \"model_memory_bytes\": " + json_opt_int(r.model_memory_bytes) + ", \"top1\": " + json_opt_number(r.top1) +
          ", \"top5\": " + json_opt_number(r.top5) + ", \"delta_top1\": " + json_opt_number(r.delta_top1) +
          ", \"agreement_top1\": " + json_opt_number(r.agreement_top1) + ", \"mse\": " + json_opt_number(r.mse) +
-         ", \"max_abs_diff\": " + json_opt_number(r.max_abs_diff) + ", \"throttled\": " + json_opt_bool(r.throttled) +
+         ", \"max_abs_diff\": " + json_opt_number(r.max_abs_diff) + ", \"map50\": " + json_opt_number(r.map50) +
+         ", \"map50_95\": " + json_opt_number(r.map50_95) + ", \"det_precision\": " + json_opt_number(r.det_precision) +
+         ", \"det_recall\": " + json_opt_number(r.det_recall) + ", \"map50_vs_ref\": " + json_opt_number(r.map50_vs_ref) +
+         ", \"map50_95_vs_ref\": " + json_opt_number(r.map50_95_vs_ref) +
+         ", \"boxes_gained\": " + json_opt_int(r.boxes_gained) + ", \"boxes_lost\": " + json_opt_int(r.boxes_lost) +
+         ", \"throttled\": " + json_opt_bool(r.throttled) +
          ", \"error\": " + json_opt_string(r.error) + "}";
 }
 
@@ -248,8 +253,10 @@ std::string compare_output(const std::vector<CompareRow>& rows, OutputFormat for
   if (format == OutputFormat::kCsv) {
     t.columns = named_columns({"device", "model", "variant", "is_reference", "engine", "isa", "threads", "size_bytes",
                                "compression", "p50_ms", "p90_ms", "p99_ms", "peak_rss_bytes", "model_memory_bytes",
-                               "top1", "top5", "delta_top1", "agreement_top1", "mse", "max_abs_diff", "throttled",
-                               "run_id", "measurement_id", "measured_utc", "error"});
+                               "top1", "top5", "delta_top1", "agreement_top1", "mse", "max_abs_diff", "map50",
+                               "map50_95", "det_precision", "det_recall", "map50_vs_ref", "map50_95_vs_ref",
+                               "boxes_gained", "boxes_lost", "throttled", "run_id", "measurement_id", "measured_utc",
+                               "error"});
     for (const CompareRow& r : rows)
       t.rows.push_back({r.device,
                         r.model_group,
@@ -271,6 +278,14 @@ std::string compare_output(const std::vector<CompareRow>& rows, OutputFormat for
                         cell_plain(r.agreement_top1),
                         cell_plain(r.mse),
                         cell_plain(r.max_abs_diff),
+                        cell_plain(r.map50),
+                        cell_plain(r.map50_95),
+                        cell_plain(r.det_precision),
+                        cell_plain(r.det_recall),
+                        cell_plain(r.map50_vs_ref),
+                        cell_plain(r.map50_95_vs_ref),
+                        cell_int(r.boxes_gained),
+                        cell_int(r.boxes_lost),
                         cell_bool(r.throttled, "true", "false"),
                         std::to_string(r.run_id),
                         std::to_string(r.measurement_id),
@@ -291,6 +306,15 @@ std::string compare_output(const std::vector<CompareRow>& rows, OutputFormat for
       {"model\nMiB", true}, {"top1\n%", true},    {"vs ref\npts", true}, {"agree\n%", true},    {"\nMSE", true},
       {"max\ndiff", true},  {"throttled"}};
   t.columns.insert(t.columns.end(), columns.begin(), columns.end());
+  // Detectors' columns only when a row has detection figures: a classifier comparison stays as wide as it was.
+  const bool detection_columns = std::any_of(rows.begin(), rows.end(), [](const CompareRow& r) {
+    return r.map50 || r.map50_vs_ref || r.boxes_gained;
+  });
+  if (detection_columns) {
+    const std::vector<Column> det = {{"mAP50\n%", true},       {"mAP\n50-95 %", true}, {"mAP50\nvs ref %", true},
+                                     {"mAP 50-95\nvs ref %", true}, {"boxes\n+", true},     {"boxes\n-", true}};
+    t.columns.insert(t.columns.end() - 1, det.begin(), det.end());  // before "throttled"
+  }
   for (const CompareRow& r : rows) {
     std::vector<Cell> row;
     if (device_column) row.push_back(r.device);
@@ -313,6 +337,15 @@ std::string compare_output(const std::vector<CompareRow>& rows, OutputFormat for
                                      cell_number(r.max_abs_diff, "%.3g"),
                                      cell_bool(r.throttled)};
     row.insert(row.end(), cells.begin(), cells.end());
+    if (detection_columns) {
+      const std::vector<Cell> det = {cell_number(percent(r.map50), "%.2f"),
+                                     cell_number(percent(r.map50_95), "%.2f"),
+                                     r.is_reference ? Cell("ref") : cell_number(percent(r.map50_vs_ref), "%.2f"),
+                                     r.is_reference ? Cell("ref") : cell_number(percent(r.map50_95_vs_ref), "%.2f"),
+                                     cell_int(r.boxes_gained),
+                                     cell_int(r.boxes_lost)};
+      row.insert(row.end() - 1, det.begin(), det.end());
+    }
     t.rows.push_back(std::move(row));
   }
   return render(t, format);

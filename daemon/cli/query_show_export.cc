@@ -115,6 +115,31 @@ std::string measurement_json(const StoredMeasurement& sm) {
   } else {
     s += "null";
   }
+  s += ", \"detection\": ";
+  if (m.detection) {
+    const store::DetectionAccuracy& d = *m.detection;
+    s += "{\"num_images\": " + std::to_string(d.num_images) + ", \"map50\": " + json_opt_number(d.map50) +
+         ", \"map50_95\": " + json_opt_number(d.map50_95) + ", \"precision\": " + json_opt_number(d.precision) +
+         ", \"recall\": " + json_opt_number(d.recall) + ", \"per_class\": [";
+    for (size_t i = 0; i < d.per_class.size(); ++i) {
+      const store::ClassAveragePrecision& c = d.per_class[i];
+      s += std::string(i ? ", " : "") + "{\"class_index\": " + std::to_string(c.class_index) +
+           ", \"label\": " + json_string(c.label) + ", \"ground_truths\": " + std::to_string(c.ground_truths) +
+           ", \"ap50\": " + json_opt_number(c.ap50) + ", \"ap50_95\": " + json_opt_number(c.ap50_95) + "}";
+    }
+    s += "]}";
+  } else {
+    s += "null";
+  }
+  s += ", \"detection_vs_reference\": ";
+  if (m.detection_drift) {
+    const store::DetectionDrift& d = *m.detection_drift;
+    s += "{\"map50\": " + json_opt_number(d.map50) + ", \"map50_95\": " + json_opt_number(d.map50_95) +
+         ", \"boxes_gained\": " + std::to_string(d.boxes_gained) + ", \"boxes_lost\": " +
+         std::to_string(d.boxes_lost) + ", \"reference_boxes\": " + std::to_string(d.reference_boxes) + "}";
+  } else {
+    s += "null";
+  }
   s += ", \"samples_ms\": [";
   for (size_t i = 0; i < m.samples_ms.size(); ++i) s += (i ? ", " : "") + json_opt_number(m.samples_ms[i]);
   s += "], \"op_profile\": [";
@@ -253,6 +278,25 @@ std::string run_details_text(const RunDetails& d, const std::map<int64_t, Compar
                 text_of(cell_number(m.drift->mse, "%.3g")) + ", MAE " + text_of(cell_number(m.drift->mae, "%.3g")) +
                 ", max diff " + text_of(cell_number(m.drift->max_abs_diff, "%.3g")),
             in);
+    if (m.detection) {
+      const store::DetectionAccuracy& d = *m.detection;
+      field("detection:",
+            strfmt("mAP@0.5 %.2f%%, mAP@0.5:0.95 %.2f%% on %lld images (COCO, 101-point); precision %s%%, recall "
+                   "%s%% at the score threshold",
+                   d.map50 * 100.0, d.map50_95 * 100.0, static_cast<long long>(d.num_images),
+                   text_of(cell_number(percent(d.precision), "%.2f")).c_str(),
+                   text_of(cell_number(percent(d.recall), "%.2f")).c_str()),
+            in);
+    }
+    if (m.detection_drift) {
+      const store::DetectionDrift& d = *m.detection_drift;
+      field("boxes vs ref:",
+            strfmt("mAP@0.5 %.2f%%, mAP@0.5:0.95 %.2f%% against the reference's %lld boxes (above the score "
+                   "threshold); %lld gained, %lld lost",
+                   d.map50 * 100.0, d.map50_95 * 100.0, static_cast<long long>(d.reference_boxes),
+                   static_cast<long long>(d.boxes_gained), static_cast<long long>(d.boxes_lost)),
+            in);
+    }
     if (!m.device_samples.empty()) {
       double t_lo = 1e300, t_hi = -1e300, f_lo = 1e300, f_hi = -1e300;
       for (const store::DeviceSample& ds : m.device_samples) {
@@ -293,6 +337,12 @@ std::string run_details_text(const RunDetails& d, const std::map<int64_t, Compar
     }
     if (m.accuracy && !m.accuracy->confusion.empty())
       field("confusion:", strfmt("%zu non-zero cells (listed by --format json)", m.accuracy->confusion.size()), in);
+    if (m.detection && !m.detection->per_class.empty()) {
+      s += "  per-class AP (mAP@0.5, mAP@0.5:0.95, boxes):\n";
+      for (const store::ClassAveragePrecision& c : m.detection->per_class)
+        s += strfmt("    %5lld  %-24s %6.2f%% %6.2f%% %6lld\n", static_cast<long long>(c.class_index), c.label.c_str(),
+                    c.ap50 * 100.0, c.ap50_95 * 100.0, static_cast<long long>(c.ground_truths));
+    }
     if (m.accuracy && !m.accuracy->per_class.empty()) {
       s += "  per-class accuracy:\n";
       for (const store::ClassAccuracy& c : m.accuracy->per_class)
@@ -417,6 +467,16 @@ Status query_export(const QueryOptions& o, std::string& out) {
                              "mse",
                              "mae",
                              "max_abs_diff",
+                             "det_images",
+                             "map50",
+                             "map50_95",
+                             "det_precision",
+                             "det_recall",
+                             "map50_vs_ref",
+                             "map50_95_vs_ref",
+                             "boxes_gained",
+                             "boxes_lost",
+                             "reference_boxes",
                              "error"});
   const auto tf = [](const std::optional<bool>& b) { return cell_bool(b, "true", "false"); };
   for (const RunDetails& d : *all) {
@@ -496,6 +556,16 @@ Status query_export(const QueryOptions& o, std::string& out) {
                                        drift(&store::ReferenceDrift::mse),
                                        drift(&store::ReferenceDrift::mae),
                                        drift(&store::ReferenceDrift::max_abs_diff),
+                                       m.detection ? cell_int(m.detection->num_images) : Cell(),
+                                       m.detection ? cell_plain(m.detection->map50) : Cell(),
+                                       m.detection ? cell_plain(m.detection->map50_95) : Cell(),
+                                       m.detection ? cell_plain(m.detection->precision) : Cell(),
+                                       m.detection ? cell_plain(m.detection->recall) : Cell(),
+                                       m.detection_drift ? cell_plain(m.detection_drift->map50) : Cell(),
+                                       m.detection_drift ? cell_plain(m.detection_drift->map50_95) : Cell(),
+                                       m.detection_drift ? cell_int(m.detection_drift->boxes_gained) : Cell(),
+                                       m.detection_drift ? cell_int(m.detection_drift->boxes_lost) : Cell(),
+                                       m.detection_drift ? cell_int(m.detection_drift->reference_boxes) : Cell(),
                                        m.error};
       row.insert(row.end(), cells.begin(), cells.end());
       t.rows.push_back(std::move(row));

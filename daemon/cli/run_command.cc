@@ -4,6 +4,7 @@
 //                [--reference MODEL] [--input-range LO,HI] [--name GROUP] [--db FILE]
 //                [--engine E[,E...]] [--threads N[,N...]] [--warmup W] [--iterations K] [--cooldown S]
 //                [--max-memory MIB] [--cpu LIST] [--worker-timeout S] [--profile-ops]
+//                [--task classify|detect [--detect-labels PATH] [--detect-format yolov8|yolov5|ssd|auto]]
 // Both forms become a configuration (daemon/config) and run through the benchmark job (daemon/job), as
 // the daemon does; this file only turns flags into a group, shows progress and prints the tables.
 #include <unistd.h>
@@ -202,6 +203,31 @@ Status apply_matrix_flags(const Args& args, config::GroupConfig& g) {
   return Status();
 }
 
+// --task detect and its settings (quick form; a configuration sets task: per group).
+Status apply_task_flags(const Args& args, config::TaskConfig& t) {
+  const std::string task = args.get("--task", "classify");
+  if (task != "classify" && task != "detect") return error("--task '%s': expected classify or detect", task.c_str());
+  if (task == "classify") {
+    for (const char* f : {"--detect-labels", "--detect-format"})
+      if (args.has(f)) return error("%s needs --task detect", f);
+    return Status();
+  }
+  t.kind = config::TaskConfig::Kind::kDetect;
+  if (args.has("--detect-format")) {
+    auto f = accuracy::parse_detect_format(args.get("--detect-format"));
+    if (!f.ok()) return f.status().with_context("--detect-format: ");
+    t.format = *f;
+  }
+  if (args.has("--detect-labels")) {
+    t.labels = args.get("--detect-labels");
+    std::error_code ec;
+    if (t.labels.empty() || !fs::exists(t.labels, ec))
+      return error("--detect-labels '%s': no such file or folder (a YOLO labels folder or a COCO JSON file)",
+                   t.labels.c_str());
+  }
+  return Status();
+}
+
 // The quick form as a one-group configuration: the pipeline inferred from each model, the reference
 // first (given, or the first MODEL), labels from the file names.
 Result<config::Config> quick_form_config(const Args& args, const std::vector<std::string>& argv) {
@@ -248,6 +274,7 @@ Result<config::Config> quick_form_config(const Args& args, const std::vector<std
   g.preprocess.range_lo = range->first;
   g.preprocess.range_hi = range->second;
   EB_RETURN_IF_ERROR(apply_matrix_flags(args, g));
+  EB_RETURN_IF_ERROR(apply_task_flags(args, g.task));
 
   config::Config c;
   std::ostringstream cmdline;
@@ -261,7 +288,8 @@ Result<config::Config> quick_form_config(const Args& args, const std::vector<std
 Result<config::Config> file_config(const Args& args) {
   for (const char* f : {"--images", "--labels", "--label-names", "--limit", "--camera", "--frames", "--duration",
                         "--reference", "--input-range", "--name", "--engine", "--threads", "--warmup", "--iterations",
-                        "--cooldown", "--max-memory", "--cpu", "--worker-timeout"})
+                        "--cooldown", "--max-memory", "--cpu", "--worker-timeout", "--task", "--detect-labels",
+                        "--detect-format"})
     if (args.has(f)) return error("%s cannot be combined with --config (set it in the configuration file)", f);
   if (!args.positional.empty()) return error("run --config takes no MODEL arguments (list variants in the file)");
   auto c = config::load_config_file(args.get("--config"));
@@ -296,7 +324,8 @@ Status check_flag_values(const Args& args) {
   if (args.has("--config")) {
     for (const char* f : {"--images", "--labels", "--label-names", "--limit", "--camera", "--frames", "--duration",
                           "--reference", "--input-range", "--name", "--engine", "--threads", "--warmup", "--iterations",
-                          "--cooldown", "--max-memory", "--cpu", "--worker-timeout"})
+                          "--cooldown", "--max-memory", "--cpu", "--worker-timeout", "--task", "--detect-labels",
+                          "--detect-format"})
       if (args.has(f)) return error("%s cannot be combined with --config (set it in the configuration file)", f);
     if (!args.positional.empty()) return error("run --config takes no MODEL arguments (list variants in the file)");
     return Status();
@@ -309,7 +338,8 @@ Status check_flag_values(const Args& args) {
   if (args.has("--duration"))
     if (auto d = parse_seconds("--duration", args.get("--duration"), false); !d.ok()) return d.status();
   config::GroupConfig scratch;
-  return apply_matrix_flags(args, scratch);
+  EB_RETURN_IF_ERROR(apply_matrix_flags(args, scratch));
+  return apply_task_flags(args, scratch.task);
 }
 
 // Returns the exit code; errors are printed here.
@@ -384,7 +414,7 @@ int run_run(const std::vector<std::string>& argv) {
                          {"--config", "--group", "--images", "--labels", "--label-names", "--limit", "--camera",
                           "--frames", "--duration", "--reference", "--input-range", "--name", "--db", "--engine",
                           "--threads", "--warmup", "--iterations", "--cooldown", "--max-memory", "--cpu",
-                          "--worker-timeout"},
+                          "--worker-timeout", "--task", "--detect-labels", "--detect-format"},
                          {"--profile-ops"});
   if (!args.ok()) {
     print_error(args.status().message());

@@ -158,6 +158,49 @@ Status read_preprocess(const YamlReader& group, PreprocessConfig& p) {
   return Status();
 }
 
+Status read_task(const YamlReader& group, const std::string& base_dir, TaskConfig& t) {
+  if (!group.has("task")) return Status();
+  if (group.value("task").IsScalar()) {  // "task: detect" is short for "task: {kind: detect}"
+    EB_ASSIGN_OR_RETURN(auto kind, group.string("task"));
+    if (*kind == "classify") return Status();
+    if (*kind != "detect") return group.error_at("task", "'" + *kind + "': expected classify or detect");
+    t.kind = TaskConfig::Kind::kDetect;
+    return Status();
+  }
+  EB_ASSIGN_OR_RETURN(auto task, group.map("task"));
+  if (!task) return Status();
+  EB_RETURN_IF_ERROR(
+      task->check_keys({"kind", "labels", "names", "format", "conf", "iou", "max_det", "score_threshold"}));
+  EB_ASSIGN_OR_RETURN(auto kind, task->string("kind"));
+  if (!kind || (*kind != "classify" && *kind != "detect"))
+    return task->error_at("kind", kind ? "'" + *kind + "': expected classify or detect" : "missing: classify or detect");
+  if (*kind == "classify") {
+    for (const char* k : {"labels", "names", "format", "conf", "iou", "max_det", "score_threshold"})
+      if (task->has(k)) return task->error_at(k, "applies to kind: detect only");
+    return Status();
+  }
+  t.kind = TaskConfig::Kind::kDetect;
+  EB_ASSIGN_OR_RETURN(auto labels, task->path("labels", base_dir, PathKind::kAny));
+  if (labels) t.labels = *labels;
+  EB_ASSIGN_OR_RETURN(auto names, task->path("names", base_dir, PathKind::kFile));
+  if (names) t.names = *names;
+  EB_ASSIGN_OR_RETURN(auto format, task->string("format"));
+  if (format) {
+    auto f = accuracy::parse_detect_format(*format);
+    if (!f.ok()) return task->error_at("format", f.status().message());
+    t.format = *f;
+  }
+  EB_ASSIGN_OR_RETURN(auto conf, task->number("conf", 0, 1));
+  if (conf) t.conf = static_cast<float>(*conf);
+  EB_ASSIGN_OR_RETURN(auto iou, task->number("iou", 0, 1));
+  if (iou) t.iou = static_cast<float>(*iou);
+  EB_ASSIGN_OR_RETURN(auto max_det, task->integer("max_det", 1, 100000));
+  if (max_det) t.max_det = static_cast<int>(*max_det);
+  EB_ASSIGN_OR_RETURN(auto threshold, task->number("score_threshold", 0, 1));
+  if (threshold) t.score_threshold = static_cast<float>(*threshold);
+  return Status();
+}
+
 Status read_variants(const YamlReader& group, const std::string& base_dir, std::vector<VariantConfig>& out) {
   EB_ASSIGN_OR_RETURN(auto items, group.sequence("variants"));
   if (items.empty()) return group.error_at("variants", "no variants: list at least one {path: MODEL.tflite}");
@@ -202,7 +245,7 @@ Status read_variants(const YamlReader& group, const std::string& base_dir, std::
 Status read_group(const YAML::Node& node, size_t index, const YamlReader& root, const GroupConfig& defaults,
                   const std::string& base_dir, GroupConfig& g) {
   EB_ASSIGN_OR_RETURN(auto r, YamlReader::open(node, root.file(), strfmt("groups[%zu]", index), false));
-  std::vector<std::string> keys = {"name", "source", "preprocess", "variants"};
+  std::vector<std::string> keys = {"name", "source", "preprocess", "task", "variants"};
   keys.insert(keys.end(), kMatrixKeys.begin(), kMatrixKeys.end());
   EB_RETURN_IF_ERROR(r.check_keys(keys));
   g = defaults;
@@ -211,6 +254,7 @@ Status read_group(const YAML::Node& node, size_t index, const YamlReader& root, 
   g.name = store::stored_text(*name);
   EB_RETURN_IF_ERROR(read_source(r, base_dir, g.source));
   EB_RETURN_IF_ERROR(read_preprocess(r, g.preprocess));
+  EB_RETURN_IF_ERROR(read_task(r, base_dir, g.task));
   EB_RETURN_IF_ERROR(read_variants(r, base_dir, g.variants));
   return read_matrix(r, g);
 }

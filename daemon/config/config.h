@@ -14,6 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "daemon/accuracy/detection_decode.h"
 #include "daemon/pipeline/preprocess_options.h"
 #include "kernels/common/status.h"
 
@@ -53,10 +54,26 @@ struct PreprocessConfig {
 // The Preprocessor options a group's pipeline gives (the model's own input decides the rest).
 PreprocessOptions to_preprocess_options(const PreprocessConfig& config);
 
+// What accuracy means for a group's models (key `task:`, `run --task`): classify (top-1/top-5 against
+// class labels, the default) or detect (COCO mAP against detection labels, and against the reference's
+// boxes; daemon/accuracy/). Detection settings default to Ultralytics' validation settings.
+struct TaskConfig {
+  enum class Kind { kClassify, kDetect };
+  Kind kind = Kind::kClassify;
+  std::string labels;  // detect: a YOLO labels folder or a COCO JSON file; empty: against the reference only
+  std::string names;   // detect: class names, one a line (a COCO file carries its own); empty: none
+  accuracy::DetectFormat format = accuracy::DetectFormat::kAuto;
+  float conf = 0.001f;             // YOLO candidates for mAP (Ultralytics val)
+  float iou = 0.7f;                // NMS IoU (Ultralytics val)
+  int max_det = 300;               // detections kept per image
+  float score_threshold = 0.25f;   // precision/recall operating point; the reference's boxes kept as truth
+};
+
 struct GroupConfig {
   std::string name;
   SourceConfig source;
   PreprocessConfig preprocess;
+  TaskConfig task;
   std::vector<VariantConfig> variants;  // exactly one has reference = true
   std::vector<std::string> engines = {"auto"};
   std::vector<int> threads = {1};

@@ -7,11 +7,13 @@
 #include <map>
 #include <thread>
 
+#include "daemon/accuracy/detection_labels.h"
 #include "daemon/build_info.h"
 #include "daemon/job/measurement_record.h"
 #include "daemon/measure/device_state.h"
 #include "daemon/measure/variant_runner.h"
 #include "daemon/pipeline/image_module.h"
+#include "daemon/pipeline/labels.h"
 #include "daemon/pipeline/model_content.h"
 #include "kernels/engine/cpu_features.h"
 #include "kernels/engine/engine.h"
@@ -96,6 +98,24 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
     if (!probe.ok()) return probe.status().with_context("group '" + group.name + "': ");
     class_names = probe.value()->class_names();
     observer.on_status(group.name + ": " + probe.value()->describe());
+  }
+
+  if (group.task.kind == config::TaskConfig::Kind::kDetect) {
+    // The labels are checked as any other input is (a wrong file is an error naming it) ...
+    if (!group.task.labels.empty()) {
+      auto labels = accuracy::DetectionLabels::open(group.task.labels);
+      if (!labels.ok()) return labels.status().with_context("group '" + group.name + "': ");
+    }
+    if (!group.task.names.empty()) {
+      auto names = read_label_names(group.task.names);
+      if (!names.ok()) return names.status().with_context("group '" + group.name + "': ");
+    }
+    // ... but detection cannot be scored yet: decoding needs every output tensor of each inference, and
+    // the measuring worker sends back output 0 only (daemon/measure/worker_protocol.h, kOutput). Refused
+    // before anything is stored, rather than stored without the figures the task asked for.
+    return error("group '%s': task detect: detection accuracy is not measured yet (the measuring worker returns "
+                 "output 0 only; detection decodes every output); nothing was stored",
+                 group.name.c_str());
   }
 
   store::RunInfo info;

@@ -89,4 +89,30 @@ store::Measurement to_measurement(const MeasurementKey& key, const VariantResult
   return m;
 }
 
+store::DetectionAccuracy to_detection_accuracy(const accuracy::DetectionFigures& f,
+                                               const std::vector<std::string>& class_names) {
+  store::DetectionAccuracy d;
+  d.num_images = f.images;
+  d.map50 = f.map50;
+  d.map50_95 = f.map50_95;
+  d.precision = f.precision;
+  d.recall = f.recall;
+  for (const accuracy::ClassAp& c : f.per_class) {
+    const auto i = static_cast<size_t>(c.class_id);
+    d.per_class.push_back({c.class_id, c.class_id >= 0 && i < class_names.size() ? class_names[i] : "", c.ground_truths,
+                           c.ap50, c.ap50_95});
+  }
+  return d;
+}
+
+store::DetectionDrift to_detection_drift(const accuracy::ReferenceComparison& c) {
+  store::DetectionDrift d;
+  d.map50 = c.figures.map50;
+  d.map50_95 = c.figures.map50_95;
+  d.boxes_gained = c.boxes_gained;
+  d.boxes_lost = c.boxes_lost;
+  d.reference_boxes = c.reference_boxes;
+  return d;
+}
+
 }  // namespace eb::job

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/accuracy/detection_map.h"
 #include "daemon/config/config.h"
 #include "daemon/measure/variant_runner.h"
 #include "daemon/store/records.h"
@@ -23,5 +24,11 @@ struct MeasurementKey {
 
 store::Measurement to_measurement(const MeasurementKey& key, const VariantResult& result,
                                   const std::vector<std::string>& class_names);
+
+// Detection figures as the store keeps them (Measurement::detection, ::detection_drift); class names by
+// index label the per-class APs where known. For the wiring of detection into the measuring loop.
+store::DetectionAccuracy to_detection_accuracy(const accuracy::DetectionFigures& figures,
+                                               const std::vector<std::string>& class_names);
+store::DetectionDrift to_detection_drift(const accuracy::ReferenceComparison& comparison);
 
 }  // namespace eb::job

@@ -73,6 +73,10 @@ std::string compare_table(const ReportData& data, const std::vector<SeriesStyle>
   std::set<std::string> devices;
   for (const ReportMeasurement& m : data.measurements) devices.insert(m.row.device);
   const bool device_col = devices.size() > 1 || data.db_paths.size() > 1;
+  // Detectors' columns (mAP against labels and against the reference, boxes gained/lost), as `query
+  // compare` shows them: only when a row has them.
+  bool det_cols = false;
+  for (const ReportMeasurement& m : data.measurements) det_cols = det_cols || m.row.map50 || m.row.map50_vs_ref;
   std::string s = "<table class=\"compare\">\n<thead><tr>";
   if (device_col) s += "<th>device</th>";
   s += "<th>model</th><th>variant</th><th>engine</th><th class=\"num\">thr</th><th class=\"num\">size<br>kB</th>"
@@ -80,7 +84,11 @@ std::string compare_table(const ReportData& data, const std::vector<SeriesStyle>
        "<th class=\"num\">p99<br>ms</th><th class=\"num\">peak<br>MiB</th><th class=\"num\">model<br>MiB</th>"
        "<th class=\"num\">top1<br>%</th>"
        "<th class=\"num\">vs ref<br>pts</th><th class=\"num\">agree<br>%</th><th class=\"num\">MSE</th>"
-       "<th class=\"num\">max<br>diff</th><th>throttled</th></tr></thead>\n<tbody>\n";
+       "<th class=\"num\">max<br>diff</th>";
+  if (det_cols)
+    s += "<th class=\"num\">mAP50<br>%</th><th class=\"num\">mAP<br>50-95 %</th><th class=\"num\">mAP50<br>vs ref %</th>"
+         "<th class=\"num\">mAP 50-95<br>vs ref %</th><th class=\"num\">boxes<br>+</th><th class=\"num\">boxes<br>-</th>";
+  s += "<th>throttled</th></tr></thead>\n<tbody>\n";
   for (size_t i = 0; i < data.measurements.size(); ++i) {
     const store::CompareRow& r = data.measurements[i].row;
     s += r.is_reference ? "<tr class=\"reference\">" : "<tr>";
@@ -88,16 +96,26 @@ std::string compare_table(const ReportData& data, const std::vector<SeriesStyle>
     s += "<td>" + h(r.model_group) + "</td><td><span class=\"swatch\" style=\"background:" + styles[i].color +
          "\"></span>" + h(r.variant) + "</td><td>" + h(r.engine) + "</td>" + td(std::to_string(r.threads));
     if (r.error) {
-      s += td(num(bytes_in(r.size_bytes, 1000.0), "%.1f")) + "<td class=\"error\" colspan=\"12\">failed: " +
-           h(*r.error) + "</td></tr>\n";
+      s += td(num(bytes_in(r.size_bytes, 1000.0), "%.1f")) + "<td class=\"error\" colspan=\"" +
+           std::to_string(det_cols ? 18 : 12) + "\">failed: " + h(*r.error) + "</td></tr>\n";
       continue;
     }
     s += td(num(bytes_in(r.size_bytes, 1000.0), "%.1f")) + td(num(r.compression, "%.2f")) + td(ms(r.p50_ms)) +
          td(ms(r.p90_ms)) + td(ms(r.p99_ms)) + td(num(bytes_in(r.peak_rss_bytes, 1048576.0), "%.1f")) +
          td(num(bytes_in(r.model_memory_bytes, 1048576.0), "%.2f")) + td(num(times(r.top1, 100), "%.2f")) +
          td(r.is_reference ? std::optional<std::string>("ref") : num(times(r.delta_top1, 100), "%+.2f")) +
-         td(num(times(r.agreement_top1, 100), "%.2f")) + td(num(r.mse, "%.2g")) + td(num(r.max_abs_diff, "%.3g")) +
-         "<td>" + (r.throttled ? (*r.throttled ? "yes" : "no") : "-") + "</td></tr>\n";
+         td(num(times(r.agreement_top1, 100), "%.2f")) + td(num(r.mse, "%.2g")) + td(num(r.max_abs_diff, "%.3g"));
+    if (det_cols) {
+      const auto vs_ref = [&](const std::optional<double>& v) {
+        return r.is_reference ? std::optional<std::string>("ref") : num(times(v, 100), "%.2f");
+      };
+      const auto count = [](const std::optional<int64_t>& v) {
+        return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+      };
+      s += td(num(times(r.map50, 100), "%.2f")) + td(num(times(r.map50_95, 100), "%.2f")) + td(vs_ref(r.map50_vs_ref)) +
+           td(vs_ref(r.map50_95_vs_ref)) + td(count(r.boxes_gained)) + td(count(r.boxes_lost));
+    }
+    s += std::string("<td>") + (r.throttled ? (*r.throttled ? "yes" : "no") : "-") + "</td></tr>\n";
   }
   return s + "</tbody>\n</table>\n";
 }

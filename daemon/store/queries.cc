@@ -139,6 +139,24 @@ StoredMeasurement read_measurement_row(const Statement& s) {
     d.max_abs_diff = s.col_opt_double("max_abs_diff").value_or(kNaN);
     m.drift = d;
   }
+  if (!s.is_null("map50")) {
+    DetectionAccuracy d;
+    d.num_images = s.col_opt_int("det_images").value_or(0);
+    d.map50 = s.col_double("map50");
+    d.map50_95 = s.col_opt_double("map50_95").value_or(kNaN);
+    d.precision = s.col_opt_double("det_precision");
+    d.recall = s.col_opt_double("det_recall");
+    m.detection = d;
+  }
+  if (!s.is_null("map50_vs_ref")) {
+    DetectionDrift d;
+    d.map50 = s.col_double("map50_vs_ref");
+    d.map50_95 = s.col_opt_double("map50_95_vs_ref").value_or(kNaN);
+    d.boxes_gained = s.col_opt_int("boxes_gained").value_or(0);
+    d.boxes_lost = s.col_opt_int("boxes_lost").value_or(0);
+    d.reference_boxes = s.col_opt_int("reference_boxes").value_or(0);
+    m.detection_drift = d;
+  }
   m.error = s.col_opt_text("error");
   return sm;
 }
@@ -177,6 +195,16 @@ Status read_measurement_details(const SqliteDb& db, StoredMeasurement& sm) {
         sm.id, [&](const Statement& s) {
           m.accuracy->confusion.push_back(
               {s.col_int("true_class"), s.col_int("predicted_class"), s.col_int("count")});
+        }));
+  }
+  if (m.detection) {
+    EB_RETURN_IF_ERROR(for_each_row(
+        db,
+        "SELECT class_index, label, ground_truths, ap50, ap50_95 FROM class_ap WHERE measurement_id = :id "
+        "ORDER BY class_index",
+        sm.id, [&](const Statement& s) {
+          m.detection->per_class.push_back({s.col_int("class_index"), s.col_text("label"), s.col_int("ground_truths"),
+                                            s.col_double("ap50"), s.col_double("ap50_95")});
         }));
   }
   EB_RETURN_IF_ERROR(for_each_row(
@@ -221,6 +249,14 @@ CompareRow read_compare_row(const Statement& s) {
   r.agreement_top1 = s.col_opt_double("agreement_top1");
   r.mse = s.col_opt_double("mse");
   r.max_abs_diff = s.col_opt_double("max_abs_diff");
+  r.map50 = s.col_opt_double("map50");
+  r.map50_95 = s.col_opt_double("map50_95");
+  r.det_precision = s.col_opt_double("det_precision");
+  r.det_recall = s.col_opt_double("det_recall");
+  r.map50_vs_ref = s.col_opt_double("map50_vs_ref");
+  r.map50_95_vs_ref = s.col_opt_double("map50_95_vs_ref");
+  r.boxes_gained = s.col_opt_int("boxes_gained");
+  r.boxes_lost = s.col_opt_int("boxes_lost");
   r.throttled = s.col_opt_bool("throttled");
   if (!r.throttled) r.throttled = s.col_opt_bool("run_throttled");
   r.error = s.col_opt_text("error");
@@ -250,7 +286,8 @@ constexpr const char* kCompareColumns =
     "m.id, m.run_id, m.started_utc, m.model_group, m.variant, m.engine, m.isa, m.threads, m.is_reference, "
     "m.file_size_bytes, m.compression_ratio, m.latency_p50_ms, m.latency_p90_ms, m.latency_p99_ms, "
     "m.peak_rss_bytes, m.model_memory_bytes, m.top1, m.top5, m.agreement_top1, m.mse, m.max_abs_diff, m.throttled, "
-    "m.error, r.device_name, r.hostname, r.throttled AS run_throttled";
+    "m.map50, m.map50_95, m.det_precision, m.det_recall, m.map50_vs_ref, m.map50_95_vs_ref, m.boxes_gained, "
+    "m.boxes_lost, m.error, r.device_name, r.hostname, r.throttled AS run_throttled";
 
 }  // namespace
 

@@ -76,6 +76,11 @@ struct CompareRow {
   // the same thread count, then the newest. Null when either top1 is missing.
   std::optional<double> delta_top1;
   std::optional<double> agreement_top1, mse, max_abs_diff;
+  // Detectors: COCO mAP against labels, precision/recall at the run's score threshold, and against the
+  // reference variant's boxes (mAP, boxes gained and lost). Null for classifiers and rows before schema 3.
+  std::optional<double> map50, map50_95, det_precision, det_recall;
+  std::optional<double> map50_vs_ref, map50_95_vs_ref;
+  std::optional<int64_t> boxes_gained, boxes_lost;
   std::optional<bool> throttled;  // during the measurement; else at the start of its run
   std::optional<std::string> error;
 };

@@ -111,6 +111,36 @@ struct ReferenceDrift {
   bool operator==(const ReferenceDrift&) const = default;
 };
 
+// Average precision of one class against detection labels (COCO's, 101-point).
+struct ClassAveragePrecision {
+  int64_t class_index = 0;
+  std::string label;
+  int64_t ground_truths = 0;
+  double ap50 = 0, ap50_95 = 0;
+
+  bool operator==(const ClassAveragePrecision&) const = default;
+};
+
+// Detection accuracy against labels (YOLO text or COCO JSON): COCO's mAP, as pycocotools computes it.
+struct DetectionAccuracy {
+  int64_t num_images = 0;
+  double map50 = 0, map50_95 = 0;    // fractions in [0, 1]
+  std::optional<double> precision;  // at the run's score threshold, IoU 0.5, pooled over classes
+  std::optional<double> recall;
+  std::vector<ClassAveragePrecision> per_class;
+
+  bool operator==(const DetectionAccuracy&) const = default;
+};
+
+// This variant's detections against the reference variant's (its boxes above 0.25 as the ground truth).
+struct DetectionDrift {
+  double map50 = 0, map50_95 = 0;
+  int64_t boxes_gained = 0, boxes_lost = 0;
+  int64_t reference_boxes = 0;
+
+  bool operator==(const DetectionDrift&) const = default;
+};
+
 struct OpProfileRow {
   int64_t node_index = 0;
   std::string op_type;  // "CONV_2D"
@@ -165,6 +195,8 @@ struct Measurement {
 
   std::optional<LabelAccuracy> accuracy;
   std::optional<ReferenceDrift> drift;  // absent for the reference itself or without reference outputs
+  std::optional<DetectionAccuracy> detection;          // detectors with detection labels
+  std::optional<DetectionDrift> detection_drift;       // detectors, against the reference
   std::vector<OpProfileRow> op_profile;
   std::vector<DeviceSample> device_samples;
 

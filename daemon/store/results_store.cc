@@ -40,6 +40,24 @@ Status validate(const Measurement& m) {
     for (const ConfusionCell& c : a.confusion)
       if (c.count < 0) return error("negative confusion count");
   }
+  if (m.detection) {
+    const DetectionAccuracy& d = *m.detection;
+    if (d.num_images < 0) return error("detection: the number of images is negative");
+    for (double v : {d.map50, d.map50_95, d.precision.value_or(0), d.recall.value_or(0)})
+      if (!is_fraction(v)) return error("detection: mAP, precision and recall must be fractions in [0, 1], got %g", v);
+    for (const ClassAveragePrecision& c : d.per_class)
+      if (!is_fraction(c.ap50) || !is_fraction(c.ap50_95) || c.ground_truths < 0)
+        return error("detection: class %lld: AP %g / %g of %lld boxes is impossible",
+                     static_cast<long long>(c.class_index), c.ap50, c.ap50_95, static_cast<long long>(c.ground_truths));
+  }
+  if (m.detection_drift) {
+    const DetectionDrift& d = *m.detection_drift;
+    if (!is_fraction(d.map50) || !is_fraction(d.map50_95))
+      return error("detection against the reference: mAP must be a fraction in [0, 1], got %g / %g", d.map50,
+                   d.map50_95);
+    if (d.boxes_gained < 0 || d.boxes_lost < 0 || d.reference_boxes < 0)
+      return error("detection against the reference: negative box counts");
+  }
   if (m.drift && !is_fraction(m.drift->agreement_top1))
     return error("agreement_top1 must be a fraction in [0, 1], got %g", m.drift->agreement_top1);
   for (const OpProfileRow& op : m.op_profile)
@@ -57,7 +75,9 @@ INSERT INTO measurements (
   latency_min_ms, latency_mean_ms, latency_std_ms, latency_p50_ms, latency_p90_ms, latency_p99_ms,
   latency_max_ms, throughput_ips, peak_rss_bytes, model_memory_bytes, baseline_rss_bytes, load_rss_bytes,
   first_rss_bytes, rss_increase_bytes, arena_bytes, scratch_bytes, minor_faults, major_faults, cpu_affinity, cpu,
-  cpu_freq_mhz, throttled, num_images, top1, top5, agreement_top1, mse, mae, max_abs_diff, error)
+  cpu_freq_mhz, throttled, num_images, top1, top5, agreement_top1, mse, mae, max_abs_diff, error,
+  det_images, map50, map50_95, det_precision, det_recall, map50_vs_ref, map50_95_vs_ref, boxes_gained, boxes_lost,
+  reference_boxes)
 VALUES (
   :run_id, :started_utc, :duration_ms, :model_group, :variant, :model_path, :file_size_bytes,
   :compression_ratio, :is_reference, :engine, :isa, :threads, :load_ms, :first_ms,
@@ -65,7 +85,8 @@ VALUES (
   :latency_max_ms, :throughput_ips, :peak_rss_bytes, :model_memory_bytes, :baseline_rss_bytes, :load_rss_bytes,
   :first_rss_bytes, :rss_increase_bytes, :arena_bytes, :scratch_bytes, :minor_faults, :major_faults, :cpu_affinity,
   :cpu, :cpu_freq_mhz, :throttled, :num_images, :top1, :top5, :agreement_top1, :mse, :mae, :max_abs_diff,
-  :error))sql";
+  :error, :det_images, :map50, :map50_95, :det_precision, :det_recall, :map50_vs_ref, :map50_95_vs_ref,
+  :boxes_gained, :boxes_lost, :reference_boxes))sql";
 
 Result<int64_t> insert_measurement_row(const SqliteDb& db, int64_t run_id, const std::string& model_group,
                                        const Measurement& m) {
@@ -128,6 +149,26 @@ Result<int64_t> insert_measurement_row(const SqliteDb& db, int64_t run_id, const
   } else {
     s.bind_null(":agreement_top1").bind_null(":mse").bind_null(":mae").bind_null(":max_abs_diff");
   }
+  if (m.detection) {
+    s.bind_int(":det_images", m.detection->num_images)
+        .bind_double(":map50", m.detection->map50)
+        .bind_double(":map50_95", m.detection->map50_95)
+        .bind_opt_double(":det_precision", m.detection->precision)
+        .bind_opt_double(":det_recall", m.detection->recall);
+  } else {
+    s.bind_null(":det_images").bind_null(":map50").bind_null(":map50_95").bind_null(":det_precision").bind_null(
+        ":det_recall");
+  }
+  if (m.detection_drift) {
+    s.bind_double(":map50_vs_ref", m.detection_drift->map50)
+        .bind_double(":map50_95_vs_ref", m.detection_drift->map50_95)
+        .bind_int(":boxes_gained", m.detection_drift->boxes_gained)
+        .bind_int(":boxes_lost", m.detection_drift->boxes_lost)
+        .bind_int(":reference_boxes", m.detection_drift->reference_boxes);
+  } else {
+    s.bind_null(":map50_vs_ref").bind_null(":map50_95_vs_ref").bind_null(":boxes_gained").bind_null(":boxes_lost").bind_null(
+        ":reference_boxes");
+  }
   EB_RETURN_IF_ERROR(s.run());
   return db.last_insert_rowid();
 }
@@ -169,6 +210,19 @@ Status insert_detail_rows(const SqliteDb& db, int64_t id, const Measurement& m) 
                                          .bind_int(":true_class", c.true_class)
                                          .bind_int(":predicted_class", c.predicted_class)
                                          .bind_int(":count", c.count);
+                                   }));
+  }
+  if (m.detection) {
+    EB_RETURN_IF_ERROR(insert_rows(db,
+                                   "INSERT INTO class_ap (measurement_id, class_index, label, ground_truths, ap50, "
+                                   "ap50_95) VALUES (:id, :class_index, :label, :ground_truths, :ap50, :ap50_95)",
+                                   m.detection->per_class, [id](Statement& s, int64_t, const ClassAveragePrecision& c) {
+                                     s.bind_int(":id", id)
+                                         .bind_int(":class_index", c.class_index)
+                                         .bind_text(":label", c.label)
+                                         .bind_int(":ground_truths", c.ground_truths)
+                                         .bind_double(":ap50", c.ap50)
+                                         .bind_double(":ap50_95", c.ap50_95);
                                    }));
   }
   EB_RETURN_IF_ERROR(insert_rows(db,

@@ -142,9 +142,39 @@ ALTER TABLE measurements ADD COLUMN cpu                INTEGER;  -- the CPU it r
 ALTER TABLE measurements ADD COLUMN cpu_freq_mhz       REAL;     -- that CPU's median frequency over the loop
 )sql";
 
+// Version 3 (issue 22): detection accuracy. Against labels (YOLO text or COCO JSON): the images scored,
+// COCO's mAP@0.5 and mAP@0.5:0.95 (101-point interpolation, as pycocotools), precision and recall at the
+// score threshold the run used; against the reference variant without labels (its boxes above 0.25
+// taken as ground truth): the same mAPs, and the boxes this variant gained and lost. Per-class AP in
+// class_ap. All nullable, no default: rows before this migration, and classifiers, read back NULL.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE measurements ADD COLUMN det_images         INTEGER;  -- images scored against detection labels
+ALTER TABLE measurements ADD COLUMN map50              REAL;
+ALTER TABLE measurements ADD COLUMN map50_95           REAL;
+ALTER TABLE measurements ADD COLUMN det_precision      REAL;     -- at the score threshold, IoU 0.5
+ALTER TABLE measurements ADD COLUMN det_recall         REAL;
+ALTER TABLE measurements ADD COLUMN map50_vs_ref       REAL;     -- the reference's boxes as ground truth
+ALTER TABLE measurements ADD COLUMN map50_95_vs_ref    REAL;
+ALTER TABLE measurements ADD COLUMN boxes_gained       INTEGER;  -- boxes the reference does not have
+ALTER TABLE measurements ADD COLUMN boxes_lost         INTEGER;  -- reference boxes this variant misses
+ALTER TABLE measurements ADD COLUMN reference_boxes    INTEGER;  -- the reference's boxes compared against
+
+-- Average precision per class against the labels (classes with ground truth only).
+CREATE TABLE class_ap (
+  measurement_id INTEGER NOT NULL REFERENCES measurements (id) ON DELETE CASCADE,
+  class_index    INTEGER NOT NULL,
+  label          TEXT NOT NULL DEFAULT '',
+  ground_truths  INTEGER NOT NULL CHECK (ground_truths >= 0),
+  ap50           REAL NOT NULL,
+  ap50_95        REAL NOT NULL,
+  PRIMARY KEY (measurement_id, class_index)
+) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "initial schema: runs, measurements, samples, accuracy, profiles, device samples", kSchemaV1},
     {2, "measurements: the worker's memory figures, page faults, CPU", kSchemaV2},
+    {3, "measurements: detection mAP, against labels and against the reference; class_ap", kSchemaV3},
 };
 
 }  // namespace

@@ -19,8 +19,8 @@ import subprocess
 import sys
 import tempfile
 
-from query_fixture import (CONFIG_1, ERROR_3, ERROR_M3, GROUP_3, INT8_MODEL, INT8_PEAK, LABEL_1, MIB, fixture_a,
-                           fixture_b, make_db)
+from query_fixture import (CONFIG_1, ERROR_3, ERROR_M3, GROUP_3, INT8_MODEL, INT8_PEAK, LABEL_1, LATEST, MIB,
+                           fixture_a, fixture_b, latency, make_db)
 
 ARGS = None
 RESULTS = []
@@ -159,7 +159,9 @@ def test_runs(a):
 
 COMPARE_NAMES = {'device', 'run_id', 'measurement_id', 'measured_utc', 'model', 'variant', 'is_reference', 'engine',
                  'isa', 'threads', 'size_bytes', 'compression', 'latency_ms', 'peak_rss_bytes', 'model_memory_bytes',
-                 'top1', 'top5', 'delta_top1', 'agreement_top1', 'mse', 'max_abs_diff', 'throttled', 'error'}
+                 'top1', 'top5', 'delta_top1', 'agreement_top1', 'mse', 'max_abs_diff', 'map50', 'map50_95',
+                 'det_precision', 'det_recall', 'map50_vs_ref', 'map50_95_vs_ref', 'boxes_gained', 'boxes_lost',
+                 'throttled', 'error'}
 
 
 def compare_json(*flags):
@@ -302,6 +304,57 @@ def test_compare(a, b):
 MEMORY_NAMES = ['peak_rss_bytes', 'model_memory_bytes', 'baseline_rss_bytes', 'load_rss_bytes', 'first_rss_bytes',
                 'rss_increase_bytes', 'arena_bytes', 'scratch_bytes', 'minor_faults', 'major_faults', 'cpu_affinity',
                 'cpu', 'cpu_freq_mhz']
+
+
+def test_detection(tmp):
+    """A detector's run (schema 3): mAP against labels and against the reference in compare's json, csv
+    and table (whose detection columns appear only when a row has them), and in show."""
+    path = os.path.join(tmp, 'detector.db')
+    run1 = dict(id=1, status='complete', started_utc='2026-12-05T10:00:00.000Z', model_group='yolov8n',
+                device_name='pi5-lab-1', hostname='raspberrypi')
+    ref = dict(id=1, started_utc='2026-12-05T10:00:01.000Z', variant='float32', is_reference=1, det_images=500,
+               map50=0.5212, map50_95=0.3701, det_precision=0.64, det_recall=0.55, **latency(80.0, 82.0, 85.0))
+    q = dict(id=2, started_utc='2026-12-05T10:01:00.000Z', variant='int8', det_images=500, map50=0.5003,
+             map50_95=0.3502, det_precision=0.62, det_recall=0.53, map50_vs_ref=0.91, map50_95_vs_ref=0.77,
+             boxes_gained=12, boxes_lost=30, reference_boxes=2100, **latency(30.0, 31.0, 33.0))
+    make_db(path, [(run1, [ref, q], LATEST)])
+    rows = compare_json('--db', path)
+    check('detection compare json', isinstance(rows, list) and len(rows) == 2, rows)
+    if isinstance(rows, list) and len(rows) == 2:
+        r, i8 = rows
+        check('detection json names', all(set(x) == COMPARE_NAMES for x in rows), sorted(rows[0]))
+        check('detection json figures', close(i8['map50'], 0.5003) and close(i8['map50_95'], 0.3502) and
+              close(i8['map50_vs_ref'], 0.91) and close(i8['map50_95_vs_ref'], 0.77) and i8['boxes_gained'] == 12 and
+              i8['boxes_lost'] == 30 and close(i8['det_precision'], 0.62) and i8['top1'] is None, i8)
+        check('detection json reference', close(r['map50'], 0.5212) and r['map50_vs_ref'] is None and
+              r['boxes_lost'] is None, r)
+    p = run('compare', '--db', path)
+    ok, why = aligned(p.stdout)
+    check('detection compare table aligned', p.returncode == 0 and ok, why + p.stdout + p.stderr)
+    if ok:
+        header, trows = table_cells(p.stdout)
+        want = ['mAP50 %', 'mAP 50-95 %', 'mAP50 vs ref %', 'mAP 50-95 vs ref %', 'boxes +', 'boxes -', 'throttled']
+        check('detection table columns', header[-7:] == want, header)
+        if header[-7:] == want and len(trows) == 2:
+            check('detection table int8 row', trows[1][-7:-1] == ['50.03', '35.02', '91.00', '77.00', '12', '30'],
+                  trows[1])
+            check('detection table reference row', trows[0][-7:-1] == ['52.12', '37.01', 'ref', 'ref', '-', '-'],
+                  trows[0])
+    p = run('compare', '--db', path, '--format', 'csv')
+    recs = list(csv.DictReader(io.StringIO(p.stdout, newline=''))) if p.returncode == 0 else []
+    check('detection csv', len(recs) == 2 and recs[1]['map50_vs_ref'] == '0.91' and recs[1]['boxes_lost'] == '30' and
+          recs[0]['boxes_lost'] == '', p.stdout + p.stderr)
+    p = run('show', '1', '--db', path)
+    check('detection show', p.returncode == 0 and 'mAP@0.5 50.03%' in p.stdout and '12 gained, 30 lost' in p.stdout,
+          p.stdout + p.stderr)
+    p = run('show', '1', '--db', path, '--format', 'json')
+    try:
+        shown = json.loads(p.stdout)
+        ms = shown['measurements']
+        check('detection show json', ms[1]['detection']['map50'] == 0.5003 and
+              ms[1]['detection_vs_reference']['boxes_gained'] == 12 and ms[0]['detection_vs_reference'] is None, ms)
+    except (ValueError, KeyError, IndexError, TypeError) as e:
+        check('detection show json', False, '%s: %s' % (e, p.stdout[:500] + p.stderr))
 
 
 def test_show(a):
@@ -486,6 +539,7 @@ def main():
         test_show(a)
         test_export(a)
         test_errors(a, tmp)
+        test_detection(tmp)
         check('databases unchanged (opened read-only)', (digest(a), digest(b)) == before)
         check('no journal left behind', not os.path.exists(a + '-wal') or os.path.getsize(a + '-wal') == 0)
     failed = sum(1 for _, ok, _ in RESULTS if not ok)

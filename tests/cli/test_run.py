@@ -199,13 +199,25 @@ def test_missing_camera(d):
                         (['--input-range', 'nan,1'], '--input-range'), (['--engine', 'auto,auto'], '--engine'),
                         (['--engine', 'warp'], '--engine'), (['--threads', '1,1'], '--threads'),
                         (['--threads', '0'], '--threads'), (['--limit', '-3'], '--limit'),
-                        (['--worker-timeout', '0'], '--worker-timeout'), (['--cpu', '9999'], '--cpu')):
+                        (['--worker-timeout', '0'], '--worker-timeout'), (['--cpu', '9999'], '--cpu'),
+                        (['--task', 'segment'], '--task'), (['--detect-format', 'ssd'], '--detect-format'),
+                        (['--task', 'detect', '--detect-format', 'yolov9'], '--detect-format'),
+                        (['--task', 'detect', '--detect-labels', os.path.join(d, 'none.json')], '--detect-labels')):
         db = os.path.join(d, 'flags.db')
         p = run(m, '--images', d, '--db', db, *flags)
         lines = [l for l in p.stderr.splitlines() if l.strip()]
         check('bad %s: exit 2, one line' % ' '.join(flags), p.returncode == 2 and len(lines) == 1 and name in p.stderr,
               p.stderr)
         check('bad %s: nothing created' % ' '.join(flags), not os.path.exists(db))
+    # --task detect is parsed and its labels checked, but refused before a run is stored: the measuring
+    # worker returns output 0 only, and detection decodes every output.
+    db = os.path.join(d, 'detect.db')
+    p = run(m, '--images', d, '--db', db, '--task', 'detect')
+    lines = [l for l in p.stderr.splitlines() if l.strip() and l.startswith('edgebench:')]
+    check('--task detect: refused in one line, exit 1', p.returncode == 1 and len(lines) == 1 and
+          'task detect: detection accuracy is not measured yet' in p.stderr, p.stderr)
+    q = subprocess.run([ARGS.edgebench, 'query', 'runs', '--db', db, '--format', 'json'], capture_output=True, text=True)
+    check('--task detect: no run stored', q.returncode != 0 or json.loads(q.stdout) == [], q.stdout + q.stderr)
     # A database path that is not a file: one line naming it, exit 1, and no hang on a FIFO.
     fifo = os.path.join(d, 'db.fifo')
     os.mkfifo(fifo)

@@ -244,3 +244,72 @@ TEST(YamlReaderTest, ClosestName) {
 
 }  // namespace
 }  // namespace eb::config
+
+namespace eb::config {
+namespace {
+
+class TaskConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("eb_task_config_" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "images");
+    fs::create_directories(dir_ / "labels");
+    std::ofstream(dir_ / "m.tflite") << "x";
+    std::ofstream(dir_ / "coco.names") << "person\nbicycle\n";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  Result<Config> load(const std::string& task) {
+    return load_config_text("groups:\n  - name: g\n    source: {images: images}\n    variants: [m.tflite]\n" + task,
+                            "t.yaml", dir_.string());
+  }
+  fs::path dir_;
+};
+
+TEST_F(TaskConfigTest, ClassifyByDefaultDetectWithUltralyticsValSettings) {
+  auto c = load("");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->groups[0].task.kind, TaskConfig::Kind::kClassify);
+  c = load("    task: detect\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const TaskConfig& t = c->groups[0].task;
+  EXPECT_EQ(t.kind, TaskConfig::Kind::kDetect);
+  EXPECT_EQ(t.format, accuracy::DetectFormat::kAuto);
+  EXPECT_FLOAT_EQ(t.conf, 0.001f);
+  EXPECT_FLOAT_EQ(t.iou, 0.7f);
+  EXPECT_EQ(t.max_det, 300);
+  EXPECT_TRUE(t.labels.empty());
+  c = load("    task: {kind: detect, labels: labels, names: coco.names, format: yolov5, iou: 0.6, max_det: 100,\n"
+           "           score_threshold: 0.3}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  const TaskConfig& d = c->groups[0].task;
+  EXPECT_EQ(d.labels, (dir_ / "labels").string());
+  EXPECT_EQ(d.names, (dir_ / "coco.names").string());
+  EXPECT_EQ(d.format, accuracy::DetectFormat::kYoloV5);
+  EXPECT_FLOAT_EQ(d.iou, 0.6f);
+  EXPECT_EQ(d.max_det, 100);
+  EXPECT_FLOAT_EQ(d.score_threshold, 0.3f);
+}
+
+TEST_F(TaskConfigTest, BadTasksAreLocatedErrors) {
+  auto c = load("    task: segment\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), "t.yaml:5:11: groups[0].task: 'segment': expected classify or detect");
+  c = load("    task: {kind: detect, format: yolov9}\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("groups[0].task.format: detection format 'yolov9'"), std::string::npos)
+      << c.status().message();
+  c = load("    task: {kind: detect, labels: nowhere.json}\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("groups[0].task.labels: 'nowhere.json' not found"), std::string::npos)
+      << c.status().message();
+  c = load("    task: {kind: classify, iou: 0.5}\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("applies to kind: detect only"), std::string::npos) << c.status().message();
+  c = load("    task: {kind: detect, conf: 2}\n");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("out of range"), std::string::npos) << c.status().message();
+}
+
+}  // namespace
+}  // namespace eb::config

@@ -55,5 +55,35 @@ TEST(MeasurementRecord, UnmeasuredResidentSetsAreNullNotZero) {
   EXPECT_FALSE(m.baseline_rss_bytes.has_value());
 }
 
+// Detection figures as stored: every figure carried over, per-class APs labelled where a name is known.
+TEST(MeasurementRecord, DetectionFiguresKeepEveryValue) {
+  accuracy::DetectionEvaluator e;
+  e.add_image({{{0, 0, 10, 10}, 0}, {{20, 20, 30, 30}, 3}}, {{{0, 0, 10, 10}, 0, 0.9}});
+  auto f = e.figures();
+  ASSERT_TRUE(f.ok());
+  const store::DetectionAccuracy d = to_detection_accuracy(*f, {"person", "bicycle"});
+  EXPECT_EQ(d.num_images, 1);
+  EXPECT_DOUBLE_EQ(d.map50, 0.5);
+  EXPECT_DOUBLE_EQ(d.map50_95, 0.5);
+  EXPECT_EQ(d.precision, 1.0);
+  EXPECT_EQ(d.recall, 0.5);
+  ASSERT_EQ(d.per_class.size(), 2u);
+  EXPECT_EQ(d.per_class[0].label, "person");
+  EXPECT_EQ(d.per_class[1].class_index, 3);
+  EXPECT_EQ(d.per_class[1].label, "");  // past the names given
+  EXPECT_EQ(d.per_class[1].ground_truths, 1);
+  EXPECT_EQ(d.per_class[1].ap50, 0.0);
+
+  accuracy::ReferenceComparer c;
+  c.add_image({{{0, 0, 10, 10}, 0, 0.9}, {{20, 20, 30, 30}, 1, 0.8}}, {{{0, 0, 10, 10}, 0, 0.9}});
+  auto r = c.result();
+  ASSERT_TRUE(r.ok());
+  const store::DetectionDrift drift = to_detection_drift(*r);
+  EXPECT_EQ(drift.boxes_lost, 1);
+  EXPECT_EQ(drift.boxes_gained, 0);
+  EXPECT_EQ(drift.reference_boxes, 2);
+  EXPECT_DOUBLE_EQ(drift.map50, 0.5);
+}
+
 }  // namespace
 }  // namespace eb::job

@@ -143,6 +143,28 @@ TEST(ReportPage, ModelMemoryNextToPeakRss) {
   EXPECT_NE(html.find("<td class=\"num\">3.5</td><td class=\"num\">0.91</td>"), std::string::npos);
 }
 
+// Detectors: mAP against labels and against the reference, boxes gained and lost, in columns shown only
+// when a row has them (a classifier's table keeps its width).
+TEST(ReportPage, DetectionColumnsWhenARowHasThem) {
+  ReportData d = two_variants();
+  EXPECT_EQ(render_report_html(d).find("mAP50"), std::string::npos);
+  d.measurements[0].row.map50 = 0.5212;
+  d.measurements[0].row.map50_95 = 0.3701;
+  d.measurements[1].row.map50 = 0.5003;
+  d.measurements[1].row.map50_95 = 0.3502;
+  d.measurements[1].row.map50_vs_ref = 0.91;
+  d.measurements[1].row.map50_95_vs_ref = 0.77;
+  d.measurements[1].row.boxes_gained = 12;
+  d.measurements[1].row.boxes_lost = 30;
+  const std::string html = render_report_html(d);
+  EXPECT_NE(html.find("<th class=\"num\">mAP50<br>%</th>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">52.12</td><td class=\"num\">37.01</td><td class=\"num\">ref</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td class=\"num\">50.03</td><td class=\"num\">35.02</td><td class=\"num\">91.00</td>"
+                      "<td class=\"num\">77.00</td><td class=\"num\">12</td><td class=\"num\">30</td>"),
+            std::string::npos);
+}
+
 TEST(ReportPage, SingleVariantWithoutAccuracy) {
   ReportData d = two_variants();
   d.measurements.resize(1);

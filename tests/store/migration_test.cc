@@ -17,6 +17,10 @@ using testing::TempDir;
 const std::vector<std::string> kVersion2Columns = {
     "model_memory_bytes", "baseline_rss_bytes", "load_rss_bytes", "first_rss_bytes", "scratch_bytes",
     "minor_faults",       "major_faults",       "cpu_affinity",   "cpu",             "cpu_freq_mhz"};
+// Added by migration 3 (detection accuracy); NULL in older rows like the others.
+const std::vector<std::string> kVersion3Columns = {
+    "det_images",   "map50",           "map50_95",     "det_precision", "det_recall",
+    "map50_vs_ref", "map50_95_vs_ref", "boxes_gained", "boxes_lost",    "reference_boxes"};
 
 constexpr int64_t kMiB = 1 << 20;
 
@@ -66,8 +70,10 @@ TEST(StoreMigration, Version1DatabaseMigratesKeepingItsRowsWithNullNewFigures) {
   EXPECT_GE(latest_schema_version(), 2);
   // Exactly the new columns were added, each NULL (not 0) in the row written before them.
   EXPECT_EQ(raw.integer("SELECT count(*) FROM pragma_table_info('measurements')"),
-            v1_columns + static_cast<long long>(kVersion2Columns.size()));
-  for (const std::string& column : kVersion2Columns) {
+            v1_columns + static_cast<long long>(kVersion2Columns.size() + kVersion3Columns.size()));
+  std::vector<std::string> added = kVersion2Columns;
+  added.insert(added.end(), kVersion3Columns.begin(), kVersion3Columns.end());
+  for (const std::string& column : added) {
     EXPECT_EQ(raw.integer("SELECT count(*) FROM pragma_table_info('measurements') WHERE name = '" + column + "'"), 1)
         << column;
     EXPECT_EQ(raw.text("SELECT typeof(" + column + ") FROM measurements WHERE id = 1"), "null") << column;
