@@ -86,6 +86,20 @@ std::vector<int> thread_counts_for(const std::string& engine, const std::vector<
   return used;
 }
 
+// A detector's figures into the stored measurement. A figure that could not be computed (no labelled
+// image had a box; nothing in common with the reference) is said in the log and left null.
+void add_detection_figures(const VariantResult& r, const std::vector<std::string>& class_names, const std::string& label,
+                           JobObserver& observer, store::Measurement& m) {
+  if (r.detection) {
+    if (r.detection->ok()) m.detection = to_detection_accuracy(r.detection->value(), class_names);
+    else observer.on_status(label + ": no mAP: " + r.detection->status().message());
+  }
+  if (r.detection_drift) {
+    if (r.detection_drift->ok()) m.detection_drift = to_detection_drift(r.detection_drift->value());
+    else observer.on_status(label + ": no comparison with the reference: " + r.detection_drift->status().message());
+  }
+}
+
 }  // namespace
 
 Result<JobResult> run_group(const config::Config& config, const config::GroupConfig& group, store::ResultsStore& store,
@@ -100,22 +114,28 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
     observer.on_status(group.name + ": " + probe.value()->describe());
   }
 
+  // A detector's outputs are decoded and scored per item (daemon/accuracy/); its labels and class names
+  // are checked here, before anything is stored, as any other input is (an error names the file).
+  std::optional<accuracy::DetectionSettings> detection;
   if (group.task.kind == config::TaskConfig::Kind::kDetect) {
-    // The labels are checked as any other input is (a wrong file is an error naming it) ...
     if (!group.task.labels.empty()) {
       auto labels = accuracy::DetectionLabels::open(group.task.labels);
       if (!labels.ok()) return labels.status().with_context("group '" + group.name + "': ");
+      if (group.task.names.empty() && !labels->names().empty()) class_names = labels->names();
     }
     if (!group.task.names.empty()) {
       auto names = read_label_names(group.task.names);
       if (!names.ok()) return names.status().with_context("group '" + group.name + "': ");
+      class_names = names->names();
     }
-    // ... but detection cannot be scored yet: decoding needs every output tensor of each inference, and
-    // the measuring worker sends back output 0 only (daemon/measure/worker_protocol.h, kOutput). Refused
-    // before anything is stored, rather than stored without the figures the task asked for.
-    return error("group '%s': task detect: detection accuracy is not measured yet (the measuring worker returns "
-                 "output 0 only; detection decodes every output); nothing was stored",
-                 group.name.c_str());
+    accuracy::DetectionSettings d;
+    d.labels = group.task.labels;
+    d.format = group.task.format;
+    d.conf = group.task.conf;
+    d.iou = group.task.iou;
+    d.max_det = group.task.max_det;
+    d.score_threshold = group.task.score_threshold;
+    detection = d;
   }
 
   store::RunInfo info;
@@ -152,6 +172,7 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
   for (const std::string& engine : group.engines) {
     for (int threads : thread_counts_for(engine, group.threads)) {
       ItemOutputs reference_outputs;
+      accuracy::ItemDetections reference_detections;
       for (const config::VariantConfig* v : order) {
         if (index > 0 && group.cooldown_s > 0 && !cool_down(group.cooldown_s, observer)) {
           result.status = store::RunStatus::kInterrupted;
@@ -169,6 +190,8 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
         vo.max_timed = group.iterations;
         vo.keep_outputs = v->reference;
         vo.reference = v->reference ? nullptr : &reference_outputs;
+        vo.detection = detection;
+        vo.reference_detections = v->reference ? nullptr : &reference_detections;
         vo.progress = [&observer](int64_t n, std::optional<int64_t> t) { observer.on_progress(n, t); };
         vo.stop_requested = stop;
         vo.max_memory_bytes = static_cast<size_t>(group.max_memory_mb) << 20;
@@ -187,8 +210,12 @@ Result<JobResult> run_group(const config::Config& config, const config::GroupCon
           result.status = store::RunStatus::kInterrupted;
           break;
         }
-        if (v->reference) reference_outputs = std::move(r.outputs);
-        const store::Measurement m = to_measurement({v, engine, threads, reference_size, size_of(v)}, r, class_names);
+        if (v->reference) {
+          reference_outputs = std::move(r.outputs);
+          reference_detections = std::move(r.detections);
+        }
+        store::Measurement m = to_measurement({v, engine, threads, reference_size, size_of(v)}, r, class_names);
+        add_detection_figures(r, class_names, v->label, observer, m);
         auto id = store.add_measurement(*run_id, m);
         if (!id.ok()) {
           result.status = store::RunStatus::kFailed;

@@ -67,7 +67,7 @@ class WorkerSession {
     const EngineOptions& eo = options_.engine;
     Writer setup;
     setup.str(path_).put<uint8_t>(model_fd >= 0).str(eo.engine).put<int32_t>(eo.threads).str(eo.isa).put<uint8_t>(eo.profile_ops);
-    setup.put<int32_t>(options_.warmup).str(options_.cpu_affinity);
+    setup.put<int32_t>(options_.warmup).str(options_.cpu_affinity).put<uint8_t>(options_.detection.has_value());
     EB_RETURN_IF_ERROR(worker_->send(Msg::kSetup, setup));
     EB_ASSIGN_OR_RETURN(Message baseline, worker_->receive(Msg::kBaseline));
     Reader b = baseline.reader();
@@ -93,7 +93,14 @@ class WorkerSession {
     r_.memory.load_rss = l.get<uint64_t>();
     input_ = l.tensor();
     output_ = l.tensor();
+    outputs_ = {output_};
+    const int32_t n_outputs = l.get<int32_t>();
+    for (int32_t j = 1; j < n_outputs && l.ok() && j < 4096; ++j) outputs_.push_back(l.tensor());
     EB_RETURN_IF_ERROR(check(l, "loaded"));
+    if (n_outputs < 1 || static_cast<size_t>(n_outputs) != outputs_.size())
+      return error("%s described %d outputs", "the measuring worker", n_outputs);
+    for (const Tensor& t : outputs_)
+      if (t.dtype >= DType::kUnsupported) return error("%s described a tensor of an unknown type", "the measuring worker");
     if (input_.dtype >= DType::kUnsupported || output_.dtype >= DType::kUnsupported)
       return error("%s described a tensor of an unknown type", "the measuring worker");
     return {};
@@ -111,8 +118,9 @@ class WorkerSession {
     return worker_->send(Msg::kInput, tensor);
   }
 
-  // The latency and output 0 of the oldest submitted input.
-  Status collect(double* ms, std::vector<float>* out) {
+  // The latency and output 0 of the oldest submitted input; with all outputs asked for (detection),
+  // outputs 1..n-1 in *others.
+  Status collect(double* ms, std::vector<float>* out, std::vector<std::vector<float>>* others) {
     ++inferences_;
     worker_->set_phase(strfmt("during inference %lld", static_cast<long long>(inferences_)));
     EB_ASSIGN_OR_RETURN(Message reply, worker_->receive(Msg::kOutput));
@@ -122,13 +130,29 @@ class WorkerSession {
     const uint64_t first_rss = o.get<uint64_t>();
     if (inferences_ == 1) r_.memory.first_rss = first_rss;
     *out = o.vec<float>();
+    if (options_.detection) {
+      const uint32_t n = o.get<uint32_t>();
+      if (n + 1 != outputs_.size()) return check_failed("output");
+      others->resize(n);
+      for (uint32_t j = 0; j < n && o.ok(); ++j) (*others)[j] = o.vec<float>();
+    }
     EB_RETURN_IF_ERROR(check(o, "output"));
     if (static_cast<int64_t>(out->size()) != output_.elements())
       return error("the measuring worker returned %zu output values; the output has %lld", out->size(),
                    static_cast<long long>(output_.elements()));
+    for (size_t j = 1; options_.detection && j < outputs_.size(); ++j)
+      if (static_cast<int64_t>((*others)[j - 1].size()) != outputs_[j].elements())
+        return error("the measuring worker returned %zu values for output %zu; it has %lld", (*others)[j - 1].size(), j,
+                     static_cast<long long>(outputs_[j].elements()));
     return {};
   }
+  const std::vector<Tensor>& outputs() const { return outputs_; }
   int64_t in_flight() const { return submitted_ - inferences_; }
+  // Whether the next input may be sent while the worker runs the one before: only when it fits in the
+  // socket's buffer whole (half of it, for the kernel's own accounting). A larger one would block the
+  // parent mid-send while the worker blocks sending its output, which the parent reads only after its
+  // send: both would wait for ever (seen with YOLOv8n: 307,200-byte inputs, 705,600-byte outputs).
+  bool can_queue(size_t input_bytes) const { return input_bytes + 64 <= worker_->send_buffer_bytes() / 2; }
   int64_t submitted() const { return submitted_; }
 
   // Ends the worker: its peak memory, page faults and per-node times.
@@ -155,8 +179,8 @@ class WorkerSession {
   }
 
  private:
-  Status check(const Reader& rd, const char* what) {
-    if (rd.ok()) return {};
+  Status check(const Reader& rd, const char* what) { return rd.ok() ? Status() : check_failed(what); }
+  Status check_failed(const char* what) {
     worker_.reset();  // kills it: a worker that garbles its messages cannot be trusted for the rest
     return error("the measuring worker sent a malformed '%s' message", what);
   }
@@ -166,6 +190,7 @@ class WorkerSession {
   VariantResult& r_;
   std::unique_ptr<worker::WorkerProcess> worker_;
   Tensor input_, output_;
+  std::vector<Tensor> outputs_;  // every output (output_ first)
   int64_t inferences_ = 0;  // collected
   int64_t submitted_ = 0;
 };
@@ -242,8 +267,27 @@ VariantResult run_variant(const std::string& model_path,
     source = std::move(opened.value());
   }
   r.num_classes = m.output().elements();
-  // A label past the model's classes would be scored as a miss, silently: refused before measuring.
-  if (const auto top = source->largest_label(); top && top->label >= r.num_classes) {
+  // Detection: each item's outputs are decoded and scored as they come (daemon/accuracy/).
+  std::optional<accuracy::DetectionScorer> scorer;
+  int input_w = 0, input_h = 0;
+  if (options.detection) {
+    auto created = accuracy::DetectionScorer::create(*options.detection, options.reference_detections, options.keep_outputs);
+    if (!created.ok()) {
+      r.error = created.status().message();
+      return r;
+    }
+    scorer.emplace(std::move(created.value()));
+    auto in_shape = image_input_shape(m.input(), po.layout);
+    if (!in_shape.ok()) {
+      r.error = in_shape.status().with_context("model '" + model_path + "': ").message();
+      return r;
+    }
+    input_w = in_shape->width;
+    input_h = in_shape->height;
+  }
+  // A label past the model's classes would be scored as a miss, silently: refused before measuring
+  // (a detector's image labels are folder names, not classes of output 0).
+  if (const auto top = source->largest_label(); !scorer && top && top->label >= r.num_classes) {
     r.error = strfmt("%s: image %s has class index %d, but model '%s' has %lld classes (output 0)",
                      source->describe().c_str(), top->item.c_str(), top->label, model_path.c_str(),
                      static_cast<long long>(r.num_classes));
@@ -257,12 +301,31 @@ VariantResult run_variant(const std::string& model_path,
   struct InFlight {
     std::optional<int64_t> label;
     int64_t index = 0;
+    std::string id;             // detection: the image, to find its labels
+    int width = 0, height = 0;  // detection: its size, to map boxes back
   };
+  std::vector<std::vector<float>> others;  // outputs 1..n-1 (detection)
   std::deque<InFlight> in_flight;
   auto record = [&](const InFlight& item, double ms) {
     if (r.items == 0) r.first_ms = ms;
     else r.samples_ms.push_back(ms);
     ++r.items;
+    if (scorer) {
+      std::vector<accuracy::OutputTensor> outs;
+      for (size_t j = 0; j < m.outputs().size(); ++j)
+        outs.push_back({m.outputs()[j].name, m.outputs()[j].shape, j == 0 ? out : others[j - 1]});
+      Status s = scorer->add_item(item.index, item.id, item.width, item.height, input_w, input_h, outs);
+      if (!s.ok() && scorer->items() == 0) {
+        // The first item does not decode: the model's outputs are not the layout asked for (or not a
+        // detector's at all); every other item would fail the same way.
+        r.error = strfmt("model '%s': %s", model_path.c_str(), s.message().c_str());
+      } else if (!s.ok()) {  // one item's labels or outputs: skipped, said in the log
+        ++r.item_errors;
+        if (r.item_errors <= 5) r.item_error_examples.push_back(s.message());
+      }
+      if (options.progress) options.progress(r.items + r.item_errors, total);
+      return;
+    }
     const int64_t top = argmax(out);
     if (item.label) {
       const int64_t label = *item.label;
@@ -316,7 +379,8 @@ VariantResult run_variant(const std::string& model_path,
     // Read, preprocess and hand over the next item while the worker runs the one before it: one
     // inference plus one queued input, at most (the first inference is not timed: max_timed + 1).
     auto want_more = [&] { return options.max_timed <= 0 || m.submitted() <= options.max_timed; };
-    while (!source_done && want_more() && m.in_flight() < 2) {
+    const int64_t max_in_flight = m.can_queue(tensor.size()) ? 2 : 1;
+    while (!source_done && want_more() && m.in_flight() < max_in_flight) {
       SourceItem item;
       if (!pending.empty()) {
         item = std::move(pending.front());
@@ -347,7 +411,8 @@ VariantResult run_variant(const std::string& model_path,
         if (r.item_errors <= 5) r.item_error_examples.push_back(item.frame.id + ": " + s.message());
         continue;
       }
-      in_flight.push_back({item.frame.label, item.frame.index});
+      in_flight.push_back({item.frame.label, item.frame.index, scorer ? item.frame.id : std::string(),
+                           item.frame.image->width(), item.frame.image->height()});
       if (!m.submit(tensor).ok()) {
         // The worker is gone. It died in the oldest inference handed over, not in this one: the collect
         // below waits for that one and reports the death with its number (a send to a dead worker can
@@ -358,12 +423,18 @@ VariantResult run_variant(const std::string& model_path,
     }
     if (in_flight.empty()) break;  // (after a fatal source error, what was handed over is still scored)
     double ms = 0;
-    if (Status got = m.collect(&ms, &out); !got.ok()) {
+    if (Status got = m.collect(&ms, &out, &others); !got.ok()) {
       worker_failed(got);
       return r;
     }
     record(in_flight.front(), ms);
     in_flight.pop_front();
+    if (!r.error.empty()) break;  // a detector whose outputs do not decode
+  }
+  if (scorer) {
+    r.detection = scorer->figures();
+    r.detection_drift = scorer->comparison();
+    if (options.keep_outputs) r.detections = std::move(scorer->reference_detections());
   }
   r.throttled = throttled_between(throttle_start, read_throttle_state());
   r.cpu_freq_mhz = median_frequency(r.device_samples);

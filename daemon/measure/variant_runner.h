@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "daemon/accuracy/detection_scorer.h"
 #include "daemon/measure/device_state.h"
 #include "daemon/pipeline/image_source.h"
 #include "daemon/pipeline/model_content.h"
@@ -46,6 +47,10 @@ struct VariantRunOptions {
   // The model's bytes as read once for the run (every measurement loads them); null: the worker reads
   // the path itself.
   const ModelContent* content = nullptr;
+  // A detector (config task: detect): every output of each item is decoded and scored against the
+  // labels and/or the reference's detections (daemon/accuracy/); top-1 and output-0 drift are not kept.
+  std::optional<accuracy::DetectionSettings> detection;
+  const accuracy::ItemDetections* reference_detections = nullptr;  // the reference variant's, when measured
 };
 
 struct DeviceSampleAt {
@@ -92,6 +97,11 @@ struct VariantResult {
   int64_t compared = 0, agree = 0, compared_elements = 0;
   double sum_sq = 0, sum_abs = 0, max_abs = 0;
   ItemOutputs outputs;
+  // Detection (VariantRunOptions::detection): against the labels, against the reference, and (for the
+  // reference itself, keep_outputs) its detections per item.
+  std::optional<Result<accuracy::DetectionFigures>> detection;
+  std::optional<Result<accuracy::ReferenceComparison>> detection_drift;
+  accuracy::ItemDetections detections;
   std::vector<DeviceSampleAt> device_samples;
   // The CPU was throttled while this variant ran (throttled_between() over the measurement); nullopt
   // when the device reports no throttling state (most VMs).

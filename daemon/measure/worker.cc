@@ -31,12 +31,12 @@ constexpr const char* kParent = "the parent (edgebench run)";
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
-// Output 0 as floats: dequantized with its own parameters when quantized (what accuracy and drift use).
-void read_output(const Engine& it, std::vector<float>& out) {
-  const Tensor& t = it.output(0);
+// Output j as floats: dequantized with its own parameters when quantized (what accuracy and drift use).
+void read_output(const Engine& it, int j, std::vector<float>& out) {
+  const Tensor& t = it.output(j);
   const size_t n = static_cast<size_t>(t.elements());
   out.resize(n);
-  const uint8_t* data = it.output_data(0);
+  const uint8_t* data = it.output_data(j);
   const float scale = t.quant.present() ? t.quant.scale0() : 1.0f;
   const int32_t zp = t.quant.present() ? t.quant.zp0() : 0;
   switch (t.dtype) {
@@ -144,6 +144,7 @@ class Session {
     eo.release_packed_weights = true;
     const int32_t warmup = r.get<int32_t>();
     const std::string cpus = r.str();
+    all_outputs_ = r.get<uint8_t>() != 0;
     if (!r.ok()) return error("malformed setup message from %s", kParent);
     if (!cpus.empty()) EB_RETURN_IF_ERROR(pin_to_cpus(cpus));
     busy_wait_ = !cpus.empty() || cpus_allowed() >= 2;
@@ -182,6 +183,9 @@ class Session {
     loaded.put<double>(load_ms).str(it.isa()).put<int32_t>(it.effective_threads());
     loaded.put<uint64_t>(it.arena_bytes()).put<uint64_t>(it.scratch_bytes()).put<uint64_t>(current_rss_bytes());
     loaded.tensor(it.input(0)).tensor(it.output(0));
+    // The other outputs, for a task that decodes them all (detection: boxes, classes, scores, count).
+    loaded.put<int32_t>(it.num_outputs());
+    for (int j = 1; j < it.num_outputs(); ++j) loaded.tensor(it.output(j));
     EB_RETURN_IF_ERROR(send(Msg::kLoaded, loaded));
     // State (an LSTM's) starts from zero for every measurement, as on a new TFLite interpreter.
     it.reset_state();
@@ -217,9 +221,16 @@ class Session {
         if (profile) profile_base = it.node_times();
         timed_start = faults_now();
       }
-      read_output(it, out);
+      read_output(it, 0, out);
       Writer w;
       w.put<double>(ms).put<int32_t>(sched_getcpu()).put<uint64_t>(first_rss).vec(out);
+      if (all_outputs_) {
+        w.put<uint32_t>(static_cast<uint32_t>(it.num_outputs() - 1));
+        for (int j = 1; j < it.num_outputs(); ++j) {
+          read_output(it, j, out);
+          w.vec(out);
+        }
+      }
       EB_RETURN_IF_ERROR(send(Msg::kOutput, w));
     }
     const Faults end = n > 0 ? faults_now() : timed_start;
@@ -277,6 +288,7 @@ class Session {
 
   int fd_;
   bool busy_wait_ = false;
+  bool all_outputs_ = false;  // kOutput carries every output, not output 0 alone
   const Hooks& hooks_;
   std::string path_;
 };

@@ -117,6 +117,13 @@ Result<std::unique_ptr<WorkerProcess>> WorkerProcess::start(const std::string& e
   return std::unique_ptr<WorkerProcess>(new WorkerProcess(pid, sv[0], limits));
 }
 
+size_t WorkerProcess::send_buffer_bytes() const {
+  int bytes = 0;
+  socklen_t len = sizeof bytes;
+  if (getsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &bytes, &len) != 0 || bytes <= 0) return 0;
+  return static_cast<size_t>(bytes);
+}
+
 WorkerProcess::~WorkerProcess() {
   if (pid_ > 0) (void)reap(true);
   if (fd_ >= 0) close(fd_);

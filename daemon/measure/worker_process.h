@@ -48,6 +48,8 @@ class WorkerProcess {
   // After kDone: waits for the worker to exit (briefly; then kills it) and reports an abnormal end.
   Status finish();
   pid_t pid() const { return pid_; }
+  // How many bytes the parent's end of the socket holds before a send blocks (SO_SNDBUF).
+  size_t send_buffer_bytes() const;
   // The last failure was a stop request, not the worker's fault.
   bool stopped() const { return stopped_; }
 

@@ -10,9 +10,11 @@
 //                         passed from here on is reported as passed at load, not at start
 //   worker -> kModel      the model's first input as stored (shape, signature): a dynamic input needs a
 //   parent -> kShape      shape from the parent (from the configured resize or the first image), or none
-//   worker -> kLoaded     load time, engine, arena/scratch, RSS after load, input and output tensors
+//   worker -> kLoaded     load time, engine, arena/scratch, RSS after load, input 0 and output 0, then
+//                         the number of outputs and outputs 1..n-1
 //   parent -> kInput      one preprocessed input tensor           } per item; the worker times only
 //   worker -> kOutput     its latency and output 0 as floats      } the inference between the two;
+//                         (kSetup's all-outputs flag: then every other output too, for detection)
 //                                                                   the parent sends the next input
 //                                                                   before it reads this output
 //   parent -> kFinish

@@ -7,9 +7,11 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -18,6 +20,7 @@
 #include <opencv2/core.hpp>
 
 #include "daemon/measure/variant_runner.h"
+#include "kernels/model/model_writer.h"
 #include "daemon/measure/worker_process.h"
 #include "daemon/pipeline/opencv_io.h"
 
@@ -260,6 +263,91 @@ TEST_F(WorkerTest, AFileReplacedDuringTheRunIsNotWhatIsMeasured) {
   VariantResult from_path = run_variant(copy, frames, options_);
   std::filesystem::remove(copy);
   EXPECT_NE(from_path.error.find("not a TFLite flatbuffer"), std::string::npos) << from_path.error;
+}
+
+// A detector whose head is fixed: FULLY_CONNECTED with zero weights and the head as its bias, reshaped to
+// YOLOv8's [1, 4+C, N] (C = 2 classes, N = 8 candidates, boxes in input pixels). Whatever the image, it
+// finds `head`'s boxes: what mAP and the comparison with the reference must make of them is known.
+std::string write_fixed_detector(const std::string& path, const std::vector<float>& head) {
+  ModelSpec spec;
+  const int k = 28 * 28;
+  spec.tensors.push_back({"image", DType::kFloat32, {1, 28, 28, 1}, {}, {}, {}, {}, 0});
+  spec.tensors.push_back({"w", DType::kFloat32, {48, k}, {}, bytes_of(std::vector<float>(48 * k, 0.0f)), {}, {}, 0});
+  spec.tensors.push_back({"b", DType::kFloat32, {48}, {}, bytes_of(head), {}, {}, 0});
+  spec.tensors.push_back({"flat", DType::kFloat32, {1, 48}, {}, {}, {}, {}, 0});
+  spec.tensors.push_back({"head", DType::kFloat32, {1, 6, 8}, {}, {}, {}, {}, 0});
+  OpSpec fc;
+  fc.builtin = 9;  // FULLY_CONNECTED
+  fc.inputs = {0, 1, 2};
+  fc.outputs = {3};
+  OpSpec reshape;
+  reshape.builtin = 22;  // RESHAPE
+  reshape.inputs = {3};
+  reshape.outputs = {4};
+  reshape.has_reshape_options = true;
+  reshape.new_shape = {1, 6, 8};
+  spec.ops = {fc, reshape};
+  spec.inputs = {0};
+  spec.outputs = {4};
+  const std::vector<uint8_t> bytes = write_model(spec);
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  return path;
+}
+
+// Detection through the worker: every output of each item comes back, is decoded and scored against
+// YOLO labels and against the reference variant's detections (daemon/accuracy/).
+TEST_F(WorkerTest, DetectorIsScoredAgainstLabelsAndTheReference) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("eb-detect-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir / "labels");
+  // Rows: cx, cy, w, h, score of class 0, score of class 1; columns: the 8 candidates (two boxes, then six
+  // below every threshold).
+  std::vector<float> head(48, 0.0f);
+  const float boxes[2][6] = {{14, 14, 10, 10, 0.9f, 0.f}, {5, 5, 4, 4, 0.f, 0.8f}};
+  for (int b = 0; b < 2; ++b)
+    for (int row = 0; row < 6; ++row) head[static_cast<size_t>(row * 8 + b)] = boxes[b][row];
+  for (size_t b = 2; b < 8; ++b) {  // small boxes at (20, 20), scores 0
+    head[0 * 8 + b] = head[1 * 8 + b] = 20;
+    head[2 * 8 + b] = head[3 * 8 + b] = 2;
+  }
+  std::vector<float> shifted = head;
+  shifted[1] = 12;  // the class-1 box moves 7 pixels: IoU 0 with where it was
+  const std::string ref = write_fixed_detector((dir / "ref.tflite").string(), head);
+  const std::string moved = write_fixed_detector((dir / "moved.tflite").string(), shifted);
+  // Every frame holds the two boxes of `head` (normalised cx cy w h).
+  for (int i = 0; i < 4; ++i)
+    std::ofstream(dir / "labels" / (std::to_string(i) + ".txt")) << "0 0.5 0.5 0.357143 0.357143\n1 0.178571 0.178571 0.142857 0.142857\n";
+  accuracy::DetectionSettings settings;
+  settings.labels = (dir / "labels").string();
+  settings.format = accuracy::DetectFormat::kYoloV8;
+  options_.worker_executable = EB_WORKER_PATH;
+  options_.detection = settings;
+  auto frames = []() -> Result<std::unique_ptr<ImageSource>> { return std::unique_ptr<ImageSource>(new Frames(4)); };
+  options_.keep_outputs = true;
+  VariantResult r = run_variant(ref, frames, options_);
+  ASSERT_EQ(r.error, "");
+  ASSERT_TRUE(r.detection && r.detection->ok()) << (r.detection ? r.detection->status().message() : "no figures")
+                                                << (r.item_error_examples.empty() ? "" : r.item_error_examples[0]);
+  EXPECT_NEAR(r.detection->value().map50, 1.0, 1e-9);
+  EXPECT_NEAR(r.detection->value().map50_95, 1.0, 1e-9);
+  EXPECT_EQ(r.detections.size(), 4u);  // kept, to be the others' reference
+  const accuracy::ItemDetections reference = r.detections;
+
+  options_.keep_outputs = false;
+  options_.reference_detections = &reference;
+  VariantResult same = run_variant(ref, frames, options_);
+  ASSERT_TRUE(same.detection_drift && same.detection_drift->ok());
+  EXPECT_NEAR(same.detection_drift->value().figures.map50, 1.0, 1e-9);
+  EXPECT_EQ(same.detection_drift->value().boxes_lost, 0);
+  EXPECT_EQ(same.detection_drift->value().boxes_gained, 0);
+
+  VariantResult m = run_variant(moved, frames, options_);
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(m.error, "");
+  ASSERT_TRUE(m.detection && m.detection->ok());
+  EXPECT_NEAR(m.detection->value().map50, 0.5, 1e-6);  // class 0 found, class 1 missed
+  ASSERT_TRUE(m.detection_drift && m.detection_drift->ok());
+  EXPECT_EQ(m.detection_drift->value().boxes_lost, 4);   // the reference's class-1 box, on every frame
+  EXPECT_EQ(m.detection_drift->value().boxes_gained, 4);
 }
 
 }  // namespace
