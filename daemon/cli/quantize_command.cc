@@ -9,23 +9,22 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <iterator>
 
 #include "daemon/cli/args.h"
 #include "daemon/cli/commands.h"
 #include "daemon/pipeline/image_module.h"
+#include "kernels/common/input_file.h"
+#include "kernels/model/model.h"
 #include "kernels/quantize/calibrate.h"
 #include "kernels/quantize/quantize.h"
 
 namespace eb::cli {
 namespace {
 
-Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return error("cannot open model '%s'", path.c_str());
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return error("cannot read model '%s'", path.c_str());
-  return bytes;
+// Through the one input-file reader: a FIFO or a device named as the model fails at once, never blocks.
+Result<std::vector<uint8_t>> read_model(const std::string& path) {
+  EB_ASSIGN_OR_RETURN(std::vector<unsigned char> bytes, read_input_file(path, LoadLimits{}.max_file_bytes, "model"));
+  return std::vector<uint8_t>(bytes.begin(), bytes.end());
 }
 
 Status write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
@@ -134,7 +133,7 @@ Status quantize(const Args& args) {
   if (wants_int8 && !args.has("--images"))
     return error("int8 needs calibration images: --images DIR (or leave int8 out of --to)");
 
-  EB_ASSIGN_OR_RETURN(const std::vector<uint8_t> model, read_file(path));
+  EB_ASSIGN_OR_RETURN(const std::vector<uint8_t> model, read_model(path));
   for (const std::string& kind : kinds) {
     const std::string out = variant_path(path, out_dir, kind);
     QuantizeReport report;

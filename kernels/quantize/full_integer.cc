@@ -104,6 +104,8 @@ class Rewriter {
   std::vector<std::unique_ptr<tflite::OperatorT>> ops_, tail_;
   std::set<int> graph_outputs_;
   std::vector<bool> was_float_;
+  // Outputs whose parameters a CONCATENATION reading them sets (see run()).
+  std::map<int, AffineParams> concat_params_;
 };
 
 void Rewriter::set_int8(int index, const AffineParams& p) {
@@ -252,6 +254,7 @@ Status Rewriter::quantize_node(std::unique_ptr<tflite::OperatorT> op, const OpRu
     AffineParams p = r.rule == Rule::kFixed ? r.fixed
                      : r.rule == Rule::kSameAsInput ? input0
                      : r.rule == Rule::kAllSame ? shared : range_params(t);
+    if (auto it = concat_params_.find(original); r.rule == Rule::kOwn && it != concat_params_.end()) p = it->second;
     int q = t;
     if (graph_outputs_.count(t) && options_.io != DType::kInt8) {
       // The graph output keeps its index in the I/O type; the node writes an int8 tensor converted at the end.
@@ -284,6 +287,26 @@ Status Rewriter::run(QuantizeReport* report) {
       f_[static_cast<size_t>(i)] = i;  // int8_of() reads it through a QUANTIZE uint8 -> int8
     } else {
       f_[static_cast<size_t>(i)] = i;
+    }
+  }
+  // A CONCATENATION's inputs and output share one set of parameters (its output's range, which spans
+  // every input's). TFLite's converter gives them to the nodes writing its inputs, so no requantizing
+  // is needed; here too, where such a node chooses its own output parameters.
+  {
+    std::map<int, const tflite::OperatorT*> producer;
+    for (const auto& op : sg.operators)
+      for (int t : op->outputs)
+        if (t >= 0) producer[t] = op.get();
+    for (const auto& op : sg.operators) {
+      const auto code = static_cast<OpCode>(e_.builtin(*op));
+      if (code != OpCode::kConcatenation || !quantizable(*op, rule_for(code))) continue;
+      const AffineParams shared = range_params(op->outputs[0]);
+      for (int t : op->inputs) {
+        auto it = producer.find(t);
+        if (!is_activation(t) || it == producer.end() || graph_outputs_.count(t)) continue;
+        const OpRule pr = rule_for(static_cast<OpCode>(e_.builtin(*it->second)));
+        if (pr.rule == Rule::kOwn && quantizable(*it->second, pr)) concat_params_[t] = shared;
+      }
     }
   }
   std::vector<std::unique_ptr<tflite::OperatorT>> nodes = std::move(sg.operators);

@@ -275,6 +275,10 @@ TEST(Quantize, FullIntegerInt8StructureAndAccuracy) {
   EXPECT_EQ(g.tensors[static_cast<size_t>(g.inputs[0])].dtype, DType::kFloat32);
   EXPECT_EQ(g.nodes.front().op(), OpCode::kQuantize);
   EXPECT_EQ(g.nodes.back().op(), OpCode::kDequantize);
+  // No requantizing anywhere: the CONCATENATION's parameters went to the nodes writing its inputs.
+  int quantize_nodes = 0;
+  for (const Node& n : g.nodes) quantize_nodes += n.op() == OpCode::kQuantize;
+  EXPECT_EQ(quantize_nodes, 1);
   const Tensor& q_in = g.tensors[static_cast<size_t>(g.nodes.front().outputs[0])];
   EXPECT_FLOAT_EQ(q_in.quant.scale0(), asymmetric_params(ranges[0].min, ranges[0].max).scale);
   for (const Node& n : g.nodes) {
