@@ -14,6 +14,7 @@
 
 #include "kernels/common/float16.h"
 #include "kernels/engine/interpreter.h"
+#include "kernels/model/model_writer.h"
 #include "kernels/quantize/calibrate.h"
 #include "kernels/quantize/quant_math.h"
 
@@ -357,6 +358,67 @@ TEST(Quantize, FullIntegerIntegerIoAndPerTensor) {
     auto it = Interpreter::create(load(q.value()), eo);
     ASSERT_TRUE(it.ok()) << it.status().message();
     ASSERT_TRUE(it.value()->invoke().ok());
+  }
+}
+
+// x -> ADD(x, c) -> SQUARE -> ADD(., c) -> y: SQUARE has no int8 form (TFLite runs it in float only).
+std::vector<uint8_t> model_with_a_float_only_op() {
+  ModelSpec m;
+  const std::vector<float> c = {0.5f, -0.25f, 1.0f, -1.0f, 0.0f, 0.75f, -0.5f, 0.125f};
+  m.tensors = {{"x", DType::kFloat32, {1, 8}}, {"c", DType::kFloat32, {8}, {}, bytes_of(c)},
+               {"a", DType::kFloat32, {1, 8}}, {"sq", DType::kFloat32, {1, 8}}, {"y", DType::kFloat32, {1, 8}}};
+  m.ops = {{static_cast<int32_t>(OpCode::kAdd), "", {0, 1}, {2}},
+           {static_cast<int32_t>(OpCode::kSquare), "", {2}, {3}},
+           {static_cast<int32_t>(OpCode::kAdd), "", {3, 1}, {4}}};
+  m.inputs = {0};
+  m.outputs = {4};
+  return write_model(m);
+}
+
+TEST(Quantize, AnOperatorWithoutInt8FormStaysFloatBetweenDequantizeAndQuantize) {
+  const auto f32 = model_with_a_float_only_op();
+  auto cal = Calibrator::create(f32);
+  ASSERT_TRUE(cal.ok()) << cal.status().message();
+  std::mt19937 rng(9);
+  std::vector<std::vector<float>> inputs;
+  for (int k = 0; k < 20; ++k) {
+    std::vector<float> x(8);
+    for (float& v : x) v = std::uniform_real_distribution<float>(-1, 1)(rng);
+    inputs.push_back(x);
+    std::memcpy(cal->engine().input_data(0), x.data(), sizeof(float) * 8);
+    ASSERT_TRUE(cal->add().ok());
+  }
+  for (DType io : {DType::kFloat32, DType::kInt8}) {
+    FullIntegerOptions o;
+    o.io = io;
+    QuantizeReport report;
+    auto q = quantize_int8(f32, cal->ranges(), o, &report);
+    ASSERT_TRUE(q.ok()) << q.status().message();
+    ASSERT_EQ(report.float_nodes, std::vector<std::string>{"node 1 (SQUARE)"});
+    auto m = load(q.value());
+    ASSERT_TRUE(m);
+    const Graph& g = m->graph();
+    std::vector<OpCode> ops;
+    for (const Node& n : g.nodes) ops.push_back(n.op());
+    const std::vector<OpCode> want_float_io = {OpCode::kQuantize, OpCode::kAdd, OpCode::kDequantize, OpCode::kSquare,
+                                               OpCode::kQuantize, OpCode::kAdd, OpCode::kDequantize};
+    const std::vector<OpCode> want_int8_io = {OpCode::kAdd, OpCode::kDequantize, OpCode::kSquare, OpCode::kQuantize,
+                                              OpCode::kAdd};
+    EXPECT_EQ(ops, io == DType::kFloat32 ? want_float_io : want_int8_io);
+    for (const Node& n : g.nodes) {
+      const DType want = n.op() == OpCode::kSquare ? DType::kFloat32 : DType::kInt8;
+      if (n.op() == OpCode::kSquare || n.op() == OpCode::kAdd) {
+        for (int t : n.inputs) EXPECT_EQ(g.tensors[static_cast<size_t>(t)].dtype, want) << n.op_name;
+        EXPECT_EQ(g.tensors[static_cast<size_t>(n.outputs[0])].dtype, want) << n.op_name;
+      }
+    }
+    if (io != DType::kFloat32) continue;
+    for (const auto& x : inputs) {
+      const std::vector<uint8_t> bytes = f32;
+      const auto want = run_float(f32, x, "ref");
+      const auto got = run_float(q.value(), x, "ref");
+      for (size_t k = 0; k < want.size(); ++k) EXPECT_NEAR(got[k], want[k], 0.05);
+    }
   }
 }
 
