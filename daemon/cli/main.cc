@@ -72,7 +72,7 @@ Commands:
       variant, accuracy against latency, latency and temperature over time. Not in runtime-only
       (cross) builds; see edgebench report --help.
   quantize MODEL [--to float16,dynamic,int8] [--images DIR] [--calibration N] [--input-range LO,HI]
-        [--io float|int8|uint8] [--per-tensor] [--out DIR]
+        [--calibration-engine auto|ref] [--threads N] [--io float|int8|uint8] [--per-tensor] [--out DIR]
       Makes the quantized variants of a float32 model on the device, as TFLite's converter does, and
       prints their sizes: float16 weights, dynamic-range (int8 weights) and full integer int8
       calibrated on the first N images of DIR (default 100; pixels mapped as run maps them).

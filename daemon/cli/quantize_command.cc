@@ -1,5 +1,6 @@
 // edgebench quantize MODEL [--to float16,dynamic,int8] [--images DIR] [--calibration N]
-//                          [--input-range LO,HI] [--io float|int8|uint8] [--per-tensor] [--out DIR]
+//                          [--calibration-engine auto|ref] [--threads N] [--input-range LO,HI]
+//                          [--io float|int8|uint8] [--per-tensor] [--out DIR]
 // Writes the quantized variants of a float32 model (kernels/quantize/quantize.h), one .tflite per kind,
 // named after the input (fmnist-cnn-float32.tflite -> fmnist-cnn-int8.tflite), and prints their sizes.
 // int8 calibrates on the first N images of DIR, read and preprocessed exactly as `run` feeds a model.
@@ -83,8 +84,8 @@ Result<std::pair<float, float>> parse_input_range(const std::string& text) {
 
 // Runs the float model over the first `limit` images and returns every tensor's range.
 Result<std::vector<TensorRange>> calibrate(const std::vector<uint8_t>& model, const std::string& images, int limit,
-                                           std::pair<float, float> range) {
-  EB_ASSIGN_OR_RETURN(Calibrator calibrator, Calibrator::create(model));
+                                           std::pair<float, float> range, const std::string& engine_name, int threads) {
+  EB_ASSIGN_OR_RETURN(Calibrator calibrator, Calibrator::create(model, engine_name, threads));
   Engine& engine = calibrator.engine();
   if (engine.num_inputs() != 1)
     return error("calibration feeds one image input; the model has %d inputs", engine.num_inputs());
@@ -104,7 +105,7 @@ Result<std::vector<TensorRange>> calibrate(const std::vector<uint8_t>& model, co
     EB_RETURN_IF_ERROR(calibrator.add());
   }
   if (calibrator.samples() == 0) return error("no calibration image could be read from '%s'", images.c_str());
-  std::printf("calibrated on %d images from %s%s\n", calibrator.samples(), images.c_str(),
+  std::printf("calibrated on %d images from %s (engine %s)%s\n", calibrator.samples(), images.c_str(), engine_name.c_str(),
               failed ? strfmt(" (%d unreadable, skipped)", failed).c_str() : "");
   return calibrator.ranges();
 }
@@ -115,6 +116,9 @@ Status quantize(const Args& args) {
   EB_ASSIGN_OR_RETURN(const std::vector<std::string> kinds, parse_kinds(args.get("--to", "float16,dynamic,int8")));
   EB_ASSIGN_OR_RETURN(const int calibration, parse_int("--calibration", args.get("--calibration", "100"), 1, 1000000));
   EB_ASSIGN_OR_RETURN(const auto range, parse_input_range(args.get("--input-range", "0,1")));
+  const std::string engine = args.get("--calibration-engine", "auto");
+  if (engine != "ref" && engine != "auto") return error("--calibration-engine '%s': expected ref or auto", engine.c_str());
+  EB_ASSIGN_OR_RETURN(const int threads, parse_int("--threads", args.get("--threads", "1"), 1, 256));
   const std::string io = args.get("--io", "float");
   FullIntegerOptions int8_options;
   if (io == "float") int8_options.io = DType::kFloat32;
@@ -143,7 +147,7 @@ Status quantize(const Args& args) {
     } else if (kind == "dynamic") {
       bytes = quantize_dynamic(model, dynamic_options, &report);
     } else {
-      auto ranges = calibrate(model, args.get("--images"), calibration, range);
+      auto ranges = calibrate(model, args.get("--images"), calibration, range, engine, threads);
       if (!ranges.ok()) return ranges.status().with_context("model '" + path + "': calibration: ");
       bytes = quantize_int8(model, ranges.value(), int8_options, &report);
     }
@@ -163,7 +167,8 @@ Status quantize(const Args& args) {
 }  // namespace
 
 int run_quantize(const std::vector<std::string>& argv) {
-  auto args = parse_args(argv, {"--to", "--images", "--calibration", "--input-range", "--io", "--out"}, {"--per-tensor"});
+  auto args = parse_args(argv, {"--to", "--images", "--calibration", "--calibration-engine", "--threads",
+                                 "--input-range", "--io", "--out"}, {"--per-tensor"});
   if (!args.ok()) {
     print_error(args.status().message());
     return kExitUsage;

@@ -7,10 +7,9 @@
 
 namespace eb {
 
-Result<Calibrator> Calibrator::create(const std::vector<uint8_t>& bytes) {
+Result<Calibrator> Calibrator::create(const std::vector<uint8_t>& bytes, const std::string& engine, int threads) {
   EB_ASSIGN_OR_RETURN(auto model, Model::load_bytes(bytes.data(), bytes.size()));
   Graph& g = model->graph();
-  const size_t original_outputs = g.outputs.size();
   std::vector<bool> listed(g.tensors.size(), false);
   for (int o : g.outputs) listed[static_cast<size_t>(o)] = true;
   std::vector<int> watched(g.outputs.begin(), g.outputs.end());
@@ -23,30 +22,33 @@ Result<Calibrator> Calibrator::create(const std::vector<uint8_t>& bytes) {
   };
   for (const Node& n : g.nodes)
     for (int o : n.outputs) watch(o);
-  (void)original_outputs;
   Calibrator c;
   c.ranges_.assign(g.tensors.size(), TensorRange{});
   EngineOptions options;
-  options.engine = "ref";
-  EB_ASSIGN_OR_RETURN(auto engine, Interpreter::create(std::move(model), options));
-  c.engine_ = std::move(engine);
+  options.engine = engine;
+  options.threads = threads;
+  EB_ASSIGN_OR_RETURN(auto interpreter, Interpreter::create(std::move(model), options));
+  c.engine_ = std::move(interpreter);
   c.watched_ = std::move(watched);
   return c;
 }
 
 Status Calibrator::add() {
   EB_RETURN_IF_ERROR(engine_->invoke());
+  // A branch-free min/max the compiler vectorizes (it costs a fraction of the inference); NaN never
+  // compares, so it never enters a range.
   auto widen = [&](int t, const float* v, int64_t n) {
+    if (n == 0) return;
     TensorRange& r = ranges_[static_cast<size_t>(t)];
+    float lo = r.seen ? r.min : v[0], hi = r.seen ? r.max : v[0];
     for (int64_t i = 0; i < n; ++i) {
-      if (!std::isfinite(v[i])) continue;
-      if (!r.seen) {
-        r.min = r.max = v[i];
-        r.seen = true;
-      }
-      r.min = std::min(r.min, v[i]);
-      r.max = std::max(r.max, v[i]);
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
     }
+    if (std::isnan(lo) || std::isnan(hi)) return;  // v[0] was NaN on a first sight: wait for a real value
+    r.min = lo;
+    r.max = hi;
+    r.seen = true;
   };
   for (int i = 0; i < engine_->num_inputs(); ++i)
     if (engine_->input(i).dtype == DType::kFloat32)

@@ -55,6 +55,12 @@ def main():
         r = run(eb, "quantize", model, "--to", "int8", "--images", images, "--calibration", "10", "--out", out)
         assert r.returncode == 0, r.stderr
         assert "calibrated on 10 images" in r.stdout, r.stdout
+        # The reference kernels calibrate to the same file, byte for byte, but for float rounding of ranges.
+        ref_out = os.path.join(tmp, "ref-out")
+        os.makedirs(ref_out)
+        r = run(eb, "quantize", model, "--to", "int8", "--images", images, "--calibration", "10", "--out", ref_out,
+                "--calibration-engine", "ref")
+        assert r.returncode == 0 and "engine ref" in r.stdout, r.stderr
         int8 = os.path.join(out, "small-cnn-int8.tflite")
         x = os.path.join(tmp, "x.npy")
         np.save(x, rng.random((1, 16, 16, 3), dtype=np.float32))
@@ -77,6 +83,8 @@ def main():
         empty = os.path.join(tmp, "empty")
         os.makedirs(empty)
         one_line_error(run(eb, "quantize", model, "--to", "int8", "--images", empty), 1, "calibration")
+        one_line_error(run(eb, "quantize", model, "--to", "int8", "--images", images, "--calibration-engine", "xnnpack"),
+                       1, "--calibration-engine")
         one_line_error(run(eb, "quantize", model, "--bogus"), 2, "--bogus")
     print("all checks passed")
     return 0
