@@ -104,8 +104,8 @@ class Rewriter {
   std::vector<std::unique_ptr<tflite::OperatorT>> ops_, tail_;
   std::set<int> graph_outputs_;
   std::vector<bool> was_float_;
-  // Outputs whose parameters a CONCATENATION reading them sets (see run()).
-  std::map<int, AffineParams> concat_params_;
+  // Outputs whose parameters the CONCATENATION or ADD reading them sets (see run()).
+  std::map<int, AffineParams> inherited_params_;
 };
 
 void Rewriter::set_int8(int index, const AffineParams& p) {
@@ -254,7 +254,7 @@ Status Rewriter::quantize_node(std::unique_ptr<tflite::OperatorT> op, const OpRu
     AffineParams p = r.rule == Rule::kFixed ? r.fixed
                      : r.rule == Rule::kSameAsInput ? input0
                      : r.rule == Rule::kAllSame ? shared : range_params(t);
-    if (auto it = concat_params_.find(original); r.rule == Rule::kOwn && it != concat_params_.end()) p = it->second;
+    if (auto it = inherited_params_.find(original); r.rule == Rule::kOwn && it != inherited_params_.end()) p = it->second;
     int q = t;
     if (graph_outputs_.count(t) && options_.io != DType::kInt8) {
       // The graph output keeps its index in the I/O type; the node writes an int8 tensor converted at the end.
@@ -273,6 +273,9 @@ Status Rewriter::quantize_node(std::unique_ptr<tflite::OperatorT> op, const OpRu
 Status Rewriter::run(QuantizeReport* report) {
   tflite::SubGraphT& sg = e_.subgraph();
   for (int o : sg.outputs) graph_outputs_.insert(o);
+  // Variable (state) tensors are written by no node: they stay float for the float nodes that keep them.
+  for (int t = 0; t < original_; ++t)
+    if (is_activation(t) && e_.tensor(t).is_variable) f_[static_cast<size_t>(t)] = t;
   for (int i : sg.inputs) {
     if (e_.tensor(i).type != tflite::TensorType_FLOAT32) continue;
     if (!has_range(i)) return error("input tensor %d '%s' was not calibrated", i, e_.tensor(i).name.c_str());
@@ -289,23 +292,30 @@ Status Rewriter::run(QuantizeReport* report) {
       f_[static_cast<size_t>(i)] = i;
     }
   }
-  // A CONCATENATION's inputs and output share one set of parameters (its output's range, which spans
-  // every input's). TFLite's converter gives them to the nodes writing its inputs, so no requantizing
-  // is needed; here too, where such a node chooses its own output parameters.
+  // Parameters TFLite's converter hands back to the nodes writing an operator's inputs (where such a
+  // node chooses its own): a CONCATENATION's inputs and output share one set (its output's range, which
+  // spans every input's), so no requantizing is needed; an input an ADD alone reads takes the ADD's
+  // output parameters (the converter does so: MobileNetV2's block_N_project outputs carry block_N_add's).
   {
     std::map<int, const tflite::OperatorT*> producer;
-    for (const auto& op : sg.operators)
+    std::map<int, int> readers;
+    for (const auto& op : sg.operators) {
       for (int t : op->outputs)
         if (t >= 0) producer[t] = op.get();
+      for (int t : op->inputs)
+        if (t >= 0) ++readers[t];
+    }
     for (const auto& op : sg.operators) {
       const auto code = static_cast<OpCode>(e_.builtin(*op));
-      if (code != OpCode::kConcatenation || !quantizable(*op, rule_for(code))) continue;
+      const bool concat = code == OpCode::kConcatenation, add = code == OpCode::kAdd;
+      if ((!concat && !add) || !quantizable(*op, rule_for(code))) continue;
       const AffineParams shared = range_params(op->outputs[0]);
       for (int t : op->inputs) {
         auto it = producer.find(t);
         if (!is_activation(t) || it == producer.end() || graph_outputs_.count(t)) continue;
+        if (add && (readers[t] != 1 || inherited_params_.count(t))) continue;
         const OpRule pr = rule_for(static_cast<OpCode>(e_.builtin(*it->second)));
-        if (pr.rule == Rule::kOwn && quantizable(*it->second, pr)) concat_params_[t] = shared;
+        if (pr.rule == Rule::kOwn && quantizable(*it->second, pr)) inherited_params_[t] = shared;
       }
     }
   }
