@@ -1,9 +1,10 @@
-// edgebench quantize MODEL [--to float16,dynamic,int8] [--images DIR] [--calibration N]
+// edgebench quantize MODEL [--to float16,dynamic,int8] [--images DIR | --camera SPEC] [--calibration N]
 //                          [--calibration-engine auto|ref] [--threads N] [--input-range LO,HI]
 //                          [--io float|int8|uint8] [--per-tensor] [--out DIR]
 // Writes the quantized variants of a float32 model (kernels/quantize/quantize.h), one .tflite per kind,
 // named after the input (fmnist-cnn-float32.tflite -> fmnist-cnn-int8.tflite), and prints their sizes.
-// int8 calibrates on the first N images of DIR, read and preprocessed exactly as `run` feeds a model.
+// int8 calibrates on the first N images of DIR (or N frames of a camera), read and preprocessed exactly
+// as `run` feeds a model.
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -83,20 +84,29 @@ Result<std::pair<float, float>> parse_input_range(const std::string& text) {
 }
 
 // Runs the float model over the first `limit` images and returns every tensor's range.
-Result<std::vector<TensorRange>> calibrate(const std::vector<uint8_t>& model, const std::string& images, int limit,
+// `images` is an image folder, or with `camera` a capture spec (a V4L2 camera, a video file or stream).
+Result<std::vector<TensorRange>> calibrate(const std::vector<uint8_t>& model, const std::string& images, bool camera, int limit,
                                            std::pair<float, float> range, const std::string& engine_name, int threads) {
   EB_ASSIGN_OR_RETURN(Calibrator calibrator, Calibrator::create(model, engine_name, threads));
   Engine& engine = calibrator.engine();
   if (engine.num_inputs() != 1)
     return error("calibration feeds one image input; the model has %d inputs", engine.num_inputs());
   EB_ASSIGN_OR_RETURN(const ImageModuleApi* module, image_module());
-  ImageDirOptions dir_options;
-  dir_options.limit = limit;
-  EB_ASSIGN_OR_RETURN(auto source, module->open_image_dir(images, dir_options));
+  std::unique_ptr<ImageSource> source;
+  if (camera) {
+    CaptureOptions capture;
+    capture.max_frames = limit;
+    EB_ASSIGN_OR_RETURN(source, module->open_capture(images, capture));
+  } else {
+    ImageDirOptions dir_options;
+    dir_options.limit = limit;
+    EB_ASSIGN_OR_RETURN(source, module->open_image_dir(images, dir_options));
+  }
   EB_ASSIGN_OR_RETURN(auto pre, module->preprocessor(engine.input(0), range_options(range.first, range.second)));
   int failed = 0;
   for (SourceItem item = source->next(); !item.is_end(); item = source->next()) {
     if (item.is_error()) {
+      if (item.fatal) return item.error;
       std::fprintf(stderr, "edgebench: skipping %s\n", item.error.message().c_str());
       ++failed;
       continue;
@@ -134,8 +144,10 @@ Status quantize(const Args& args) {
     if (stat(out_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return error("--out '%s' is not a directory", out_dir.c_str());
   }
   const bool wants_int8 = std::find(kinds.begin(), kinds.end(), std::string("int8")) != kinds.end();
-  if (wants_int8 && !args.has("--images"))
-    return error("int8 needs calibration images: --images DIR (or leave int8 out of --to)");
+  if (wants_int8 && args.has("--images") == args.has("--camera"))
+    return error("int8 needs calibration images: --images DIR or --camera SPEC, one of them (or leave int8 out of --to)");
+  const bool camera = args.has("--camera");
+  const std::string source = camera ? args.get("--camera") : args.get("--images");
 
   EB_ASSIGN_OR_RETURN(const std::vector<uint8_t> model, read_model(path));
   for (const std::string& kind : kinds) {
@@ -147,7 +159,7 @@ Status quantize(const Args& args) {
     } else if (kind == "dynamic") {
       bytes = quantize_dynamic(model, dynamic_options, &report);
     } else {
-      auto ranges = calibrate(model, args.get("--images"), calibration, range, engine, threads);
+      auto ranges = calibrate(model, source, camera, calibration, range, engine, threads);
       if (!ranges.ok()) return ranges.status().with_context("model '" + path + "': calibration: ");
       bytes = quantize_int8(model, ranges.value(), int8_options, &report);
     }
@@ -167,7 +179,7 @@ Status quantize(const Args& args) {
 }  // namespace
 
 int run_quantize(const std::vector<std::string>& argv) {
-  auto args = parse_args(argv, {"--to", "--images", "--calibration", "--calibration-engine", "--threads",
+  auto args = parse_args(argv, {"--to", "--images", "--camera", "--calibration", "--calibration-engine", "--threads",
                                  "--input-range", "--io", "--out"}, {"--per-tensor"});
   if (!args.ok()) {
     print_error(args.status().message());

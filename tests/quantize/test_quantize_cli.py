@@ -30,7 +30,9 @@ def one_line_error(r, code, needle):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--edgebench", required=True)
-    eb = ap.parse_args().edgebench
+    ap.add_argument("--make-video", help="tests/support/make_test_video: calibrate from a video with --camera")
+    args = ap.parse_args()
+    eb = args.edgebench
     with tempfile.TemporaryDirectory() as tmp:
         model = os.path.join(tmp, "small-cnn-float32.tflite")
         shutil.copy(SMALL, model)
@@ -69,11 +71,20 @@ def main():
             assert r.returncode == 0, r.stderr
         a, b = (np.load(os.path.join(tmp, e, "output_0.npy")) for e in ("ref", "auto"))
         assert a.shape == (1, 10) and a.dtype == np.float32 and np.array_equal(a, b), (a, b)
+        if args.make_video:  # a capture (here a video file) calibrates as a camera would
+            video = os.path.join(tmp, "v.avi")
+            subprocess.run([args.make_video, video, "20"], check=True)
+            cam_out = os.path.join(tmp, "cam-out")
+            os.makedirs(cam_out)
+            r = run(eb, "quantize", model, "--to", "int8", "--camera", video, "--calibration", "8", "--out", cam_out)
+            assert r.returncode == 0 and "calibrated on 8 images" in r.stdout, (r.stdout, r.stderr)
+            assert os.path.exists(os.path.join(cam_out, "small-cnn-int8.tflite"))
         r = run(eb, "inspect", int8)
         assert r.returncode == 0 and "QUANTIZE" in r.stdout and "DEQUANTIZE" in r.stdout, r.stdout
 
         # Refusals: one line each.
         one_line_error(run(eb, "quantize", model, "--to", "int8"), 1, "--images")
+        one_line_error(run(eb, "quantize", model, "--to", "int8", "--images", images, "--camera", "0"), 1, "one of them")
         one_line_error(run(eb, "quantize", model, "--to", "int4"), 1, "--to")
         one_line_error(run(eb, "quantize", model, "--io", "int16", "--to", "int8", "--images", images), 1, "--io")
         one_line_error(run(eb, "quantize", os.path.join(tmp, "small-cnn-float16.tflite"), "--to", "dynamic"), 1,
