@@ -5,9 +5,11 @@
    small-cnn-float32.tflite and from ../shared's fmnist-cnn-float32.tflite loads and runs in LiteRT, and
    `edgebench infer` (--engine ref and auto) gives LiteRT's outputs: integer outputs within one
    quantized step, float outputs within the conformance tolerance (../shared/conformance/README.md).
-2. Against TensorFlow's converter on the same float model (fmnist-cnn.h5 converted by TensorFlow) and
-   the same 200 calibration images: the same tensors are int8, their scales within 1%, and top-1 on the
-   10,000 Fashion-MNIST test images within 0.5 points (both run in LiteRT).
+2. Against TensorFlow's converter on the same float model and the same calibration images (the small
+   model rebuilt by make_models.py, 40 random images; fmnist-cnn.h5 converted by TensorFlow, 200
+   Fashion-MNIST training images): the same tensors are int8, their scales within 1%; fmnist's float16
+   and dynamic-range constants equal TensorFlow's bit for bit, and its int8 top-1 on the 10,000 test
+   images is within 0.5 points of TensorFlow's int8 (both run in LiteRT).
 
 Needs TensorFlow and LiteRT (/opt/tfenv): it re-runs itself under /opt/tfenv/bin/python when the
 current Python lacks them, and exits 77 (skipped) with a message when neither has them. Part 2 is
@@ -174,6 +176,62 @@ def compare_constants(tf_path, eb_path, kind):
     print("OK %s: all %d constants equal TensorFlow's converter's, bit for bit" % (kind, len(theirs)))
 
 
+def compare_int8(tf_int8, ours):
+    """Every int8 tensor of TensorFlow's model is int8 in edgebench's, under the same name, with scales
+    within 1% and zero points within 1 (the graph's QUANTIZE output and final int8 output are named by
+    each tool, so two may go unmatched)."""
+    import numpy as np
+
+    def int8_tensors(path):
+        return {t["name"]: t for t in litert(path).get_tensor_details() if t["dtype"] == np.int8}
+
+    theirs, mine = int8_tensors(tf_int8), int8_tensors(ours)
+    matched = 0
+    for name, t in theirs.items():
+        m = mine.get(name)
+        if m is None:
+            continue
+        matched += 1
+        s_tf = np.asarray(t["quantization_parameters"]["scales"])
+        s_eb = np.asarray(m["quantization_parameters"]["scales"])
+        assert s_tf.shape == s_eb.shape, "%s: %d scales from TensorFlow, %d from edgebench" % (name, s_tf.size, s_eb.size)
+        rel = float(np.max(np.abs(s_eb - s_tf) / s_tf))
+        assert rel <= 0.01, "%s: scales differ by %.2f%% from TensorFlow's" % (name, 100 * rel)
+        zp_tf = np.asarray(t["quantization_parameters"]["zero_points"])
+        zp_eb = np.asarray(m["quantization_parameters"]["zero_points"])
+        assert np.max(np.abs(zp_tf - zp_eb)) <= 1, "%s: zero points %s vs TensorFlow's %s" % (name, zp_eb, zp_tf)
+    unmatched = sorted(set(theirs) - set(mine))
+    print("OK %s: %d of TensorFlow's %d int8 tensors int8 in edgebench's with scales within 1%%; not matched by "
+          "name: %s" % (os.path.basename(ours), matched, len(theirs), unmatched))
+    assert matched >= len(theirs) - 2, "only %d of TensorFlow's %d int8 tensors found" % (matched, len(theirs))
+
+
+def small_against_tensorflow(edgebench, tmp):
+    """The committed small model (CONCATENATION, ADD, MEAN, LOGISTIC ...) rebuilt by make_models.py and
+    quantized by TensorFlow's converter and by edgebench on the same 40 random images."""
+    import numpy as np
+    import tensorflow as tf
+    sys.path.insert(0, HERE)
+    import make_models
+    model = make_models.build()
+    rng = np.random.default_rng(21)
+    images = rng.integers(0, 256, (40, 16, 16, 3), dtype=np.uint8)
+    calib_dir = os.path.join(tmp, "small-tf-calibration")
+    os.makedirs(calib_dir)
+    for i, img in enumerate(images):
+        write_png(os.path.join(calib_dir, "%03d.png" % i), img)
+    f32 = os.path.join(tmp, "small-tf-float32.tflite")
+    with open(f32, "wb") as f:
+        f.write(tf.lite.TFLiteConverter.from_keras_model(model).convert())
+    c = tf.lite.TFLiteConverter.from_keras_model(model)
+    c.optimizations = [tf.lite.Optimize.DEFAULT]
+    c.representative_dataset = lambda: ([(img.astype(np.float32) / 255.0)[None]] for img in images)
+    tf_int8 = os.path.join(tmp, "small-tf-int8.tflite")
+    with open(tf_int8, "wb") as f:
+        f.write(c.convert())
+    compare_int8(tf_int8, quantize(edgebench, f32, os.path.join(tmp, "small-ours"), calib_dir, len(images))["int8"])
+
+
 def against_tensorflow(edgebench, shared, tmp):
     """Part 2: edgebench's int8 of TensorFlow's float32 fmnist model against TensorFlow's int8 of it."""
     import numpy as np
@@ -216,29 +274,7 @@ def against_tensorflow(edgebench, shared, tmp):
             f.write(c.convert())
         compare_constants(path, written[kind], kind)
 
-    def int8_tensors(path):
-        return {t["name"]: t for t in litert(path).get_tensor_details() if t["dtype"] == np.int8}
-
-    theirs, mine = int8_tensors(tf_int8), int8_tensors(ours)
-    matched = 0
-    for name, t in theirs.items():
-        m = mine.get(name)
-        if m is None:
-            continue
-        matched += 1
-        s_tf = np.asarray(t["quantization_parameters"]["scales"])
-        s_eb = np.asarray(m["quantization_parameters"]["scales"])
-        assert s_tf.shape == s_eb.shape, "%s: %d scales from TensorFlow, %d from edgebench" % (name, s_tf.size, s_eb.size)
-        rel = float(np.max(np.abs(s_eb - s_tf) / s_tf))
-        assert rel <= 0.01, "%s: scales differ by %.2f%% from TensorFlow's" % (name, 100 * rel)
-        zp_tf = np.asarray(t["quantization_parameters"]["zero_points"])
-        zp_eb = np.asarray(m["quantization_parameters"]["zero_points"])
-        assert np.max(np.abs(zp_tf - zp_eb)) <= 1, "%s: zero points %s vs TensorFlow's %s" % (name, zp_eb, zp_tf)
-    unmatched = sorted(set(theirs) - set(mine))
-    print("TensorFlow's int8 tensors: %d, the same name int8 in edgebench's with scales within 1%%: %d; "
-          "not matched by name: %s" % (len(theirs), matched, unmatched))
-    # The graph's QUANTIZE and final SOFTMAX outputs are named by the tools; everything else must match.
-    assert matched >= len(theirs) - 2, "only %d of TensorFlow's %d int8 tensors found" % (matched, len(theirs))
+    compare_int8(tf_int8, ours)
     images, labels = fmnist("t10k-images-idx3-ubyte.gz", 10000), fmnist("t10k-labels-idx1-ubyte.gz", 10000)
     a_tf, a_eb = top1(tf_int8, images, labels), top1(ours, images, labels)
     print("top-1 on the 10,000 test images in LiteRT: TensorFlow's int8 %.2f%%, edgebench's int8 %.2f%%" % (a_tf, a_eb))
@@ -282,6 +318,7 @@ def main():
                     print("OK %s (%s, io %s): edgebench ref/auto vs LiteRT: largest difference %.3g of the tolerance" % (
                         os.path.basename(out[kind]), kind, io, worst))
                     checked += 1
+        small_against_tensorflow(args.edgebench, tmp)
         against_tensorflow(args.edgebench, args.shared, tmp)
     print("all checks passed")
     return 0
