@@ -19,6 +19,7 @@ int run_run(const std::vector<std::string>& argv);    // full builds only (needs
 int run_query(const std::vector<std::string>& argv);  // full builds only (needs SQLite)
 int run_report(const std::vector<std::string>& argv);  // full builds only (needs SQLite)
 int run_daemon(const std::vector<std::string>& argv);  // full builds only (the systemd service)
+int run_quantize(const std::vector<std::string>& argv);  // full builds only (calibration reads images)
 
 // Prints "edgebench: <message>" to stderr as one line.
 void print_error(const std::string& message);

@@ -77,6 +77,12 @@ Commands:
       One self-contained HTML page (no network needed): the compare table, latency distribution per
       variant, accuracy against latency, latency and temperature over time. Not in runtime-only
       (cross) builds; see edgebench report --help.
+  quantize MODEL [--to float16,dynamic,int8] [--images DIR | --camera SPEC] [--calibration N] [--input-range LO,HI]
+        [--calibration-engine auto|ref] [--threads N] [--io float|int8|uint8] [--per-tensor] [--out DIR]
+      Makes the quantized variants of a float32 model on the device, as TFLite's converter does, and
+      prints their sizes: float16 weights, dynamic-range (int8 weights) and full integer int8
+      calibrated on the first N images of DIR or frames of SPEC (default 100; pixels mapped as run maps them).
+      Writes MODEL's name with -float16/-dynamic/-int8 beside it or in --out. Not in runtime-only builds.
   daemon [--config FILE] [--db FILE] [--once] [--log journal|stderr]
       The systemd service: benchmarks models dropped into the watched directory once fully written,
       re-runs groups on schedule, notifies systemd (READY, STATUS, WATCHDOG), reloads on SIGHUP, stops
@@ -114,6 +120,7 @@ int main(int argc, char** argv) {
   if (cmd == "query") return run_query(args);
   if (cmd == "report") return run_report(args);
   if (cmd == "daemon") return run_daemon(args);
+  if (cmd == "quantize") return run_quantize(args);
 #endif
   print_error("unknown command '" + cmd + "' (see edgebench --help)");
   return kExitUsage;
