@@ -54,7 +54,7 @@ def check_case(args, case):
             cmd += ['--input', os.path.join(d, f)]
         if args.threads:
             cmd += ['--threads', str(args.threads)]
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
+        p = subprocess.run(cmd, capture_output=True, text=True, errors='replace', timeout=args.timeout)
         if p.returncode != 0:
             err = p.stderr.strip()
             # This build lacks the engine (factory message; older builds: "unknown engine").

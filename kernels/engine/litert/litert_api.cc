@@ -162,6 +162,15 @@ Result<const Api*> load_once() {
     return s;
   }
   api->version = api->kind == Api::Kind::kTfLiteC && api->TfLiteVersion ? api->TfLiteVersion() : wheel_version(api->path);
+  // The CompiledModel C API's structures and options changed between LiteRT releases: LiteRT 2.1's
+  // library, driven as 2.3's, read the model buffer from the wrong place. A wheel of another minor
+  // version is refused rather than run wrongly; a library of unknown version (a user's build) is tried.
+  if (api->kind == Api::Kind::kCompiledModel && !api->version.empty() && api->version.rfind("2.3.", 0) != 0) {
+    dlclose(handle);
+    return error("engine 'litert': %s is LiteRT %s; edgebench drives LiteRT 2.3's CompiledModel C API, whose "
+                 "structures differ between releases (pip install ai-edge-litert==2.3.*)",
+                 api->path.c_str(), api->version.c_str());
+  }
   return static_cast<const Api*>(api.release());  // lives as long as the process, as the library does
 }
 
