@@ -4,6 +4,7 @@
 #include <map>
 #include <string>
 
+#include "daemon/accuracy/detection_decode.h"
 #include "daemon/cli/args.h"
 #include "daemon/store/stored_text.h"
 #include "daemon/cli/commands.h"
@@ -40,6 +41,19 @@ std::string tensor_json(int index, const Tensor& t) {
   return s + "}";
 }
 
+// The detection layout `run --task detect` would decode, recognised from the output shapes alone
+// (daemon/accuracy/detection_decode.h); "" when the outputs are not a detector's it knows.
+std::string detection_layout(const Engine& it) {
+  std::vector<accuracy::OutputTensor> outputs;
+  for (int j = 0; j < it.num_outputs(); ++j) outputs.push_back({it.output(j).name, it.output(j).shape, {}});
+  auto f = accuracy::recognise_detect_format(outputs);
+  if (!f.ok()) return "";
+  // A YOLO head is a model's only output; shapes alone would also take, say, BlazeFace's [1, 896, 16]
+  // regressors (beside its scores) for a YOLOv5 head.
+  if (*f != accuracy::DetectFormat::kSsd && it.num_outputs() != 1) return "";
+  return accuracy::detect_format_name(*f);
+}
+
 Status inspect(const Args& args, const ModelCommandLine& c) {
   const std::string& path = c.model;
   const EngineOptions& opts = c.engine;
@@ -56,7 +70,9 @@ Status inspect(const Args& args, const ModelCommandLine& c) {
     for (int i = 0; i < it.num_inputs(); ++i) s += (i ? ", " : "") + tensor_json(g.inputs[static_cast<size_t>(i)], it.input(i));
     s += "], \"outputs\": [";
     for (int j = 0; j < it.num_outputs(); ++j) s += (j ? ", " : "") + tensor_json(g.outputs[static_cast<size_t>(j)], it.output(j));
-    s += "], \"operators\": {";
+    const std::string layout = detection_layout(it);
+    s += "], \"detection_format\": " + (layout.empty() ? std::string("null") : json_string(layout));
+    s += ", \"operators\": {";
     bool first = true;
     for (const auto& [name, count] : st.op_histogram) {
       s += (first ? "" : ", ") + json_string(name) + ": " + std::to_string(count);
@@ -91,6 +107,8 @@ Status inspect(const Args& args, const ModelCommandLine& c) {
     const Tensor& t = it.output(j);
     std::printf("  %d  %-8s %-18s %s%s\n", j, dtype_name(t.dtype), shape_str(t.shape).c_str(), store::stored_text(t.name).c_str(), quant_text(t.quant).c_str());
   }
+  if (const std::string layout = detection_layout(it); !layout.empty())
+    std::printf("detector:     %s outputs (run --task detect decodes them)\n", layout.c_str());
   std::printf("operators:    %zu nodes (%d folded at load time)\n", g.nodes.size(), it.folded_nodes());
   for (const auto& [name, count] : st.op_histogram) std::printf("  %-26s %d\n", store::stored_text(name).c_str(), count);
   std::printf("parameters:   %lld\n", static_cast<long long>(st.parameters));

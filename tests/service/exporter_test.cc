@@ -165,6 +165,35 @@ TEST(Exporter, ModelMemoryBesidePeakAndAbsentForOlderRows) {
   EXPECT_EQ(render_prometheus({old_row, q}).find("edgebench_model_memory_bytes"), std::string::npos);
 }
 
+// A detector's figures: mAP against the labels and against the reference, boxes lost; classifiers (no
+// detection figures) export none of those families.
+TEST(Exporter, DetectionFamiliesForDetectorsOnly) {
+  auto ref = row("float32");
+  ref.top1.reset();
+  ref.map50 = 0.52;
+  ref.map50_95 = 0.37;
+  auto q = row("int8");
+  q.measurement_id = 2;
+  q.top1.reset();
+  q.map50 = 0.5;
+  q.map50_95 = 0.35;
+  q.map50_vs_ref = 0.91;
+  q.boxes_lost = 7;
+  const Parsed p = parse(render_prometheus({ref, q}));
+  ASSERT_TRUE(p.error.empty()) << p.error;
+  for (const char* name : {"edgebench_map50_ratio", "edgebench_map50_95_ratio", "edgebench_map50_vs_reference_ratio",
+                           "edgebench_boxes_lost"}) {
+    EXPECT_EQ(p.type.count(name), 1u) << name;
+    EXPECT_FALSE(p.help.at(name).empty());
+  }
+  EXPECT_DOUBLE_EQ(find(p, "edgebench_map50_ratio", "float32")->value, 0.52);
+  EXPECT_DOUBLE_EQ(find(p, "edgebench_map50_95_ratio", "int8")->value, 0.35);
+  EXPECT_DOUBLE_EQ(find(p, "edgebench_map50_vs_reference_ratio", "int8")->value, 0.91);
+  EXPECT_DOUBLE_EQ(find(p, "edgebench_boxes_lost", "int8")->value, 7.0);
+  EXPECT_EQ(find(p, "edgebench_map50_vs_reference_ratio", "float32"), nullptr);  // the reference itself
+  EXPECT_EQ(render_prometheus({row("float32")}).find("edgebench_map50"), std::string::npos);
+}
+
 TEST(Exporter, LabelValuesAreEscapedAndParseBack) {
   auto r = row("we\"ird\\name\nline2");
   r.device = "lab \"A\"";
