@@ -1,6 +1,7 @@
 // edgebench inspect MODEL [--json] [--input-shape I:D0,...] [--engine NAME]
 // Variant kind, inputs/outputs, operator histogram, parameters, MACs, file size, arena and its bound.
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -8,6 +9,8 @@
 #include "daemon/cli/commands.h"
 #include "daemon/cli/json_writer.h"
 #include "daemon/cli/model_loading.h"
+#include "daemon/cli/model_source.h"
+#include "kernels/keras/keras_module.h"
 #include "kernels/engine/cpu_features.h"
 #include "kernels/engine/model_stats.h"
 
@@ -48,11 +51,20 @@ Status inspect(const Args& args) {
   auto loaded = load_engine(path, opts, args.all("--input-shape"));
   if (!loaded.ok()) return loaded.status();
   const Engine& it = *loaded.value();
-  const ModelStats st = compute_model_stats(it);
+  ModelStats st = compute_model_stats(it);
   const Graph& g = it.graph();
+  // A Keras original runs as its float32 lowering; its size is the Keras file's.
+  size_t file_bytes = it.model().file_bytes();
+  const bool keras = is_keras_path(path) && it.model().description() == EB_KERAS_DESCRIPTION;
+  if (keras) {
+    st.variant = "keras";
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec) file_bytes = static_cast<size_t>(size);
+  }
 
   if (args.has("--json")) {
-    std::string s = "{\"model\": " + json_string(path) + ", \"file_bytes\": " + std::to_string(it.model().file_bytes()) +
+    std::string s = "{\"model\": " + json_string(path) + ", \"file_bytes\": " + std::to_string(file_bytes) +
                     ", \"variant\": " + json_string(st.variant) + ", \"engine\": " + json_string(opts.engine) + ", \"isa\": " + json_string(it.isa()) +
                     ", \"cpu_features\": " + json_string(describe(detect_cpu_features())) + ", \"inputs\": [";
     for (int i = 0; i < it.num_inputs(); ++i) s += (i ? ", " : "") + tensor_json(g.inputs[static_cast<size_t>(i)], it.input(i));
@@ -79,8 +91,11 @@ Status inspect(const Args& args) {
   }
 
   std::printf("model:        %s\n", path.c_str());
-  std::printf("file size:    %zu bytes\n", it.model().file_bytes());
-  std::printf("variant:      %s\n", st.variant.c_str());
+  std::printf("file size:    %zu bytes\n", file_bytes);
+  if (keras)
+    std::printf("variant:      keras (the original model, run as its float32 lowering of %zu bytes)\n", it.model().file_bytes());
+  else
+    std::printf("variant:      %s\n", st.variant.c_str());
   std::printf("engine:       %s (kernel path %s; CPU has: %s)\n", opts.engine.c_str(), it.isa().c_str(),
               describe(detect_cpu_features()).c_str());
   std::printf("inputs:\n");
