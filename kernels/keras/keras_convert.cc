@@ -12,7 +12,7 @@ namespace {
 
 // Names one output of one call of a layer: (layer, node index, tensor index), as Keras refers to it.
 std::string key(const json& layer, const json& node, const json& tensor) {
-  return layer.get<std::string>() + "#" + std::to_string(node.get<int>()) + "#" + std::to_string(tensor.get<int>());
+  return layer.get<std::string>() + "#" + std::to_string(as_int(node)) + "#" + std::to_string(as_int(tensor));
 }
 
 // [name, node, tensor] or a list of them (Keras 3 writes one model input/output without the outer list).

@@ -13,9 +13,9 @@ namespace {
 // An int or a list of `n` ints ([2, 2] / 2).
 std::vector<int> int_list(const json& v, size_t n, const char* what) {
   std::vector<int> out;
-  if (v.is_number_integer()) return std::vector<int>(n, v.get<int>());
+  if (v.is_number_integer()) return std::vector<int>(n, as_int(v));
   if (v.is_array() && v.size() == n) {
-    for (const auto& e : v) out.push_back(e.get<int>());
+    for (const auto& e : v) out.push_back(as_int(e));
     return out;
   }
   throw std::runtime_error(std::string(what) + " is not an int or a list of " + std::to_string(n));
@@ -165,8 +165,9 @@ Result<int> Lowering::conv2d(const std::string& name, const json& cfg, int x) {
   const auto k = int_list(cfg.at("kernel_size"), 2, "kernel_size");
   const auto s = int_list(cfg.value("strides", json(1)), 2, "strides");
   const auto d = int_list(cfg.value("dilation_rate", json(1)), 2, "dilation_rate");
-  const int filters = cfg.at("filters").get<int>();
-  const int groups = cfg.value("groups", 1);
+  const int filters = as_int(cfg.at("filters"));
+  if (filters < 1 || filters > 1 << 20) return error("filters %d out of range", filters);
+  const int groups = as_int(cfg.value("groups", json(1)));
   const bool use_bias = cfg.value("use_bias", true);
   EB_ASSIGN_OR_RETURN(bool same, same_padding(cfg));
   if (groups < 1 || in[3] % groups != 0 || filters < 1 || filters % groups != 0)
@@ -203,13 +204,14 @@ Result<int> Lowering::depthwise(const std::string& name, const json& cfg, int x,
   const auto k = int_list(cfg.at("kernel_size"), 2, "kernel_size");
   const auto s = int_list(cfg.value("strides", json(1)), 2, "strides");
   const auto d = int_list(cfg.value("dilation_rate", json(1)), 2, "dilation_rate");
-  const int mult = cfg.value("depth_multiplier", 1);
+  const int mult = as_int(cfg.value("depth_multiplier", json(1)));
   const bool use_bias = cfg.value("use_bias", true);
   EB_ASSIGN_OR_RETURN(bool same, same_padding(cfg));
   if (mult < 1 || mult > 1 << 16) return error("depth_multiplier %d out of range", mult);
   const int cin = in[3];
   const int cmid = cin * mult;
-  const int filters = separable ? cfg.at("filters").get<int>() : cmid;
+  const int filters = separable ? as_int(cfg.at("filters")) : cmid;
+  if (filters < 1 || filters > 1 << 20 || cmid > 1 << 20) return error("%d output channels out of range", filters);
   const size_t n = (separable ? 2u : 1u) + (use_bias ? 1u : 0u);
   EB_ASSIGN_OR_RETURN(auto w, weights(name, n, n));
   EB_RETURN_IF_ERROR(expect_shape(w[0], {k[0], k[1], cin, mult}, "depthwise_kernel"));
@@ -254,7 +256,8 @@ Result<int> Lowering::conv_transpose(const std::string& name, const json& cfg, i
   const auto d = int_list(cfg.value("dilation_rate", json(1)), 2, "dilation_rate");
   if (d[0] != 1 || d[1] != 1) return error("dilation_rate other than 1 is not supported");
   if (cfg.contains("output_padding") && !cfg["output_padding"].is_null()) return error("output_padding is not supported");
-  const int filters = cfg.at("filters").get<int>();
+  const int filters = as_int(cfg.at("filters"));
+  if (filters < 1 || filters > 1 << 20) return error("filters %d out of range", filters);
   const bool use_bias = cfg.value("use_bias", true);
   EB_ASSIGN_OR_RETURN(bool same, same_padding(cfg));
   EB_ASSIGN_OR_RETURN(auto w, weights(name, use_bias ? 2 : 1, use_bias ? 2 : 1));
@@ -289,7 +292,8 @@ Result<int> Lowering::conv_transpose(const std::string& name, const json& cfg, i
 Result<int> Lowering::dense(const std::string& name, const json& cfg, int x) {
   const Shape in = b_.shape(x);
   if (in.size() < 2) return error("input has rank %zu, expected at least 2", in.size());
-  const int units = cfg.at("units").get<int>();
+  const int units = as_int(cfg.at("units"));
+  if (units < 1 || units > 1 << 20) return error("units %d out of range", units);
   const bool use_bias = cfg.value("use_bias", true);
   EB_ASSIGN_OR_RETURN(auto w, weights(name, use_bias ? 2 : 1, use_bias ? 2 : 1));
   const int cin = in.back();

@@ -11,9 +11,9 @@ namespace {
 
 std::vector<int> int_list(const json& v, size_t n, const char* what) {
   std::vector<int> out;
-  if (v.is_number_integer()) return std::vector<int>(n, v.get<int>());
+  if (v.is_number_integer()) return std::vector<int>(n, as_int(v));
   if (v.is_array() && v.size() == n) {
-    for (const auto& e : v) out.push_back(e.get<int>());
+    for (const auto& e : v) out.push_back(as_int(e));
     return out;
   }
   throw std::runtime_error(std::string(what) + " is not an int or a list of " + std::to_string(n));
@@ -21,9 +21,9 @@ std::vector<int> int_list(const json& v, size_t n, const char* what) {
 
 // ((top, bottom), (left, right)) from an int, a pair (symmetric) or a pair of pairs.
 std::vector<int> four_sides(const json& v, const char* what) {
-  if (v.is_number_integer()) return std::vector<int>(4, v.get<int>());
+  if (v.is_number_integer()) return std::vector<int>(4, as_int(v));
   if (v.is_array() && v.size() == 2) {
-    if (v[0].is_number_integer()) return {v[0].get<int>(), v[0].get<int>(), v[1].get<int>(), v[1].get<int>()};
+    if (v[0].is_number_integer()) return {as_int(v[0]), as_int(v[0]), as_int(v[1]), as_int(v[1])};
     auto a = int_list(v[0], 2, what), b = int_list(v[1], 2, what);
     return {a[0], a[1], b[0], b[1]};
   }
@@ -33,8 +33,8 @@ std::vector<int> four_sides(const json& v, const char* what) {
 // The one axis a layer works on, from an int or a one-element list; negative counts from the end.
 Result<int> one_axis(const json& v, size_t rank, const char* what) {
   int a;
-  if (v.is_number_integer()) a = v.get<int>();
-  else if (v.is_array() && v.size() == 1 && v[0].is_number_integer()) a = v[0].get<int>();
+  if (v.is_number_integer()) a = as_int(v);
+  else if (v.is_array() && v.size() == 1 && v[0].is_number_integer()) a = as_int(v[0]);
   else return error("%s must be one axis", what);
   if (a < 0) a += static_cast<int>(rank);
   if (a < 1 || a >= static_cast<int>(rank)) return error("%s %d is out of range for rank %zu", what, a, rank);
@@ -170,7 +170,7 @@ Result<int> Lowering::spatial(const std::string& cls, const std::string& name, c
       int unknown = -1;
       int64_t known = 1;
       for (const auto& d : cfg.at("target_shape")) {
-        const int v = d.is_null() ? -1 : d.get<int>();
+        const int v = d.is_null() ? -1 : as_int(d);
         if (v == -1 && unknown < 0) unknown = static_cast<int>(out.size());
         else if (v < 1) return error("target_shape holds %d", v);
         else known *= v;
@@ -196,7 +196,7 @@ Result<int> Lowering::spatial(const std::string& cls, const std::string& name, c
     std::vector<int32_t> perm = {0};
     std::vector<bool> seen(in.size(), false);
     for (const auto& d : cfg.at("dims")) {
-      const int v = d.get<int>();
+      const int v = as_int(d);
       if (v < 1 || v >= static_cast<int>(in.size()) || seen[static_cast<size_t>(v)]) return error("dims is not a permutation");
       seen[static_cast<size_t>(v)] = true;
       perm.push_back(v);

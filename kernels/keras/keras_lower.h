@@ -3,7 +3,9 @@
 // (folding a BatchNormalization or an activation into the node that made the tensor).
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,15 @@
 namespace eb::keras {
 
 using json = nlohmann::json;
+
+// An integer from the config, checked: a float, a string or a value past +-2^30 throws (the driver turns
+// it into the layer's one-line error) instead of an out-of-range conversion.
+inline int as_int(const json& v) {
+  if (!v.is_number_integer()) throw std::runtime_error("expected an integer, got " + std::string(v.type_name()));
+  const int64_t x = v.get<int64_t>();
+  if (x < -(int64_t{1} << 30) || x > (int64_t{1} << 30)) throw std::runtime_error("integer " + std::to_string(x) + " out of range");
+  return static_cast<int>(x);
+}
 
 // A node whose weights a following BatchNormalization may be folded into.
 struct Producer {

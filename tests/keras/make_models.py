@@ -26,7 +26,7 @@ def randomize(model):
             continue
         new = []
         for w, v in zip(ws, layer.weights):
-            name = v.path if hasattr(v, "path") else v.name
+            name = getattr(v, "path", None) or v.name
             if "variance" in name:
                 new.append(rng.uniform(0.5, 2.0, w.shape).astype(np.float32))
             elif name.endswith("count"):
@@ -134,6 +134,36 @@ def m_adapted_norm():
 MODELS = [m_sequential, m_convs, m_activations, m_layers, m_merge, m_adapted_norm]
 
 
+def keras2_models():
+    """The same layers written by tf_keras (Keras 2: its config and weight layout, its hard_sigmoid)."""
+    import tf_keras as k2
+    K = k2.layers
+    seq = k2.Sequential([
+        K.Conv2D(4, 3, padding="same", input_shape=(10, 10, 2)),
+        K.BatchNormalization(),
+        K.Activation("relu"),
+        K.DepthwiseConv2D(3, strides=2, padding="same", activation="relu6"),
+        K.SeparableConv2D(5, 3, padding="valid", activation="hard_sigmoid"),
+        K.MaxPooling2D(2),
+        K.Flatten(),
+        K.Dense(6, activation="sigmoid"),
+    ], name="k2_sequential")
+    x = k2.Input((8, 8, 3))
+    a = K.Conv2D(3, 3, padding="same")(x)
+    a = K.BatchNormalization(axis=[3])(a)
+    b = K.LeakyReLU(alpha=0.2)(x)
+    c = K.ReLU(max_value=6.0, negative_slope=0.1)(x)
+    d = K.PReLU(shared_axes=[1, 2])(x)
+    s = K.Add()([a, b, c, d])
+    s = K.Activation("swish")(s)
+    up = K.UpSampling2D(2, interpolation="bilinear")(s)
+    t = K.Conv2DTranspose(3, 3, strides=2, padding="same", activation="tanh")(s)
+    cat = K.Concatenate()([up, t, K.Multiply()([up, t])])
+    g = K.GlobalAveragePooling2D()(cat)
+    func = k2.Model(x, [K.Dense(4, activation="softmax")(g), K.Average()([g, g])], name="k2_functional")
+    return [seq, func]
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     cases = []
@@ -153,6 +183,24 @@ def main():
         for j, a in enumerate(outputs):
             np.save(os.path.join(OUT, f"{name}.expected_{j}.npy"), np.asarray(a, np.float32))
         cases.append({"name": name, "inputs": len(inputs), "outputs": len(outputs)})
+    try:
+        k2_models = keras2_models()
+    except ImportError:
+        k2_models = []
+        print("tf_keras is absent: no Keras 2 models written")
+    for model in k2_models:
+        randomize(model)
+        name = model.name
+        inputs = [rng.uniform(-1, 1, (1,) + tuple(t.shape[1:])).astype(np.float32) for t in model.inputs]
+        outputs = model.predict(inputs[0], verbose=0)
+        if not isinstance(outputs, list):
+            outputs = [outputs]
+        model.save(os.path.join(OUT, name + ".h5"))
+        for i, a in enumerate(inputs):
+            np.save(os.path.join(OUT, f"{name}.input_{i}.npy"), a)
+        for j, a in enumerate(outputs):
+            np.save(os.path.join(OUT, f"{name}.expected_{j}.npy"), np.asarray(a, np.float32))
+        cases.append({"name": name, "inputs": len(inputs), "outputs": len(outputs), "formats": [".h5"]})
     # Error cases: an LSTM (not lowered), a .h5 holding only the architecture.
     x = inp((4, 3))
     bad = keras.Model(x, L.Dense(2)(L.LSTM(3, name="my_lstm")(x)), name="unsupported")

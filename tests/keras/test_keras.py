@@ -67,7 +67,7 @@ def test_models(edgebench, tmp):
         name = case["name"]
         inputs = [os.path.join(models, f"{name}.input_{i}.npy") for i in range(case["inputs"])]
         expected = [np.load(os.path.join(models, f"{name}.expected_{j}.npy")) for j in range(case["outputs"])]
-        for ext in (".keras", ".h5"):
+        for ext in case.get("formats", [".keras", ".h5"]):
             for engine in ("ref", "auto"):
                 what = f"{name}{ext} --engine {engine}"
                 outs, err = infer(edgebench, os.path.join(models, name + ext), inputs, engine, tmp)
