@@ -212,6 +212,22 @@ def main():
         for k, v in src.attrs.items():
             dst.attrs[k] = v
         dst.create_group("model_weights")
+    # Hostile configs beside real weights: nested 500 deep, a 2^40 filter count, a float where an int goes.
+    with h5py.File(os.path.join(OUT, "sequential_basic.h5"), "r") as src:
+        config = json.loads(src.attrs["model_config"])
+        weights_attrs = dict(src.attrs)
+    hostile = {
+        "deep_config.h5": "[" * 500 + "]" * 500,
+        "huge_filters.h5": json.dumps(config).replace('"filters": 6', '"filters": 1099511627776'),
+        "float_kernel.h5": json.dumps(config).replace('"kernel_size": [3, 3]', '"kernel_size": [3.5, 3]', 1),
+    }
+    for fname, text in hostile.items():
+        with h5py.File(os.path.join(OUT, "sequential_basic.h5"), "r") as src, \
+             h5py.File(os.path.join(OUT, fname), "w") as dst:
+            for k, v in weights_attrs.items():
+                dst.attrs[k] = v
+            dst.attrs["model_config"] = text
+            src.copy("model_weights", dst)
     with open(os.path.join(OUT, "cases.json"), "w") as f:
         json.dump({"keras_version": keras.__version__, "cases": cases}, f, indent=1)
 

@@ -132,6 +132,9 @@ def test_errors(edgebench, tmp):
         expect_error(edgebench, os.path.join(models, "unsupported" + ext), ["unsupported" + ext, "LSTM", "my_lstm"],
                      f"unsupported layer named ({ext})")
     expect_error(edgebench, os.path.join(models, "no_weights.h5"), ["no_weights.h5", "weights"], "missing weights")
+    expect_error(edgebench, os.path.join(models, "deep_config.h5"), ["deep_config.h5", "nests deeper"], "config nested too deep")
+    expect_error(edgebench, os.path.join(models, "huge_filters.h5"), ["huge_filters.h5", "conv2d", "out of range"], "huge filter count")
+    expect_error(edgebench, os.path.join(models, "float_kernel.h5"), ["float_kernel.h5", "conv2d", "integer"], "float kernel size")
     for ext in (".keras", ".h5"):
         data = open(os.path.join(models, "sequential_basic" + ext), "rb").read()
         for frac in (0.1, 0.5, 0.9):
