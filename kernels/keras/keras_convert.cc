@@ -271,10 +271,19 @@ Result<std::vector<uint8_t>> convert(KerasArchive& archive, const std::string& f
 
 }  // namespace
 
-Result<std::vector<uint8_t>> keras_to_tflite(const uint8_t* data, size_t size, const std::string& name,
-                                             const KerasLimits& limits) {
-  static std::mutex mu;  // HDF5 (serial build) is not thread-safe
-  std::lock_guard<std::mutex> lock(mu);
+namespace {
+
+// Layer and class names come from the file: an error stays one printable line whatever they hold.
+Status one_line(const Status& s) {
+  std::string m = s.message();
+  if (m.size() > 1000) m = m.substr(0, 1000) + "...";
+  for (char& c : m)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return Status::error(m);
+}
+
+Result<std::vector<uint8_t>> keras_to_tflite_unlocked(const uint8_t* data, size_t size, const std::string& name,
+                                                      const KerasLimits& limits) {
   try {
     auto archive = KerasArchive::open(data, size, limits);
     if (!archive.ok()) return archive.status().with_context(name + ": ");
@@ -286,5 +295,15 @@ Result<std::vector<uint8_t>> keras_to_tflite(const uint8_t* data, size_t size, c
   }
 }
 
+}  // namespace
+
+Result<std::vector<uint8_t>> keras_to_tflite(const uint8_t* data, size_t size, const std::string& name,
+                                             const KerasLimits& limits) {
+  static std::mutex mu;  // HDF5 (serial build) is not thread-safe
+  std::lock_guard<std::mutex> lock(mu);
+  auto result = keras_to_tflite_unlocked(data, size, name, limits);
+  if (!result.ok()) return one_line(result.status());
+  return result;
+}
 
 }  // namespace eb::keras
