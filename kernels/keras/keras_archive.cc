@@ -114,7 +114,8 @@ Result<std::string> zip_member(zip_t* z, const char* name, size_t max_bytes) {
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
-  const bool failed = got != out.size() || zip_fclose(f) != 0;
+  const bool closed = zip_fclose(f) == 0;  // always: a short read must not leak the member's reader
+  const bool failed = got != out.size() || !closed;
   if (failed) return error("%s in the .keras archive is truncated or corrupt (%zu of %zu bytes)", name, got, out.size());
   return out;
 }
