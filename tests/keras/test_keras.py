@@ -82,6 +82,16 @@ def test_models(edgebench, tmp):
                     check(ok, f"{what} output {j}: max diff {diff:.3g} (tolerance {tol:.3g})")
 
 
+def test_bench(edgebench):
+    model = os.path.join(HERE, "models", "sequential_basic.keras")
+    r = run([edgebench, "bench", model, "--iterations", "5", "--warmup", "1", "--json"])
+    ok = r.returncode == 0
+    if ok:
+        j = json.loads(r.stdout.strip().splitlines()[-1])
+        ok = isinstance(j, dict)
+    check(ok, f"bench on a .keras model {r.stderr.strip()}")
+
+
 def input_shape(edgebench, model):
     r = run([edgebench, "inspect", model, "--json"])
     if r.returncode != 0:
@@ -164,6 +174,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         test_lean(a.edgebench)
         test_models(a.edgebench, tmp)
+        test_bench(a.edgebench)
         test_shared(a.edgebench, a.shared, tmp)
         test_errors(a.edgebench, tmp)
     print(f"{len(failures)} failed")
