@@ -10,7 +10,6 @@
 #include "daemon/cli/json_writer.h"
 #include "daemon/cli/model_loading.h"
 #include "daemon/cli/model_source.h"
-#include "kernels/keras/keras_module.h"
 #include "kernels/engine/cpu_features.h"
 #include "kernels/engine/model_stats.h"
 
@@ -55,7 +54,7 @@ Status inspect(const Args& args) {
   const Graph& g = it.graph();
   // A Keras original runs as its float32 lowering; its size is the Keras file's.
   size_t file_bytes = it.model().file_bytes();
-  const bool keras = is_keras_path(path) && it.model().description() == EB_KERAS_DESCRIPTION;
+  const bool keras = is_keras_path(path) && lowered_from_keras(it.model());
   if (keras) {
     st.variant = "keras";
     std::error_code ec;

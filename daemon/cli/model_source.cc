@@ -80,6 +80,8 @@ Result<std::vector<uint8_t>> read_model_bytes_any(const std::string& path) {
   return bytes;
 }
 
+bool lowered_from_keras(const Model& model) { return model.description() == EB_KERAS_DESCRIPTION; }
+
 Result<std::unique_ptr<Model>> load_model_any(const std::string& path) {
   if (!is_keras_path(path)) return Model::load_file(path);
   EB_ASSIGN_OR_RETURN(auto bytes, read_model_bytes_any(path));

@@ -20,6 +20,10 @@ bool is_keras_path(const std::string& path);
 // Errors are one line naming the file.
 Result<std::vector<uint8_t>> read_model_bytes_any(const std::string& path);
 
+// True for a model lowered from a Keras file (the description the lowering writes): such a model is
+// the original, not a TFLite variant, whatever operators it holds.
+bool lowered_from_keras(const Model& model);
+
 // Loads any model file (Model::load_file for .tflite, so it keeps its page-aligned reading).
 Result<std::unique_ptr<Model>> load_model_any(const std::string& path);
 
