@@ -333,6 +333,15 @@ Result<int> Lowering::affine(const std::string& cls, const std::string& name, co
 Result<std::vector<int>> Lowering::lower(const std::string& cls, const std::string& name, const json& cfg,
                                          const std::vector<int>& xs) {
   if (xs.empty()) return error("has no inputs");
+  // Keras 3 quantized layers hold int8 / float8 weights with scales: not lowered (their values would be
+  // read without their scales).
+  if (cfg.contains("dtype") && cfg["dtype"].is_object()) {
+    const json& d = cfg["dtype"];
+    const std::string policy = d.contains("config") && d["config"].is_object() ? d["config"].value("name", std::string()) : "";
+    if (d.value("class_name", std::string()).find("Quantized") != std::string::npos || policy.find("int8") != std::string::npos ||
+        policy.find("int4") != std::string::npos || policy.find("float8") != std::string::npos)
+      return error("quantized layers (dtype policy '%s') are not supported", policy.c_str());
+  }
   const bool merging = cls == "Add" || cls == "Subtract" || cls == "Multiply" || cls == "Average" || cls == "Maximum" || cls == "Concatenate";
   if (!merging && xs.size() != 1) return error("has %zu inputs, expected 1", xs.size());
   const int x = xs[0];
