@@ -30,7 +30,9 @@ def classify(binary, artifact):
         if not m:
             continue
         func, where = m.group(1) or "?", line
-        if func.startswith("__interceptor_") or func in ("malloc", "calloc", "realloc", "strdup", "memcpy", "memmove"):
+        # The sanitizer's and libFuzzer's own frames, libc's string functions, the allocator.
+        if func.startswith("__") or "fuzzer::" in func or "sysdeps" in line or "libc.so" in line or \
+                func in ("malloc", "calloc", "realloc", "strdup", "memcpy", "memmove"):
             continue
         for lib in LIBRARIES:
             if lib in where:
