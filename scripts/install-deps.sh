@@ -7,11 +7,13 @@ SUDO=""
 export DEBIAN_FRONTEND=noninteractive
 
 # systemd: systemd-analyze (tests/package checks the unit); dpkg-dev: dpkg-shlibdeps (cpack's Depends);
-# help2man: the man page made from `edgebench --help`.
+# help2man: the man page made from `edgebench --help`; libhdf5/libzip/nlohmann-json: the Keras module
+# (kernels/keras/, edgebench-keras.so; without them it is not built).
 BUILD="build-essential cmake ninja-build pkg-config git
   flatbuffers-compiler libflatbuffers-dev
   libsystemd-dev libsqlite3-dev sqlite3 libyaml-cpp-dev libspdlog-dev libfmt-dev
   libopencv-dev libxnnpack-dev libpthreadpool-dev
+  libhdf5-dev libzip-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy dataset-fashion-mnist
   systemd dpkg-dev help2man

@@ -1,6 +1,7 @@
 // edgebench inspect MODEL [--json] [--input-shape I:D0,...] [--engine NAME]
 // Variant kind, inputs/outputs, operator histogram, parameters, MACs, file size, arena and its bound.
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include "daemon/cli/commands.h"
 #include "daemon/cli/json_writer.h"
 #include "daemon/cli/model_loading.h"
+#include "daemon/cli/model_source.h"
 #include "kernels/engine/cpu_features.h"
 #include "kernels/engine/model_stats.h"
 
@@ -60,11 +62,20 @@ Status inspect(const Args& args, const ModelCommandLine& c) {
   auto loaded = load_engine(path, opts, c.input_shapes);
   if (!loaded.ok()) return loaded.status();
   const Engine& it = *loaded.value();
-  const ModelStats st = compute_model_stats(it);
+  ModelStats st = compute_model_stats(it);
   const Graph& g = it.graph();
+  // A Keras original runs as its float32 lowering; its size is the Keras file's.
+  size_t file_bytes = it.model().file_bytes();
+  const bool keras = is_keras_path(path) && lowered_from_keras(it.model());
+  if (keras) {
+    st.variant = "keras";
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec) file_bytes = static_cast<size_t>(size);
+  }
 
   if (args.has("--json")) {
-    std::string s = "{\"model\": " + json_string(path) + ", \"file_bytes\": " + std::to_string(it.model().file_bytes()) +
+    std::string s = "{\"model\": " + json_string(path) + ", \"file_bytes\": " + std::to_string(file_bytes) +
                     ", \"variant\": " + json_string(st.variant) + ", \"engine\": " + json_string(opts.engine) + ", \"isa\": " + json_string(it.isa()) +
                     ", \"cpu_features\": " + json_string(describe(detect_cpu_features())) + ", \"inputs\": [";
     for (int i = 0; i < it.num_inputs(); ++i) s += (i ? ", " : "") + tensor_json(g.inputs[static_cast<size_t>(i)], it.input(i));
@@ -93,8 +104,11 @@ Status inspect(const Args& args, const ModelCommandLine& c) {
   }
 
   std::printf("model:        %s\n", path.c_str());
-  std::printf("file size:    %zu bytes\n", it.model().file_bytes());
-  std::printf("variant:      %s\n", st.variant.c_str());
+  std::printf("file size:    %zu bytes\n", file_bytes);
+  if (keras)
+    std::printf("variant:      keras (the original model, run as its float32 lowering of %zu bytes)\n", it.model().file_bytes());
+  else
+    std::printf("variant:      %s\n", st.variant.c_str());
   std::printf("engine:       %s (kernel path %s; CPU has: %s)\n", opts.engine.c_str(), it.isa().c_str(),
               describe(detect_cpu_features()).c_str());
   std::printf("inputs:\n");

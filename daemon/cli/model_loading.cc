@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/cli/args.h"
+#include "daemon/cli/model_source.h"
 #include "daemon/config/config.h"
 #include "kernels/common/isa.h"
 #include "kernels/engine/create_engine.h"
@@ -31,7 +32,7 @@ Result<std::pair<int, Shape>> parse_input_shape(const std::string& text) {
 Result<std::unique_ptr<Engine>> load_engine(const std::string& model_path, const EngineOptions& options,
                                             const std::vector<std::string>& input_shapes,
                                             const std::vector<Shape>& data_shapes) {
-  EB_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, Model::load_file(model_path));
+  EB_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, load_model_any(model_path));
   std::vector<bool> named(model->graph().inputs.size(), false);
   for (const std::string& spec : input_shapes) {
     auto parsed = parse_input_shape(spec);
