@@ -26,6 +26,12 @@ install(TARGETS edgebench RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS edgebench-worker RUNTIME DESTINATION lib/edgebench)
 # The image module (OpenCV), loaded by edgebench when a command reads images: same place, same rule.
 install(TARGETS edgebench-images LIBRARY DESTINATION lib/edgebench)
+# The Keras module (libhdf5, libzip), loaded when a command reads a .h5/.keras file: built where those
+# libraries are (kernels/keras/CMakeLists.txt); the arm64 sysroot has none yet, so arm64 packages lack it
+# and say so when a Keras file is given.
+if(TARGET edgebench-keras)
+  install(TARGETS edgebench-keras LIBRARY DESTINATION lib/edgebench)
+endif()
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES ${EB_PACKAGING_DIR}/network-cameras.conf DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 install(FILES ${EB_PACKAGING_DIR}/edgebench.sysusers.conf DESTINATION lib/sysusers.d RENAME edgebench.conf)
@@ -136,7 +142,7 @@ else()
   # generated file. The image module carries the OpenCV dependencies, the binary the rest.
   set(CPACK_EDGEBENCH_BINARY_PATH_FILE ${CMAKE_BINARY_DIR}/edgebench-binary-path.txt)
   file(GENERATE OUTPUT ${CPACK_EDGEBENCH_BINARY_PATH_FILE}
-       CONTENT "$<TARGET_FILE:edgebench>\n$<TARGET_FILE:edgebench-worker>\n$<TARGET_FILE:edgebench-images>\n")
+       CONTENT "$<TARGET_FILE:edgebench>\n$<TARGET_FILE:edgebench-worker>\n$<TARGET_FILE:edgebench-images>\n$<$<TARGET_EXISTS:edgebench-keras>:$<TARGET_FILE:edgebench-keras>\n>")
   set(CPACK_EDGEBENCH_READELF ${CMAKE_READELF})
   set(CPACK_PROJECT_CONFIG_FILE ${CMAKE_SOURCE_DIR}/scripts/cpack-depends.cmake)
 endif()

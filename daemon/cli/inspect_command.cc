@@ -11,7 +11,7 @@
 #include "daemon/cli/commands.h"
 #include "daemon/cli/json_writer.h"
 #include "daemon/cli/model_loading.h"
-#include "daemon/cli/model_source.h"
+#include "daemon/pipeline/model_source.h"
 #include "kernels/engine/cpu_features.h"
 #include "kernels/engine/model_stats.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "daemon/cli/args.h"
-#include "daemon/cli/model_source.h"
+#include "daemon/pipeline/model_source.h"
 #include "daemon/config/config.h"
 #include "kernels/common/isa.h"
 #include "kernels/engine/create_engine.h"

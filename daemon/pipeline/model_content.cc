@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "daemon/pipeline/model_source.h"
 #include "kernels/common/input_file.h"
 #include "kernels/model/model.h"
 
@@ -51,12 +52,32 @@ Status write_all(int fd, const unsigned char* p, size_t n) {
 
 }  // namespace
 
+// A Keras original: its float32 TFLite lowering (model_source.h) is what the workers load; the size kept
+// is the Keras file's, the size a user compares with the variants'.
+Result<std::unique_ptr<ModelContent>> ModelContent::read_keras(const std::string& path) {
+  size_t file_size = 0;
+  EB_ASSIGN_OR_RETURN(const std::vector<uint8_t> bytes, read_model_bytes_any(path, &file_size));
+  Fd copy{::memfd_create("edgebench-model", MFD_CLOEXEC | MFD_ALLOW_SEALING)};
+  if (copy.fd < 0) return error("model '%s': cannot make its in-memory copy: %s", path.c_str(), std::strerror(errno));
+  if (Status s = write_all(copy.fd, bytes.data(), bytes.size()); !s.ok())
+    return error("model '%s': cannot copy its lowering into memory: %s", path.c_str(), s.message().c_str());
+  if (::fcntl(copy.fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+    return error("model '%s': cannot seal its in-memory copy: %s", path.c_str(), std::strerror(errno));
+  std::unique_ptr<ModelContent> c(new ModelContent());
+  c->path_ = path;
+  c->size_ = file_size;
+  c->hash_ = fnv1a64(bytes.data(), bytes.size());
+  c->fd_ = copy.release();
+  return c;
+}
+
 ModelContent::~ModelContent() {
   if (fd_ >= 0) ::close(fd_);
 }
 
 Result<std::unique_ptr<ModelContent>> ModelContent::read(const std::string& path, size_t max_bytes) {
   if (max_bytes == 0) max_bytes = LoadLimits{}.max_file_bytes;
+  if (is_keras_path(path)) return read_keras(path);
   size_t size = 0;
   EB_ASSIGN_OR_RETURN(const int opened, open_input_file(path, "model", &size));
   Fd in{opened};

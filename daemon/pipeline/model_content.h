@@ -5,6 +5,9 @@
 // that every worker of the run loads (worker_protocol.h, kModelFd), and the size and content hash come
 // from those same bytes.
 //
+// A Keras original (.h5, .keras) is read the same way and lowered once to float32 TFLite bytes
+// (model_source.h), which the workers load; its size is the Keras file's.
+//
 // The file is opened as every input is (kernels/common/input_file.h: no blocking on a FIFO, regular files
 // only), its size is checked against the loader's limit and its TFLite identifier from the first bytes,
 // before the rest is copied.
@@ -32,7 +35,7 @@ class ModelContent {
   static Result<std::unique_ptr<ModelContent>> read(const std::string& path, size_t max_bytes = 0);
 
   const std::string& path() const { return path_; }
-  size_t size() const { return size_; }      // bytes of the file as read
+  size_t size() const { return size_; }      // bytes of the file as read (a Keras file's own size)
   uint64_t hash() const { return hash_; }    // FNV-1a 64 of those bytes (identity, not security)
   // A read-only descriptor of the sealed copy (close-on-exec; the worker gets it as kModelFd). Readable
   // with pread from offset 0; its contents cannot change.
@@ -40,6 +43,7 @@ class ModelContent {
 
  private:
   ModelContent() = default;
+  static Result<std::unique_ptr<ModelContent>> read_keras(const std::string& path);
   std::string path_;
   size_t size_ = 0;
   uint64_t hash_ = 0;

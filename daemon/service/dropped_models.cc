@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "daemon/pipeline/model_source.h"
 #include "daemon/service/exporter.h"
 #include "daemon/service/watcher.h"
 
@@ -122,10 +123,20 @@ int open_dropped(const std::string& source, const DropLimits& limits, struct sta
   if (st->st_size > limits.max_bytes)
     return refuse(error("model '%s': skipped: %.1f MB is over service.max_model_mb (%.0f MB)", source.c_str(),
                         static_cast<double>(st->st_size) / 1e6, static_cast<double>(limits.max_bytes) / double(1 << 20)));
+  // Each kind's signature from the first bytes: TFLite's identifier, HDF5's superblock (.h5), a zip (.keras).
   char head[8] = {};
   const ssize_t n = ::pread(fd, head, sizeof head, 0);
-  if (n != static_cast<ssize_t>(sizeof head) || std::memcmp(head + 4, "TFL3", 4) != 0)
+  const bool full = n == static_cast<ssize_t>(sizeof head);
+  const std::string ext = fs::path(source).extension().string();
+  if (ext == ".h5" || ext == ".hdf5") {
+    if (!full || std::memcmp(head, "\x89HDF\r\n\x1a\n", 8) != 0)
+      return refuse(error("model '%s': skipped: not a Keras .h5 model (no HDF5 signature at byte 0)", source.c_str()));
+  } else if (ext == ".keras") {
+    if (!full || std::memcmp(head, "PK\x03\x04", 4) != 0)
+      return refuse(error("model '%s': skipped: not a Keras .keras model (not a zip archive)", source.c_str()));
+  } else if (!full || std::memcmp(head + 4, "TFL3", 4) != 0) {
     return refuse(error("model '%s': skipped: not a TFLite model (no 'TFL3' identifier at byte 4)", source.c_str()));
+  }
   // Reads from here on block as for any regular file.
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   return fd;
@@ -265,12 +276,14 @@ Result<config::GroupConfig> plan_drop_group(const config::Config& config, const 
     return g;
   }
   config::GroupConfig g = default_group(service, folder);
-  size_t reference = 0;
-  for (size_t i = 0; i < snapshots.size(); ++i)
-    if (fs::path(snapshots[i].source).filename().string().find("float32") != std::string::npos) {
-      reference = i;
-      break;
-    }
+  // The reference: the Keras original when the folder holds one (what every variant was converted from),
+  // else the file whose name says float32, else the first.
+  size_t reference = snapshots.size();
+  for (size_t i = 0; i < snapshots.size() && reference == snapshots.size(); ++i)
+    if (is_keras_path(snapshots[i].source)) reference = i;
+  for (size_t i = 0; i < snapshots.size() && reference == snapshots.size(); ++i)
+    if (fs::path(snapshots[i].source).filename().string().find("float32") != std::string::npos) reference = i;
+  if (reference == snapshots.size()) reference = 0;
   for (size_t i = 0; i < snapshots.size(); ++i) g.variants.push_back(variant_of(snapshots[i], i == reference));
   return g;
 }

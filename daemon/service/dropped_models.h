@@ -7,7 +7,8 @@
 //     added as variants (label = file stem; a dropped file whose label equals a configured variant's
 //     replaces it); the group's configured reference stays the reference, so drift is measured.
 //   models_dir/<name>/*.tflite, <name> not configured: a group <name> on service.default_source; the
-//     reference is the file whose name contains "float32", else the first by name.
+//     reference is the Keras original (.h5, .keras) when one is there, else the file whose name contains
+//     "float32", else the first by name.
 //   models_dir/*.tflite: each file alone, as a group named by its stem, on service.default_source.
 //
 // Why snapshots: a variant is loaded more than once (once per engine and thread count, again after a

@@ -22,9 +22,11 @@ constexpr uint32_t kDirSelfEvents = IN_DELETE_SELF | IN_MOVE_SELF;
 }  // namespace
 
 bool is_model_file_name(const std::string& name) {
-  constexpr std::string_view kExt = ".tflite";
-  return !name.empty() && name[0] != '.' && name.size() > kExt.size() &&
-         name.compare(name.size() - kExt.size(), kExt.size(), kExt) == 0;
+  // TFLite variants and Keras originals (measured as the group's reference: dropped_models.h).
+  if (name.empty() || name[0] == '.') return false;
+  for (std::string_view ext : {".tflite", ".h5", ".hdf5", ".keras"})
+    if (name.size() > ext.size() && name.compare(name.size() - ext.size(), ext.size(), ext) == 0) return true;
+  return false;
 }
 
 std::optional<FileState> stat_file(const std::string& path) {

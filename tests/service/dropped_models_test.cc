@@ -211,7 +211,40 @@ TEST_F(DroppedModelsTest, ModelFileNames) {
   EXPECT_FALSE(is_model_file_name(".a.tflite"));
   EXPECT_FALSE(is_model_file_name("a.tflite.part"));
   EXPECT_FALSE(is_model_file_name(".tflite"));
-  EXPECT_FALSE(is_model_file_name("a.h5"));
+  // Keras originals are dropped beside their variants (and become the group's reference).
+  EXPECT_TRUE(is_model_file_name("a.h5"));
+  EXPECT_TRUE(is_model_file_name("a.keras"));
+  EXPECT_TRUE(is_model_file_name("a.hdf5"));
+  EXPECT_FALSE(is_model_file_name("a.h5.part"));
+  EXPECT_FALSE(is_model_file_name("a.json"));
+}
+
+TEST_F(DroppedModelsTest, KerasOriginalIsTheReferenceAndItsSignatureIsChecked) {
+  ServiceConfig svc;
+  svc.has_default_source = true;
+  svc.default_source.images = "/default";
+  write(dir_ + "/models/newgroup/net.keras", std::string("PK\x03\x04", 4) + std::string(64, '\0'));
+  auto keras = snapshot_model(dir_ + "/models/newgroup/net.keras", dir_ + "/models", dir_ + "/snapshots");
+  ASSERT_TRUE(keras.ok()) << keras.status().message();
+  auto g = plan_drop_group(configured(), svc, "newgroup",
+                           {snap("newgroup/net-float32.tflite"), snap("newgroup/net-int8.tflite"), *keras});
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  ASSERT_EQ(g->variants.size(), 3u);
+  EXPECT_FALSE(g->variants[0].reference);
+  EXPECT_TRUE(g->variants[2].reference);  // the Keras original, over the float32 variant
+  const std::string models = dir_ + "/models", snaps = dir_ + "/snapshots";
+  write(models + "/fake.h5", tflite_bytes("a TFLite file named .h5"));
+  write(models + "/fake.keras", "not a zip at all");
+  write(models + "/real.h5", std::string("\x89HDF\r\n\x1a\n", 8) + std::string(64, '\0'));
+  for (const char* f : {"fake.h5", "fake.keras"}) {
+    bool refused = false;
+    auto s = snapshot_model(models + "/" + f, models, snaps, DropLimits{}, &refused);
+    ASSERT_FALSE(s.ok()) << f;
+    EXPECT_TRUE(refused) << f;
+    EXPECT_NE(s.status().message().find("not a Keras"), std::string::npos) << s.status().message();
+  }
+  bool refused = false;
+  EXPECT_TRUE(snapshot_model(models + "/real.h5", models, snaps, DropLimits{}, &refused).ok());
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "daemon/cli/model_source.h"
+#include "daemon/pipeline/model_source.h"
 
 #include <dlfcn.h>
 
@@ -10,7 +10,7 @@
 #include "kernels/common/input_file.h"
 #include "kernels/keras/keras_module.h"
 
-namespace eb::cli {
+namespace eb {
 namespace {
 
 constexpr size_t kMaxModelFileBytes = size_t{1} << 31;
@@ -63,8 +63,9 @@ bool is_keras_path(const std::string& path) {
   return ends_with(lower, ".h5") || ends_with(lower, ".hdf5") || ends_with(lower, ".keras");
 }
 
-Result<std::vector<uint8_t>> read_model_bytes_any(const std::string& path) {
+Result<std::vector<uint8_t>> read_model_bytes_any(const std::string& path, size_t* file_size) {
   EB_ASSIGN_OR_RETURN(auto file, read_input_file(path, kMaxModelFileBytes, "model"));
+  if (file_size) *file_size = file.size();
   if (!is_keras_path(path)) return std::vector<uint8_t>(file.begin(), file.end());
   EB_ASSIGN_OR_RETURN(const EbKerasModule* keras, keras_module());
   uint8_t* out = nullptr;
@@ -90,4 +91,4 @@ Result<std::unique_ptr<Model>> load_model_any(const std::string& path) {
   return model;
 }
 
-}  // namespace eb::cli
+}  // namespace eb
