@@ -9,6 +9,7 @@
 // the daemon does; this file only turns flags into a group, shows progress and prints the tables.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
@@ -18,6 +19,7 @@
 
 #include "daemon/cli/args.h"
 #include "daemon/cli/commands.h"
+#include "daemon/pipeline/model_source.h"
 #include "daemon/store/stored_text.h"
 #include "daemon/cli/query_detail.h"
 #include "daemon/config/config.h"
@@ -248,7 +250,10 @@ Result<config::Config> quick_form_config(const Args& args, const std::vector<std
   }
 
   config::GroupConfig g;
-  const std::string ref = args.get("--reference", args.positional[0]);
+  // The reference: --reference, else the Keras original when one is given (what the variants were
+  // converted from), else the first MODEL.
+  auto keras = std::find_if(args.positional.begin(), args.positional.end(), is_keras_path);
+  const std::string ref = args.get("--reference", keras != args.positional.end() ? *keras : args.positional[0]);
   g.variants.push_back({ref, "", true});
   for (const auto& m : args.positional) {
     std::error_code ec;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "daemon/config/yaml_fields.h"
+#include "daemon/pipeline/model_source.h"
 #include "daemon/measure/cpu_list.h"
 #include "daemon/store/stored_text.h"
 #include "kernels/common/input_file.h"
@@ -229,7 +230,12 @@ Status read_variants(const YamlReader& group, const std::string& base_dir, std::
       return v.error_at("reference", "a second reference (one variant per group is the reference)");
     out.push_back(vc);
   }
-  if (references == 0) out[0].reference = true;  // the first variant, as in the quick form
+  if (references == 0) {
+    // As in the quick form: the Keras original when the group holds one (what the variants were
+    // converted from), else the first variant.
+    auto keras = std::find_if(out.begin(), out.end(), [](const VariantConfig& c) { return is_keras_path(c.path); });
+    (keras != out.end() ? *keras : out[0]).reference = true;
+  }
   std::vector<VariantConfig> derived = out;
   label_variants_from_paths(derived);
   std::set<std::string> seen;

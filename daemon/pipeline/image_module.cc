@@ -1,10 +1,5 @@
 #include "daemon/pipeline/image_module.h"
 
-
-#include <dlfcn.h>
-
-#include <mutex>
-
 #include "daemon/build_info.h"
 #include "daemon/pipeline/installed_files.h"
 
@@ -16,37 +11,14 @@ std::string image_module_build_id() {
 }
 
 Result<const ImageModuleApi*> image_module() {
-  static std::mutex mu;
-  static const ImageModuleApi* api = nullptr;
-  static Status failure;
-  std::lock_guard<std::mutex> lock(mu);
-  if (api) return api;
-  if (!failure.ok()) return failure;
-  auto path = find_installed_file("edgebench-images.so", "EDGEBENCH_IMAGE_MODULE");
-  if (!path.ok()) {
-    failure = path.status().with_context("reading images needs the image module: ");
-    return failure;
-  }
-  // Never unloaded: sources and frames it made may live until the process ends.
-  void* handle = dlopen(path->c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    failure = error("cannot load the image module %s: %s", path->c_str(), dlerror());
-    return failure;
-  }
-  using Entry = const ImageModuleApi* (*)();
-  auto entry = reinterpret_cast<Entry>(dlsym(handle, EB_IMAGE_MODULE_ENTRY));
-  const ImageModuleApi* got = entry ? entry() : nullptr;
-  if (!got) {
-    failure = error("%s is not an edgebench image module (no %s)", path->c_str(), EB_IMAGE_MODULE_ENTRY);
-    return failure;
-  }
-  if (image_module_build_id() != got->build_id) {
-    failure = error("the image module %s is from another build (%s, this edgebench is %s): reinstall edgebench",
-                    path->c_str(), got->build_id, image_module_build_id().c_str());
-    return failure;
-  }
-  api = got;
-  return api;
+  EB_ASSIGN_OR_RETURN(void* entry, load_module_entry("edgebench-images.so", "EDGEBENCH_IMAGE_MODULE", EB_IMAGE_MODULE_ENTRY,
+                                                     "the image module", "reading images"));
+  const ImageModuleApi* got = reinterpret_cast<const ImageModuleApi* (*)()>(entry)();
+  if (!got) return error("the image module's %s returned nothing", EB_IMAGE_MODULE_ENTRY);
+  if (image_module_build_id() != got->build_id)
+    return error("the image module is from another build (%s, this edgebench is %s): reinstall edgebench",
+                 got->build_id, image_module_build_id().c_str());
+  return got;
 }
 
 }  // namespace eb

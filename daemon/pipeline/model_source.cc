@@ -1,10 +1,7 @@
 #include "daemon/pipeline/model_source.h"
 
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cctype>
-#include <mutex>
 
 #include "daemon/pipeline/installed_files.h"
 #include "kernels/common/input_file.h"
@@ -16,38 +13,16 @@ namespace {
 constexpr size_t kMaxModelFileBytes = size_t{1} << 31;
 
 Result<const EbKerasModule*> keras_module() {
-  static std::mutex mu;
-  static const EbKerasModule* api = nullptr;
-  static Status failure;
-  std::lock_guard<std::mutex> lock(mu);
-  if (api) return api;
-  if (!failure.ok()) return failure;
-  auto path = find_installed_file("edgebench-keras.so", "EDGEBENCH_KERAS_MODULE");
-  if (!path.ok()) {
-    failure = path.status().with_context("reading Keras models needs the Keras module: ");
-    return failure;
-  }
   // Never unloaded: HDF5 keeps state for the life of the process.
-  void* handle = dlopen(path->c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    failure = error("cannot load the Keras module %s: %s", path->c_str(), dlerror());
-    return failure;
-  }
-  using Entry = const EbKerasModule* (*)();
-  auto entry = reinterpret_cast<Entry>(dlsym(handle, EB_KERAS_MODULE_ENTRY));
-  const EbKerasModule* got = entry ? entry() : nullptr;
-  if (!got) {
-    failure = error("%s is not an edgebench Keras module (no %s)", path->c_str(), EB_KERAS_MODULE_ENTRY);
-    return failure;
-  }
+  EB_ASSIGN_OR_RETURN(void* entry, load_module_entry("edgebench-keras.so", "EDGEBENCH_KERAS_MODULE", EB_KERAS_MODULE_ENTRY,
+                                                     "the Keras module", "reading Keras models"));
+  const EbKerasModule* got = reinterpret_cast<const EbKerasModule* (*)()>(entry)();
+  if (!got) return error("the Keras module's %s returned nothing", EB_KERAS_MODULE_ENTRY);
   const std::string want = EDGEBENCH_VERSION " " EDGEBENCH_GIT_HASH;
-  if (want != got->build_id) {
-    failure = error("the Keras module %s is from another build (%s, this edgebench is %s): reinstall edgebench",
-                    path->c_str(), got->build_id, want.c_str());
-    return failure;
-  }
-  api = got;
-  return api;
+  if (want != got->build_id)
+    return error("the Keras module is from another build (%s, this edgebench is %s): reinstall edgebench",
+                 got->build_id, want.c_str());
+  return got;
 }
 
 bool ends_with(const std::string& s, const char* suffix) {

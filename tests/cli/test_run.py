@@ -59,7 +59,9 @@ def test_fmnist_accuracy(images, d):
     if keras:  # named so that the variants keep their labels: float32, int8, keras
         extra = [os.path.join(d, 'fmnist-cnn-keras.h5')]
         shutil.copyfile(model('fmnist-cnn.h5'), extra[0])
-    p = run(model('fmnist-cnn-float32.tflite'), model('fmnist-cnn-int8.tflite'), *extra, '--images', images, '--db', db)
+    # (--reference: a Keras file given is otherwise the reference; here float32 stays it, as without one.)
+    p = run(model('fmnist-cnn-float32.tflite'), model('fmnist-cnn-int8.tflite'), *extra, '--images', images, '--db', db,
+            '--reference', model('fmnist-cnn-float32.tflite'))
     check('fmnist run exit 0', p.returncode == 0, p.stderr[-500:])
     if p.returncode != 0:
         return
@@ -79,6 +81,11 @@ def test_fmnist_accuracy(images, d):
         check('the .h5 original: top-1 90.60%, agreement 100% and MSE ~0 against float32, its own file size',
               h5 and abs(h5[0][0] - 0.9060) <= one and h5[0][1] == 1.0 and h5[0][2] < 1e-10 and
               h5[0][3] == os.path.getsize(model('fmnist-cnn.h5')), str(h5))
+        # Without --reference the Keras original is the reference, wherever it is in the list.
+        db2 = os.path.join(d, 'keras-ref.db')
+        p2 = run(model('fmnist-cnn-int8.tflite'), extra[0], '--images', images, '--limit', '20', '--db', db2)
+        refs = rows(db2, 'select variant, is_reference from measurements order by variant') if p2.returncode == 0 else p2.stderr
+        check('the Keras original is the default reference', refs == [('int8', 0), ('keras', 1)], str(refs))
     else:
         print('SKIPPED the .h5 original: no Keras module beside %s' % ARGS.edgebench)
     check('comparison table printed', 'float32' in p.stdout and 'int8' in p.stdout and '3.84' in p.stdout and '90.60' in p.stdout, p.stdout)

@@ -54,6 +54,22 @@ std::string group_yaml(const std::string& extra = "", const std::string& top = "
          extra + top;
 }
 
+// With no variant marked, the Keras original is the reference when the group holds one: the variants
+// were converted from it.
+TEST_F(ConfigTest, KerasOriginalIsTheDefaultReference) {
+  touch("models/m.keras");
+  auto c = load("groups:\n"
+                "  - name: g\n"
+                "    source: {images: images}\n"
+                "    variants:\n"
+                "      - {path: models/m-float32.tflite}\n"
+                "      - {path: models/m.keras}\n");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(c->groups[0].variants.size(), 2u);
+  EXPECT_FALSE(c->groups[0].variants[0].reference);
+  EXPECT_TRUE(c->groups[0].variants[1].reference);
+}
+
 TEST_F(ConfigTest, MinimalFileTakesDefaultsAndResolvesRelativePaths) {
   auto c = load(group_yaml());
   ASSERT_TRUE(c.ok()) << c.status().message();
