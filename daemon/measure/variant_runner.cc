@@ -313,7 +313,7 @@ VariantResult run_variant(const std::string& model_path,
     if (scorer) {
       std::vector<accuracy::OutputTensor> outs;
       for (size_t j = 0; j < m.outputs().size(); ++j)
-        outs.push_back({m.outputs()[j].name, m.outputs()[j].shape, j == 0 ? out : others[j - 1]});
+        outs.push_back({m.outputs()[j].name, m.outputs()[j].shape, std::move(j == 0 ? out : others[j - 1])});
       Status s = scorer->add_item(item.index, item.id, item.width, item.height, input_w, input_h, outs);
       if (!s.ok() && scorer->items() == 0) {
         // The first item does not decode: the model's outputs are not the layout asked for (or not a
@@ -361,6 +361,8 @@ VariantResult run_variant(const std::string& model_path,
     else r.error = s.message();
   };
 
+  // One input queued ahead of the running one when it fits the socket buffer (WorkerSession::can_queue).
+  const int64_t max_in_flight = m.can_queue(tensor.size()) ? 2 : 1;
   const ThrottleState throttle_start = read_throttle_state();
   const auto t_start = Clock::now();
   auto next_sample = t_start;
@@ -379,7 +381,6 @@ VariantResult run_variant(const std::string& model_path,
     // Read, preprocess and hand over the next item while the worker runs the one before it: one
     // inference plus one queued input, at most (the first inference is not timed: max_timed + 1).
     auto want_more = [&] { return options.max_timed <= 0 || m.submitted() <= options.max_timed; };
-    const int64_t max_in_flight = m.can_queue(tensor.size()) ? 2 : 1;
     while (!source_done && want_more() && m.in_flight() < max_in_flight) {
       SourceItem item;
       if (!pending.empty()) {

@@ -50,6 +50,20 @@ Status write_all(int fd, const unsigned char* p, size_t n) {
   return {};
 }
 
+// A new memory file for `path`'s bytes; sealed by seal() once they are in.
+Result<int> new_copy(const std::string& path) {
+  const int fd = ::memfd_create("edgebench-model", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) return error("model '%s': cannot make its in-memory copy: %s", path.c_str(), std::strerror(errno));
+  return fd;
+}
+
+// Sealed: neither this process nor a worker can change what the measurements load.
+Status seal(int fd, const std::string& path) {
+  if (::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
+    return error("model '%s': cannot seal its in-memory copy: %s", path.c_str(), std::strerror(errno));
+  return {};
+}
+
 }  // namespace
 
 // A Keras original: its float32 TFLite lowering (model_source.h) is what the workers load; the size kept
@@ -57,12 +71,11 @@ Status write_all(int fd, const unsigned char* p, size_t n) {
 Result<std::unique_ptr<ModelContent>> ModelContent::read_keras(const std::string& path) {
   size_t file_size = 0;
   EB_ASSIGN_OR_RETURN(const std::vector<uint8_t> bytes, read_model_bytes_any(path, &file_size));
-  Fd copy{::memfd_create("edgebench-model", MFD_CLOEXEC | MFD_ALLOW_SEALING)};
-  if (copy.fd < 0) return error("model '%s': cannot make its in-memory copy: %s", path.c_str(), std::strerror(errno));
+  EB_ASSIGN_OR_RETURN(const int fd, new_copy(path));
+  Fd copy{fd};
   if (Status s = write_all(copy.fd, bytes.data(), bytes.size()); !s.ok())
     return error("model '%s': cannot copy its lowering into memory: %s", path.c_str(), s.message().c_str());
-  if (::fcntl(copy.fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
-    return error("model '%s': cannot seal its in-memory copy: %s", path.c_str(), std::strerror(errno));
+  EB_RETURN_IF_ERROR(seal(copy.fd, path));
   std::unique_ptr<ModelContent> c(new ModelContent());
   c->path_ = path;
   c->size_ = file_size;
@@ -83,8 +96,8 @@ Result<std::unique_ptr<ModelContent>> ModelContent::read(const std::string& path
   Fd in{opened};
   if (size < 16) return error("model '%s' is too small to be a .tflite file (%zu bytes)", path.c_str(), size);
   if (size > max_bytes) return error("model '%s' is %zu bytes, above the limit of %zu", path.c_str(), size, max_bytes);
-  Fd copy{::memfd_create("edgebench-model", MFD_CLOEXEC | MFD_ALLOW_SEALING)};
-  if (copy.fd < 0) return error("model '%s': cannot make its in-memory copy: %s", path.c_str(), std::strerror(errno));
+  EB_ASSIGN_OR_RETURN(const int fd, new_copy(path));
+  Fd copy{fd};
 
   std::unique_ptr<ModelContent> c(new ModelContent());
   c->path_ = path;
@@ -104,9 +117,7 @@ Result<std::unique_ptr<ModelContent>> ModelContent::read(const std::string& path
       return error("model '%s': cannot copy it into memory: %s", path.c_str(), s.message().c_str());
     got += static_cast<size_t>(n);
   }
-  // Sealed: neither this process nor a worker can change what the measurements load.
-  if (::fcntl(copy.fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0)
-    return error("model '%s': cannot seal its in-memory copy: %s", path.c_str(), std::strerror(errno));
+  EB_RETURN_IF_ERROR(seal(copy.fd, path));
   c->size_ = size;
   c->fd_ = copy.release();
   return c;
